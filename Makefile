@@ -1,0 +1,38 @@
+# The commands the README shows. Each creates .venv on first use and installs pinned packages.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+
+.PHONY: dev test lint format clean
+
+dev: $(VENV)/.local-installed  ## run the site on http://127.0.0.1:$${PORT:-8000}
+	$(BIN)/python -m local
+
+test: $(VENV)/.dev-installed  ## every test suite
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .local .pytest_cache .ruff_cache
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version)); run: make PYTHON=python3.12"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# make dev needs only the runner's packages; make test adds Pulumi and the test tools.
+$(VENV)/.local-installed: requirements-local.txt | $(BIN)/python
+	$(PIP) install -r requirements-local.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-local.txt requirements-dev.txt | $(BIN)/python
+	$(PIP) install -r requirements-dev.txt
+	touch $@ $(VENV)/.local-installed

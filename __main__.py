@@ -1,0 +1,43 @@
+"""Connecting The Dots: the whole small-business site on AWS, one stack per environment."""
+
+import pulumi
+
+from components.http_api import HttpApi, HttpApiArgs
+from components.settings import load_settings
+from components.static_site import StaticSite, StaticSiteArgs
+from components.table import SubmissionsTable, TableArgs
+
+settings = load_settings()
+
+table = SubmissionsTable("submissions", TableArgs(protect_data=settings.protect_data))
+
+api = HttpApi(
+    "api",
+    HttpApiArgs(
+        table_name=table.name,
+        table_arn=table.arn,
+        submission_retention_days=settings.submission_retention_days,
+        log_retention_days=settings.log_retention_days,
+        throttle_rate_limit=settings.throttle_rate_limit,
+        throttle_burst_limit=settings.throttle_burst_limit,
+        memory_mb=settings.lambda_memory_mb,
+        timeout_seconds=settings.lambda_timeout_seconds,
+    ),
+)
+
+site = StaticSite(
+    "site",
+    StaticSiteArgs(
+        api_endpoint=api.endpoint,
+        page_config={"region": settings.region, "apiBase": "/api"},
+        connect_sources=[],
+        price_class=settings.price_class,
+    ),
+)
+
+pulumi.export("site_url", site.url)
+pulumi.export("api_url", site.url.apply(lambda url: f"{url}/api"))
+pulumi.export("api_endpoint", api.endpoint)
+pulumi.export("table_name", table.name)
+pulumi.export("bucket_name", site.bucket_name)
+pulumi.export("distribution_id", site.distribution_id)

@@ -1,0 +1,81 @@
+"""HandlerFunction: one Lambda function with its own role, exact policy and log group."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components import HANDLERS_DIR
+
+# X-Ray's write actions take no resource-level permissions: AWS requires "*" here.
+_TRACING_STATEMENT = {"Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "Resource": "*"}
+_ASSUME_ROLE = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+    }
+)
+
+
+def handler_archive() -> pulumi.AssetArchive:
+    """The handlers' source files only (no caches, no tests), so the zip stays a few KB and its
+    hash changes only when the code does; `pulumi up` then updates only what changed."""
+    return pulumi.AssetArchive({p.name: pulumi.FileAsset(str(p)) for p in sorted(HANDLERS_DIR.glob("*.py"))})
+
+
+@dataclass
+class FunctionArgs:
+    handler: str  # "module.function" inside handlers/
+    log_retention_days: int
+    memory_mb: int
+    timeout_seconds: int
+    # Extra policy statements: exactly the actions on exactly the resources this code calls.
+    statements: list[pulumi.Input[dict[str, Any]]] = field(default_factory=list)
+    environment: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    code: pulumi.Archive | None = None  # defaults to handler_archive(); pass one to share it
+
+
+class HandlerFunction(pulumi.ComponentResource):
+    name: pulumi.Output[str]
+    arn: pulumi.Output[str]
+    invoke_arn: pulumi.Output[str]
+    role_name: pulumi.Output[str]
+
+    def __init__(self, name: str, args: FunctionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("ctd:function:HandlerFunction", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        logs = aws.cloudwatch.LogGroup(f"{name}-logs", retention_in_days=args.log_retention_days, opts=child)
+        role = aws.iam.Role(f"{name}-role", assume_role_policy=_ASSUME_ROLE, opts=child)
+        log_statement = logs.arn.apply(
+            lambda arn: {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": f"{arn}:*"}
+        )
+        statements = pulumi.Output.all(log_statement, *args.statements).apply(
+            lambda resolved: json.dumps({"Version": "2012-10-17", "Statement": [*resolved, _TRACING_STATEMENT]})
+        )
+        policy = aws.iam.RolePolicy(f"{name}-policy", role=role.id, policy=statements, opts=child)
+        function = aws.lambda_.Function(
+            name,
+            runtime="python3.13",
+            architectures=["arm64"],
+            handler=args.handler,
+            code=args.code or handler_archive(),
+            role=role.arn,
+            memory_size=args.memory_mb,
+            timeout=args.timeout_seconds,
+            environment=aws.lambda_.FunctionEnvironmentArgs(variables=args.environment) if args.environment else None,
+            logging_config=aws.lambda_.FunctionLoggingConfigArgs(
+                log_format="JSON", log_group=logs.name, application_log_level="INFO", system_log_level="WARN"
+            ),
+            tracing_config=aws.lambda_.FunctionTracingConfigArgs(mode="Active"),
+            # The policy must exist before the first invocation can log or write.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy, logs]),
+        )
+        self.name = function.name
+        self.arn = function.arn
+        self.invoke_arn = function.invoke_arn
+        self.role_name = role.name
+        self.register_outputs({"name": self.name, "arn": self.arn})

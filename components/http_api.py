@@ -1,0 +1,154 @@
+"""HttpApi: the API Gateway HTTP API, with one function, integration, route and permission per route-table entry."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+import table_schema as ts
+from routes import ROUTES, Route
+
+from components.function import FunctionArgs, HandlerFunction, handler_archive
+
+# One JSON line per request: enough to trace a failure to the function's log by request id.
+_ACCESS_LOG_FORMAT = json.dumps(
+    {
+        "requestId": "$context.requestId",
+        "time": "$context.requestTime",
+        "method": "$context.httpMethod",
+        "path": "$context.path",
+        "routeKey": "$context.routeKey",
+        "status": "$context.status",
+        "latencyMs": "$context.responseLatency",
+        "integrationError": "$context.integrationErrorMessage",
+        "authorizerError": "$context.authorizer.error",
+    }
+)
+
+
+@dataclass(frozen=True)
+class JwtAuthorizerArgs:
+    issuer: pulumi.Input[str]
+    audience: pulumi.Input[str]
+
+
+@dataclass
+class HttpApiArgs:
+    table_name: pulumi.Input[str]
+    table_arn: pulumi.Input[str]
+    submission_retention_days: int
+    log_retention_days: int
+    throttle_rate_limit: int
+    throttle_burst_limit: int
+    memory_mb: int
+    timeout_seconds: int
+    authorizer: JwtAuthorizerArgs | None = None
+
+
+def table_statement(route: Route, table_arn: str) -> dict[str, object]:
+    """The route's table actions on the table, plus its indexes when it queries them."""
+    resources = [table_arn]
+    if "dynamodb:Query" in route.table_actions:
+        resources += [f"{table_arn}/index/{index}" for index in ts.INDEXES]
+    return {"Effect": "Allow", "Action": list(route.table_actions), "Resource": resources}
+
+
+class HttpApi(pulumi.ComponentResource):
+    endpoint: pulumi.Output[str]
+    api_id: pulumi.Output[str]
+    functions: dict[str, HandlerFunction]
+
+    def __init__(self, name: str, args: HttpApiArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("ctd:api:HttpApi", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        api = aws.apigatewayv2.Api(name, protocol_type="HTTP", opts=child)
+        authorizer_id: pulumi.Output[str] | None = None
+        if args.authorizer is not None:
+            authorizer_id = aws.apigatewayv2.Authorizer(
+                f"{name}-owners",
+                api_id=api.id,
+                authorizer_type="JWT",
+                identity_sources=["$request.header.Authorization"],
+                jwt_configuration=aws.apigatewayv2.AuthorizerJwtConfigurationArgs(
+                    issuer=args.authorizer.issuer, audiences=[args.authorizer.audience]
+                ),
+                opts=child,
+            ).id
+
+        code = handler_archive()
+        self.functions = {}
+        routes = []
+        for route in ROUTES:
+            statements = []
+            if route.table_actions:
+                statements.append(pulumi.Output.from_input(args.table_arn).apply(lambda arn, r=route: table_statement(r, arn)))
+            function = HandlerFunction(
+                route.name,
+                FunctionArgs(
+                    handler=route.handler,
+                    log_retention_days=args.log_retention_days,
+                    memory_mb=args.memory_mb,
+                    timeout_seconds=args.timeout_seconds,
+                    statements=statements,
+                    environment={
+                        "TABLE_NAME": args.table_name,
+                        "RETENTION_DAYS": str(args.submission_retention_days),
+                    }
+                    if route.table_actions
+                    else {},
+                    code=code,
+                ),
+                opts=child,
+            )
+            self.functions[route.name] = function
+            integration = aws.apigatewayv2.Integration(
+                route.name,
+                api_id=api.id,
+                integration_type="AWS_PROXY",
+                integration_uri=function.invoke_arn,
+                payload_format_version="2.0",
+                opts=child,
+            )
+            if route.signed_in and authorizer_id is None:
+                raise ValueError(f"route {route.key} needs a signed-in user but the API has no authorizer")
+            routes.append(
+                aws.apigatewayv2.Route(
+                    route.name,
+                    api_id=api.id,
+                    route_key=route.key,
+                    target=integration.id.apply(lambda i: f"integrations/{i}"),
+                    authorization_type="JWT" if route.signed_in else "NONE",
+                    authorizer_id=authorizer_id if route.signed_in else None,
+                    opts=child,
+                )
+            )
+            # Only this API, and only this route, may invoke the function.
+            aws.lambda_.Permission(
+                route.name,
+                action="lambda:InvokeFunction",
+                function=function.name,
+                principal="apigateway.amazonaws.com",
+                source_arn=api.execution_arn.apply(lambda arn, r=route: f"{arn}/*/{r.arn_path}"),
+                opts=child,
+            )
+
+        access_logs = aws.cloudwatch.LogGroup(f"{name}-access-logs", retention_in_days=args.log_retention_days, opts=child)
+        aws.apigatewayv2.Stage(
+            name,
+            api_id=api.id,
+            name="$default",
+            auto_deploy=True,
+            default_route_settings=aws.apigatewayv2.StageDefaultRouteSettingsArgs(
+                throttling_rate_limit=args.throttle_rate_limit,
+                throttling_burst_limit=args.throttle_burst_limit,
+            ),
+            access_log_settings=aws.apigatewayv2.StageAccessLogSettingsArgs(
+                destination_arn=access_logs.arn, format=_ACCESS_LOG_FORMAT
+            ),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=routes),
+        )
+        self.endpoint = api.api_endpoint
+        self.api_id = api.id
+        self.register_outputs({"endpoint": self.endpoint})

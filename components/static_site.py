@@ -1,0 +1,217 @@
+"""StaticSite: www/ in a private S3 bucket behind CloudFront, with /api/* routed to the HTTP API."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components import web_assets
+
+# AWS-managed CloudFront policies (their ids are fixed and documented by AWS).
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+
+S3_ORIGIN = "site"
+API_ORIGIN = "api"
+
+
+@dataclass
+class StaticSiteArgs:
+    api_endpoint: pulumi.Input[str]  # https://<id>.execute-api.<region>.amazonaws.com
+    page_config: dict[str, pulumi.Input[str]]  # the values config.js hands to the pages
+    connect_sources: list[str]  # other origins the pages call (the CSP's connect-src)
+    price_class: str
+
+
+def bucket_policy(bucket_arn: str, distribution_arn: str) -> str:
+    """Only this distribution may read objects, and only over TLS."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "CloudFrontReadsThroughOAC",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudfront.amazonaws.com"},
+                    "Action": "s3:GetObject",
+                    "Resource": f"{bucket_arn}/*",
+                    "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn}},
+                },
+                {
+                    "Sid": "DenyPlainHttp",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": [bucket_arn, f"{bucket_arn}/*"],
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                },
+            ],
+        }
+    )
+
+
+class StaticSite(pulumi.ComponentResource):
+    url: pulumi.Output[str]
+    domain_name: pulumi.Output[str]
+    distribution_id: pulumi.Output[str]
+    bucket_name: pulumi.Output[str]
+
+    def __init__(self, name: str, args: StaticSiteArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("ctd:site:StaticSite", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        bucket = aws.s3.Bucket(f"{name}-content", opts=child)
+        public_access = aws.s3.BucketPublicAccessBlock(
+            f"{name}-content",
+            bucket=bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=child,
+        )
+        aws.s3.BucketOwnershipControls(
+            f"{name}-content",
+            bucket=bucket.id,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
+            opts=child,
+        )
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-content",
+            bucket=bucket.id,
+            rules=[
+                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                        sse_algorithm="AES256"
+                    )
+                )
+            ],
+            opts=child,
+        )
+        oac = aws.cloudfront.OriginAccessControl(
+            f"{name}-oac",
+            origin_access_control_origin_type="s3",
+            signing_behavior="always",
+            signing_protocol="sigv4",
+            opts=child,
+        )
+        headers = aws.cloudfront.ResponseHeadersPolicy(
+            f"{name}-headers",
+            security_headers_config=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigArgs(
+                content_security_policy=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigContentSecurityPolicyArgs(
+                    content_security_policy=web_assets.content_security_policy(args.connect_sources), override=True
+                ),
+                content_type_options=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigContentTypeOptionsArgs(
+                    override=True
+                ),
+                frame_options=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigFrameOptionsArgs(
+                    frame_option="DENY", override=True
+                ),
+                referrer_policy=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigReferrerPolicyArgs(
+                    referrer_policy="strict-origin-when-cross-origin", override=True
+                ),
+                strict_transport_security=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigStrictTransportSecurityArgs(
+                    access_control_max_age_sec=web_assets.HSTS_SECONDS, include_subdomains=True, override=True
+                ),
+            ),
+            opts=child,
+        )
+        api_domain = pulumi.Output.from_input(args.api_endpoint).apply(lambda url: url.removeprefix("https://"))
+        distribution = aws.cloudfront.Distribution(
+            name,
+            enabled=True,
+            is_ipv6_enabled=True,
+            http_version="http2and3",
+            price_class=args.price_class,
+            default_root_object="index.html",
+            origins=[
+                aws.cloudfront.DistributionOriginArgs(
+                    origin_id=S3_ORIGIN,
+                    domain_name=bucket.bucket_regional_domain_name,
+                    origin_access_control_id=oac.id,
+                ),
+                aws.cloudfront.DistributionOriginArgs(
+                    origin_id=API_ORIGIN,
+                    domain_name=api_domain,
+                    custom_origin_config=aws.cloudfront.DistributionOriginCustomOriginConfigArgs(
+                        http_port=80,
+                        https_port=443,
+                        origin_protocol_policy="https-only",
+                        origin_ssl_protocols=["TLSv1.2"],
+                    ),
+                ),
+            ],
+            default_cache_behavior=aws.cloudfront.DistributionDefaultCacheBehaviorArgs(
+                target_origin_id=S3_ORIGIN,
+                viewer_protocol_policy="redirect-to-https",
+                allowed_methods=["GET", "HEAD"],
+                cached_methods=["GET", "HEAD"],
+                cache_policy_id=CACHING_OPTIMIZED,
+                response_headers_policy_id=headers.id,
+                compress=True,
+            ),
+            ordered_cache_behaviors=[
+                aws.cloudfront.DistributionOrderedCacheBehaviorArgs(
+                    path_pattern="/api/*",
+                    target_origin_id=API_ORIGIN,
+                    # A redirect would turn a POST into a GET; plain HTTP is refused instead.
+                    viewer_protocol_policy="https-only",
+                    allowed_methods=["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+                    cached_methods=["GET", "HEAD"],
+                    cache_policy_id=CACHING_DISABLED,
+                    origin_request_policy_id=ALL_VIEWER_EXCEPT_HOST_HEADER,
+                    response_headers_policy_id=headers.id,
+                    compress=True,
+                )
+            ],
+            # Custom error responses apply to every behaviour, API included. S3 answers 403 for
+            # a missing key (CloudFront may not list the bucket), and no API route answers 403,
+            # so mapping only 403 serves the error page without hiding the API's JSON 404s.
+            custom_error_responses=[
+                aws.cloudfront.DistributionCustomErrorResponseArgs(
+                    error_code=403,
+                    response_code=404,
+                    response_page_path=f"/{web_assets.ERROR_PAGE}",
+                    error_caching_min_ttl=60,
+                )
+            ],
+            restrictions=aws.cloudfront.DistributionRestrictionsArgs(
+                geo_restriction=aws.cloudfront.DistributionRestrictionsGeoRestrictionArgs(restriction_type="none")
+            ),
+            viewer_certificate=aws.cloudfront.DistributionViewerCertificateArgs(cloudfront_default_certificate=True),
+            opts=child,
+        )
+        aws.s3.BucketPolicy(
+            f"{name}-content",
+            bucket=bucket.id,
+            policy=pulumi.Output.all(bucket.arn, distribution.arn).apply(lambda arns: bucket_policy(*arns)),
+            # S3 refuses a bucket policy while the public access block is being applied.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[public_access]),
+        )
+        for path in web_assets.site_files():
+            aws.s3.BucketObjectv2(
+                f"{name}/{path}",
+                bucket=bucket.id,
+                key=path,
+                source=pulumi.FileAsset(str(web_assets.WWW_DIR / path)),
+                content_type=web_assets.content_type(path),
+                cache_control=web_assets.cache_control(path),
+                opts=child,
+            )
+        aws.s3.BucketObjectv2(
+            f"{name}/{web_assets.CONFIG_JS}",
+            bucket=bucket.id,
+            key=web_assets.CONFIG_JS,
+            content=pulumi.Output.all(**args.page_config).apply(web_assets.config_js),
+            content_type=web_assets.content_type(web_assets.CONFIG_JS),
+            cache_control=web_assets.cache_control(web_assets.CONFIG_JS),
+            opts=child,
+        )
+        self.domain_name = distribution.domain_name
+        self.url = distribution.domain_name.apply(lambda d: f"https://{d}")
+        self.distribution_id = distribution.id
+        self.bucket_name = bucket.id
+        self.register_outputs({"url": self.url})

@@ -1,0 +1,46 @@
+"""SubmissionsTable: the DynamoDB table that holds every contact submission as its own item."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+import table_schema as ts
+
+
+@dataclass(frozen=True)
+class TableArgs:
+    protect_data: bool  # deletion protection, point-in-time recovery and Pulumi `protect`
+
+
+class SubmissionsTable(pulumi.ComponentResource):
+    name: pulumi.Output[str]
+    arn: pulumi.Output[str]
+    stream_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: TableArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("ctd:table:SubmissionsTable", name, None, opts)
+        table = aws.dynamodb.Table(
+            "submissions",
+            billing_mode="PAY_PER_REQUEST",
+            hash_key=ts.HASH_KEY,
+            attributes=[aws.dynamodb.TableAttributeArgs(name=n, type=t) for n, t in ts.ATTRIBUTES.items()],
+            global_secondary_indexes=[
+                aws.dynamodb.TableGlobalSecondaryIndexArgs(
+                    name=index, hash_key=hash_key, range_key=range_key, projection_type="ALL"
+                )
+                for index, (hash_key, range_key) in ts.INDEXES.items()
+            ],
+            server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(enabled=True),
+            ttl=aws.dynamodb.TableTtlArgs(attribute_name=ts.EXPIRES_AT, enabled=True),
+            stream_enabled=True,
+            stream_view_type=ts.STREAM_VIEW_TYPE,
+            point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(enabled=args.protect_data),
+            deletion_protection_enabled=args.protect_data,
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect_data),
+        )
+        self.name = table.name
+        self.arn = table.arn
+        self.stream_arn = table.stream_arn
+        self.register_outputs({"name": self.name, "arn": self.arn})

@@ -1,0 +1,72 @@
+"""How www/ is served, shared by the StaticSite component and the local runner: types, caching, headers, config.js."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+WWW_DIR = Path(__file__).resolve().parent.parent / "www"
+CONFIG_JS = "config.js"
+ERROR_PAGE = "error.html"
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".txt": "text/plain; charset=utf-8",
+    ".json": "application/json",
+    ".webmanifest": "application/manifest+json",
+}
+# Pages and config.js change with every deploy and their names never do: revalidate each time.
+# Other assets may be cached for an hour, then served stale for a day while revalidating.
+REVALIDATE = "no-cache"
+ASSET_CACHE = "public, max-age=3600, stale-while-revalidate=86400"
+
+
+def content_type(path: str) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in CONTENT_TYPES:
+        raise ValueError(f"www/{path}: no content type known for {suffix or 'a file without a suffix'}")
+    return CONTENT_TYPES[suffix]
+
+
+def cache_control(path: str) -> str:
+    return REVALIDATE if path.endswith(".html") or path == CONFIG_JS else ASSET_CACHE
+
+
+def site_files() -> list[str]:
+    """Every file of www/ as a path relative to it, in a stable order."""
+    return sorted(p.relative_to(WWW_DIR).as_posix() for p in WWW_DIR.rglob("*") if p.is_file())
+
+
+def config_js(values: dict[str, str]) -> str:
+    """The generated config.js: the stack's values the pages need (never a secret)."""
+    return f"window.CTD_CONFIG = Object.freeze({json.dumps(values, sort_keys=True)});\n"
+
+
+def content_security_policy(connect_sources: list[str]) -> str:
+    """No inline script or style, nothing from other origins except the APIs the pages call."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "connect-src " + " ".join(["'self'", *connect_sources]),
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+HSTS_SECONDS = 63072000  # two years, the HSTS preload list's minimum
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "strict-origin-when-cross-origin",
+}

@@ -1,0 +1,159 @@
+"""API Gateway v2 (payload 2.0) plumbing shared by every handler: errors, bodies, responses, logs."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import botocore.exceptions
+
+Event = dict[str, Any]
+Response = dict[str, Any]
+
+logger = logging.getLogger("ctd")
+logger.setLevel(logging.INFO)
+
+
+class ApiError(Exception):
+    """A failure the caller can act on; `status` is its HTTP status code."""
+
+    status = 400
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class BadRequest(ApiError):
+    status = 400
+
+
+class Unauthorized(ApiError):
+    status = 401
+
+
+class NotFound(ApiError):
+    status = 404
+
+
+class Conflict(ApiError):
+    status = 409
+
+
+class PayloadTooLarge(ApiError):
+    status = 413
+
+
+class UnsupportedMediaType(ApiError):
+    status = 415
+
+
+class Unavailable(ApiError):
+    """The store is throttling or down: nothing was written, the same request may be retried."""
+
+    status = 503
+    retry_after_seconds = 5
+
+
+# DynamoDB answers that mean "try again later", as opposed to a bug in the request.
+_RETRYABLE_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "LimitExceededException",
+    }
+)
+
+
+def is_unavailable(error: Exception) -> bool:
+    """True when a botocore error means the service is throttling, failing or unreachable."""
+    if isinstance(error, botocore.exceptions.ClientError):
+        code = error.response.get("Error", {}).get("Code", "")
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return code in _RETRYABLE_CODES or status >= 500
+    return isinstance(
+        error,
+        (
+            botocore.exceptions.ConnectionError,  # connect/read timeouts and refused connections
+            botocore.exceptions.HTTPClientError,
+        ),
+    )
+
+
+def request_id(event: Event) -> str:
+    return str(event.get("requestContext", {}).get("requestId", ""))
+
+
+def header(event: Event, name: str) -> str:
+    """A request header's value; API Gateway v2 lower-cases header names."""
+    return str((event.get("headers") or {}).get(name.lower(), ""))
+
+
+def body_bytes(event: Event, limit: int) -> bytes:
+    raw = event.get("body") or ""
+    data = base64.b64decode(raw) if event.get("isBase64Encoded") else raw.encode("utf-8")
+    if len(data) > limit:
+        raise PayloadTooLarge(f"request body is {len(data)} bytes; the limit is {limit} bytes")
+    return data
+
+
+def json_response(status: int, body: dict[str, Any], rid: str, headers: dict[str, str] | None = None) -> Response:
+    return {
+        "statusCode": status,
+        "headers": {"content-type": "application/json; charset=utf-8", "cache-control": "no-store", **(headers or {})},
+        "body": json.dumps({**body, "request_id": rid}, ensure_ascii=False),
+    }
+
+
+def error_body(error: ApiError) -> dict[str, Any]:
+    """The one error shape every route answers with."""
+    body: dict[str, Any] = {"error": {"code": type(error).__name__, "message": error.message}}
+    if error.fields:
+        body["error"]["fields"] = error.fields
+    return body
+
+
+def error_headers(error: ApiError) -> dict[str, str]:
+    return {"retry-after": str(error.retry_after_seconds)} if isinstance(error, Unavailable) else {}
+
+
+def json_error(error: ApiError, rid: str) -> Response:
+    return json_response(error.status, error_body(error), rid, error_headers(error))
+
+
+class InternalError(ApiError):
+    status = 500
+
+
+def run(
+    event: Event,
+    route: str,
+    work: Callable[[], Response],
+    render_error: Callable[[ApiError, str], Response] = json_error,
+) -> Response:
+    """Run a route's work, turning every failure into a response and one JSON log line.
+
+    Unexpected exceptions become a 500 that names the request id, never a stack trace;
+    the trace goes to the log, where the owner can find it by that id.
+    """
+    rid = request_id(event)
+    try:
+        response = work()
+    except ApiError as error:
+        logger.info(
+            "request refused",
+            extra={"route": route, "request_id": rid, "status": error.status, "fields": sorted(error.fields)},
+        )
+        return render_error(error, rid)
+    except Exception:
+        logger.exception("request failed", extra={"route": route, "request_id": rid})
+        return json_error(InternalError("internal error; quote the request_id when reporting it"), rid)
+    logger.info("request done", extra={"route": route, "request_id": rid, "status": response["statusCode"]})
+    return response

@@ -1,0 +1,78 @@
+"""The contact form's fields: the one declaration the handler validates with and the page must match."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    required: bool
+    max_length: int
+    multiline: bool = False
+    kind: str = "text"  # "text" or "email": how the value's syntax is checked
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("first_name", "First name", True, 100),
+    Field("last_name", "Last name", True, 100),
+    Field("email", "Email", True, 254, kind="email"),
+    Field("job_title", "Job title", False, 200),
+    Field("phone_number", "Phone number", False, 40),
+    Field("company", "Company", False, 200),
+    Field("message", "Message", False, 5000, multiline=True),
+)
+FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
+
+# A hidden input people never see or fill; bots that fill every input do.
+HONEYPOT = "website"
+# The client-made idempotency key (a UUID): a retried post stores nothing new.
+SUBMISSION_ID = "submission_id"
+CONTROL_FIELDS = (HONEYPOT, SUBMISSION_ID)
+
+# Deliberately plain: one @, no spaces, a dotted domain. RFC 5322 allows far more,
+# but nobody types those into a contact form, and the owner must be able to reply.
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
+
+
+def _has_control_characters(value: str, multiline: bool) -> bool:
+    allowed = "\n\t" if multiline else ""
+    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value)
+
+
+def clean_fields(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, str]]:
+    """Return (values, errors): trimmed values of the form fields, and a message per bad field.
+
+    Unknown names are errors too, so a client's typo ("mesage") is reported instead of
+    silently dropping what the visitor wrote. Empty optional fields are left out.
+    """
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for name in raw:
+        if name not in FIELDS_BY_NAME and name not in CONTROL_FIELDS:
+            errors[name] = "is not a field of this form"
+    for spec in FIELDS:
+        value = raw.get(spec.name)
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            errors[spec.name] = f"{spec.label} must be text"
+            continue
+        value = value.replace("\r\n", "\n").strip()
+        if not value:
+            if spec.required:
+                errors[spec.name] = f"{spec.label} is required"
+            continue
+        if len(value) > spec.max_length:
+            errors[spec.name] = f"{spec.label} must be at most {spec.max_length} characters"
+        elif _has_control_characters(value, spec.multiline):
+            errors[spec.name] = f"{spec.label} contains control characters"
+        elif spec.kind == "email" and not _EMAIL.match(value):
+            errors[spec.name] = f"{spec.label} must be an address like name@example.com"
+        else:
+            values[spec.name] = value
+    return values, errors

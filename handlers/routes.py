@@ -1,0 +1,33 @@
+"""The route table: the API component builds routes, functions and IAM from it; the local runner dispatches from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFAULT_ROUTE = "$default"
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # short, stable logical name of the route's function
+    method: str  # HTTP method, or "" for the $default route
+    path: str  # API Gateway path (with {param} segments), or DEFAULT_ROUTE
+    handler: str  # "module.function" inside handlers/
+    signed_in: bool  # True: the JWT authorizer guards it
+    table_actions: tuple[str, ...]  # exactly the DynamoDB actions its code calls
+
+    @property
+    def key(self) -> str:
+        """The API Gateway route key."""
+        return self.path if self.path == DEFAULT_ROUTE else f"{self.method} {self.path}"
+
+    @property
+    def arn_path(self) -> str:
+        """The route as it appears after the stage in an execute-api ARN."""
+        return self.path if self.path == DEFAULT_ROUTE else f"{self.method}{self.path}"
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("contact", "POST", "/api/contact", "contact.handler", False, ("dynamodb:PutItem",)),
+    Route("not-found", "", DEFAULT_ROUTE, "not_found.handler", False, ()),
+)

@@ -1,0 +1,47 @@
+"""The submissions table's shape: read by the table component, the local runner and the handlers."""
+
+from __future__ import annotations
+
+# Every submission is its own item keyed by its id, so nothing overwrites anything.
+HASH_KEY = "id"
+CREATED_AT = "created_at"  # ISO 8601 UTC with milliseconds: sorts as text in time order
+STATUS = "status"
+# Set to INBOX_VALUE on every item that is not spam and removed when it becomes spam, so
+# the sparse INBOX_INDEX lists the owner's default view newest first without a scan.
+INBOX = "inbox"
+INBOX_VALUE = "inbox"
+EXPIRES_AT = "expires_at"  # TTL attribute, epoch seconds; absent when retention is off
+
+STATUS_INDEX = "by_status"
+INBOX_INDEX = "inbox"
+STATUSES = ("new", "handled", "spam")
+
+ATTRIBUTES: dict[str, str] = {HASH_KEY: "S", CREATED_AT: "S", STATUS: "S", INBOX: "S"}
+# index name -> (hash key, range key); every index projects all attributes.
+INDEXES: dict[str, tuple[str, str]] = {
+    STATUS_INDEX: (STATUS, CREATED_AT),
+    INBOX_INDEX: (INBOX, CREATED_AT),
+}
+STREAM_VIEW_TYPE = "NEW_IMAGE"
+
+
+def create_table_request(table_name: str) -> dict[str, object]:
+    """The boto3 CreateTable arguments for this schema (the local runner's and tests' table)."""
+    return {
+        "TableName": table_name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": n, "AttributeType": t} for n, t in ATTRIBUTES.items()],
+        "KeySchema": [{"AttributeName": HASH_KEY, "KeyType": "HASH"}],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": name,
+                "KeySchema": [
+                    {"AttributeName": hash_key, "KeyType": "HASH"},
+                    {"AttributeName": range_key, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+            for name, (hash_key, range_key) in INDEXES.items()
+        ],
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": STREAM_VIEW_TYPE},
+    }

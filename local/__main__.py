@@ -1,0 +1,34 @@
+"""`python -m local`: run the whole site on http://127.0.0.1:$PORT until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+
+from local.server import LocalSite, configure_logging
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Run Connecting The Dots locally, AWS emulated by moto.")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")), help="default: $PORT or 8000")
+    args = parser.parse_args()
+    configure_logging()
+    try:
+        site = LocalSite(port=args.port).start()
+    except OSError as error:
+        print(f"cannot listen on 127.0.0.1:{args.port}: {error.strerror}; try PORT=8123 make dev", file=sys.stderr)
+        return 1
+    print(f"Connecting The Dots is running at {site.url}  (Ctrl-C stops it)", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print("\nstopping", flush=True)
+    finally:
+        site.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

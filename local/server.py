@@ -1,0 +1,148 @@
+"""The local site: www/ and a generated config.js as CloudFront would serve them, /api/* through the gateway."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from components import web_assets
+from local.emulator import REGION, Emulator
+from local.gateway import Gateway, Reply
+
+MAX_REQUEST_BYTES = 1024 * 1024  # far above the API's own limits; stops a runaway upload
+access_log = logging.getLogger("ctd.local.access")
+
+
+def page_config() -> dict[str, str]:
+    return {"region": REGION, "apiBase": "/api"}
+
+
+def static_reply(path: str, config_js: str) -> Reply:
+    """A file of www/, or error.html with 404, as CloudFront serves the private bucket."""
+    name = path.lstrip("/") or "index.html"
+    if name == web_assets.CONFIG_JS:
+        return Reply(200, _asset_headers(name), config_js.encode())
+    file = (web_assets.WWW_DIR / name).resolve()
+    if not file.is_relative_to(web_assets.WWW_DIR) or not file.is_file():
+        file, name, status = web_assets.WWW_DIR / web_assets.ERROR_PAGE, web_assets.ERROR_PAGE, 404
+    else:
+        status = 200
+    return Reply(status, _asset_headers(name), Path(file).read_bytes())
+
+
+def _asset_headers(name: str) -> dict[str, str]:
+    return {"content-type": web_assets.content_type(name), "cache-control": web_assets.cache_control(name)}
+
+
+class SiteServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, port: int, gateway: Gateway, config_js: str, security_headers: dict[str, str]) -> None:
+        super().__init__(("127.0.0.1", port), RequestHandler)
+        self.gateway = gateway
+        self.config_js = config_js
+        self.security_headers = security_headers
+
+
+class RequestHandler(BaseHTTPRequestHandler):
+    server: SiteServer
+    protocol_version = "HTTP/1.1"
+
+    def _serve(self) -> None:
+        started = time.perf_counter()
+        length = int(self.headers.get("content-length") or 0)
+        if length > MAX_REQUEST_BYTES:
+            reply = Reply(413, {"content-type": "application/json"}, b'{"message":"Request Entity Too Large"}')
+            self.close_connection = True
+        else:
+            body = self.rfile.read(length) if length else b""
+            if self.path.startswith("/api/") or self.path == "/api":
+                headers = {k: v for k, v in self.headers.items()}
+                reply = self.server.gateway.handle(self.command, self.path, headers, body, self.client_address[0])
+            elif self.command in ("GET", "HEAD"):
+                reply = static_reply(self.path.split("?", 1)[0], self.server.config_js)
+            else:
+                reply = Reply(405, {"content-type": "text/plain", "allow": "GET, HEAD"}, b"Method Not Allowed")
+        self.send_response(reply.status)
+        for name, value in {**self.server.security_headers, **reply.headers}.items():
+            self.send_header(name, value)
+        self.send_header("content-length", str(len(reply.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(reply.body)
+        access_log.info(
+            "request",
+            extra={
+                "method": self.command,
+                "path": self.path.split("?", 1)[0],
+                "status": reply.status,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass  # the JSON access log above replaces http.server's stderr lines
+
+
+class JsonLogFormatter(logging.Formatter):
+    """JSON lines, like Lambda's JSON log format: message, level and every `extra` field."""
+
+    _standard = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {"time": self.formatTime(record), "level": record.levelname, "logger": record.name, "message": record.getMessage()}
+        line.update({k: v for k, v in vars(record).items() if k not in self._standard})
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, default=str)
+
+
+def configure_logging() -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonLogFormatter())
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    for noisy in ("werkzeug", "botocore", "moto", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+class LocalSite:
+    """moto plus the site server; `start()` then `url`, and `stop()` ends both."""
+
+    def __init__(self, port: int = 8000, retention_days: int = 0) -> None:
+        self.emulator = Emulator()
+        self._port = port
+        self._retention_days = retention_days
+        self._server: SiteServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None, "start() first"
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def start(self) -> LocalSite:
+        self.emulator.start(self._retention_days)
+        try:
+            headers = {
+                **web_assets.SECURITY_HEADERS,
+                "content-security-policy": web_assets.content_security_policy([self.emulator.endpoint]),
+            }
+            self._server = SiteServer(self._port, Gateway(), web_assets.config_js(page_config()), headers)
+        except OSError:
+            self.emulator.stop()
+            raise
+        self._thread = threading.Thread(target=self._server.serve_forever, name="site", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        self.emulator.stop()
