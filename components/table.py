@@ -28,7 +28,12 @@ class SubmissionsTable(pulumi.ComponentResource):
             attributes=[aws.dynamodb.TableAttributeArgs(name=n, type=t) for n, t in ts.ATTRIBUTES.items()],
             global_secondary_indexes=[
                 aws.dynamodb.TableGlobalSecondaryIndexArgs(
-                    name=index, hash_key=hash_key, range_key=range_key, projection_type="ALL"
+                    name=index,
+                    key_schemas=[
+                        aws.dynamodb.TableGlobalSecondaryIndexKeySchemaArgs(attribute_name=hash_key, key_type="HASH"),
+                        aws.dynamodb.TableGlobalSecondaryIndexKeySchemaArgs(attribute_name=range_key, key_type="RANGE"),
+                    ],
+                    projection_type="ALL",
                 )
                 for index, (hash_key, range_key) in ts.INDEXES.items()
             ],

@@ -1,0 +1,119 @@
+"""Runs the whole Pulumi program under mocks with a stack's real config, as `pulumi preview` would."""
+
+from __future__ import annotations
+
+import runpy
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pytest
+import yaml
+from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from tests.conftest import ROOT
+
+PROJECT = "connecting-the-dots"
+ACCOUNT = "123456789012"
+
+
+@dataclass
+class Declared:
+    """One resource the program declared: its type token, logical name and resolved inputs."""
+
+    typ: str
+    name: str
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+
+
+@dataclass
+class Program:
+    resources: list[Declared] = field(default_factory=list)
+    protected: set[str] = field(default_factory=set)  # logical names declared with protect=True
+
+    def of_type(self, typ: str) -> list[Declared]:
+        return [r for r in self.resources if r.typ == typ]
+
+    def one(self, typ: str, name: str | None = None) -> Declared:
+        found = [r for r in self.of_type(typ) if name is None or r.name == name]
+        assert len(found) == 1, f"expected one {typ} named {name}, found {[r.name for r in found]}"
+        return found[0]
+
+
+class RecordingMonitor(MockMonitor):
+    """Also records resource options the mocks never see (Pulumi's `protect`)."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.protected: set[str] = set()
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802  (the gRPC method's name)
+        if request.protect:
+            self.protected.add(request.name)
+        return super().RegisterResource(request)
+
+
+class RecordingMocks(pulumi.runtime.Mocks):
+    """Records each declared resource and answers with the computed outputs AWS would return."""
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+        self.program = Program()
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        name, region = args.name.replace("/", "-"), self.region
+        outputs = dict(args.inputs)
+        outputs.setdefault("name", f"{name}-abc123")
+        service = args.typ.split(":")[1].split("/")[0]
+        outputs["arn"] = f"arn:aws:{service}:{region}:{ACCOUNT}:{name}"
+        if args.typ == "aws:dynamodb/table:Table":
+            outputs["arn"] = f"arn:aws:dynamodb:{region}:{ACCOUNT}:table/{outputs['name']}"
+            outputs["streamArn"] = f"{outputs['arn']}/stream/2026-01-01T00:00:00.000"
+        elif args.typ == "aws:cloudwatch/logGroup:LogGroup":
+            outputs["arn"] = f"arn:aws:logs:{region}:{ACCOUNT}:log-group:{outputs['name']}"
+        elif args.typ == "aws:lambda/function:Function":
+            outputs["invokeArn"] = f"arn:aws:apigateway:{region}:lambda:path/functions/{outputs['arn']}/invocations"
+        elif args.typ == "aws:apigatewayv2/api:Api":
+            outputs["executionArn"] = f"arn:aws:execute-api:{region}:{ACCOUNT}:api123"
+            outputs["apiEndpoint"] = f"https://api123.execute-api.{region}.amazonaws.com"
+        elif args.typ == "aws:s3/bucket:Bucket":
+            outputs["bucket"] = outputs["name"]
+            outputs["arn"] = f"arn:aws:s3:::{outputs['name']}"
+            outputs["bucketRegionalDomainName"] = f"{outputs['name']}.s3.{region}.amazonaws.com"
+        elif args.typ == "aws:cloudfront/distribution:Distribution":
+            outputs["domainName"] = "d111111abcdef8.cloudfront.net"
+            outputs["arn"] = f"arn:aws:cloudfront::{ACCOUNT}:distribution/EDFDVBD6EXAMPLE"
+        self.program.resources.append(Declared(args.typ, args.name, dict(args.inputs), outputs))
+        return f"{name}-id", outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        raise AssertionError(f"the program made an unexpected provider call: {args.token}")
+
+
+def stack_config(stack: str, overrides: dict[str, Any] | None = None) -> dict[str, str]:
+    """Pulumi.yaml defaults, then Pulumi.<stack>.yaml, then overrides: the config the CLI would pass."""
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    config: dict[str, Any] = {f"{PROJECT}:{key}": decl["default"] for key, decl in project["config"].items()}
+    config.update(yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"])
+    config.update(overrides or {})
+    return {key: str(value).lower() if isinstance(value, bool) else str(value) for key, value in config.items()}
+
+
+def run_program(stack: str, overrides: dict[str, Any] | None = None) -> Program:
+    config = stack_config(stack, overrides)
+    mocks = RecordingMocks(config["aws:region"])
+    monitor = RecordingMonitor(mocks)
+    pulumi.runtime.set_all_config(config)
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+    _sync_await(run_pulumi_func(lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")))
+    mocks.program.protected = monitor.protected
+    return mocks.program
+
+
+@pytest.fixture(scope="module", params=["dev", "prod"])
+def program(request: pytest.FixtureRequest) -> Program:
+    """The whole program as declared for each real stack."""
+    return run_program(request.param)

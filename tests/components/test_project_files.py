@@ -1,0 +1,47 @@
+"""Pulumi.yaml and the stack files: valid for the CLI, and every setting declared once with a default."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+from tests.components.conftest import PROJECT
+
+SCHEMA = ROOT.parent / "shared" / "schemas" / "pulumi-project.schema.json"
+
+
+def test_project_file_matches_the_pulumi_cli_schema() -> None:
+    if not SCHEMA.exists():
+        pytest.fail(f"the Pulumi project schema is missing at {SCHEMA}")
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text())).validate(project)
+    assert project["name"] == PROJECT
+    assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": ".venv"}}
+
+
+def test_every_setting_is_typed_with_a_default_and_described() -> None:
+    declared = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["config"]
+    for key, decl in declared.items():
+        assert {"type", "default", "description"} <= set(decl), f"{key} lacks a type, default or description"
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_stack_files_set_only_declared_settings(stack: str) -> None:
+    declared = set(yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["config"])
+    values = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
+    assert "aws:region" in values, f"Pulumi.{stack}.yaml must set aws:region"
+    unknown = [k for k in values if k.startswith(f"{PROJECT}:") and k.split(":", 1)[1] not in declared]
+    assert not unknown, f"Pulumi.{stack}.yaml sets undeclared settings {unknown}"
+    foreign = [k for k in values if not k.startswith((f"{PROJECT}:", "aws:"))]
+    assert not foreign, f"Pulumi.{stack}.yaml sets keys of no known namespace: {foreign}"
+
+
+def test_readme_settings_table_lists_every_setting() -> None:
+    declared = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["config"]
+    readme = (ROOT / "README.md").read_text()
+    missing = [key for key in declared if f"`{key}`" not in readme]
+    assert not missing, f"README.md's settings table lacks {missing}"

@@ -1,0 +1,199 @@
+"""The whole program under mocks for each real stack: the properties DESIGN.md promises, on the declared inputs."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from components import web_assets
+from components.static_site import ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED
+from routes import ROUTES
+from tests.components.conftest import PROJECT, Declared, Program, stack_config
+from tests.conftest import ROOT
+
+FUNCTION = "aws:lambda/function:Function"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+
+
+def _setting(program: Program, key: str) -> str:
+    stack = "prod" if program.one("aws:dynamodb/table:Table").inputs["deletionProtectionEnabled"] else "dev"
+    return stack_config(stack)[f"{PROJECT}:{key}"]
+
+
+def test_every_component_and_concept_is_declared(program: Program) -> None:
+    types = {r.typ for r in program.resources}
+    for typ in (
+        "ctd:table:SubmissionsTable",
+        "ctd:api:HttpApi",
+        "ctd:function:HandlerFunction",
+        "ctd:site:StaticSite",
+        "aws:dynamodb/table:Table",
+        "aws:apigatewayv2/api:Api",
+        "aws:apigatewayv2/stage:Stage",
+        "aws:cloudfront/distribution:Distribution",
+        "aws:cloudfront/originAccessControl:OriginAccessControl",
+        "aws:s3/bucketPolicy:BucketPolicy",
+    ):
+        assert typ in types, f"no {typ} declared"
+
+
+def test_table_is_on_demand_encrypted_with_ttl_and_stream(program: Program) -> None:
+    table = program.one("aws:dynamodb/table:Table").inputs
+    assert table["billingMode"] == "PAY_PER_REQUEST"
+    assert table["serverSideEncryption"] == {"enabled": True}
+    assert table["ttl"] == {"attributeName": "expires_at", "enabled": True}
+    assert table["streamEnabled"] is True and table["streamViewType"] == "NEW_IMAGE"
+    assert table["hashKey"] == "id", "every submission must be its own item, keyed by its id"
+
+
+def test_prod_protects_the_table_and_dev_does_not(program: Program) -> None:
+    table = program.one("aws:dynamodb/table:Table")
+    protect = _setting(program, "protectData") == "true"
+    assert table.inputs["deletionProtectionEnabled"] is protect
+    assert table.inputs["pointInTimeRecovery"] == {"enabled": protect}
+    assert ("submissions" in program.protected) is protect
+
+
+def test_bucket_is_private_and_owner_enforced(program: Program) -> None:
+    block = program.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs
+    for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"):
+        assert block[flag] is True, f"public access block {flag} is off"
+    ownership = program.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs
+    assert ownership["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
+
+
+def test_only_the_distribution_reads_the_bucket_and_only_over_tls(program: Program) -> None:
+    distribution = program.one("aws:cloudfront/distribution:Distribution")
+    policy = json.loads(program.one("aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])
+    allows = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
+    assert allows == [
+        {
+            "Sid": "CloudFrontReadsThroughOAC",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudfront.amazonaws.com"},
+            "Action": "s3:GetObject",
+            "Resource": allows[0]["Resource"],
+            "Condition": {"StringEquals": {"AWS:SourceArn": distribution.outputs["arn"]}},
+        }
+    ]
+    denies = [s for s in policy["Statement"] if s["Effect"] == "Deny"]
+    assert denies and denies[0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_distribution_serves_the_bucket_through_oac_over_https(program: Program) -> None:
+    inputs = program.one("aws:cloudfront/distribution:Distribution").inputs
+    oac = program.one("aws:cloudfront/originAccessControl:OriginAccessControl")
+    assert oac.inputs["signingBehavior"] == "always" and oac.inputs["originAccessControlOriginType"] == "s3"
+    s3_origin = next(o for o in inputs["origins"] if o["originId"] == "site")
+    assert s3_origin["originAccessControlId"] == f"{oac.name}-id"
+    assert inputs["defaultRootObject"] == "index.html"
+    assert inputs["defaultCacheBehavior"]["viewerProtocolPolicy"] == "redirect-to-https"
+    assert inputs["priceClass"] == _setting(program, "priceClass")
+    errors = inputs["customErrorResponses"]
+    assert [(e["errorCode"], e["responseCode"], e["responsePagePath"]) for e in errors] == [(403, 404, "/error.html")]
+
+
+def test_api_behaviour_is_uncached_forwards_viewer_headers_and_refuses_http(program: Program) -> None:
+    inputs = program.one("aws:cloudfront/distribution:Distribution").inputs
+    (api,) = inputs["orderedCacheBehaviors"]
+    assert api["pathPattern"] == "/api/*"
+    assert api["cachePolicyId"] == CACHING_DISABLED
+    assert api["originRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST_HEADER
+    assert api["viewerProtocolPolicy"] == "https-only"
+    assert {"POST", "PATCH", "DELETE"} <= set(api["allowedMethods"])
+    api_origin = next(o for o in inputs["origins"] if o["originId"] == api["targetOriginId"])
+    assert api_origin["domainName"] == "api123.execute-api.eu-west-1.amazonaws.com"
+    assert api_origin["customOriginConfig"]["originProtocolPolicy"] == "https-only"
+
+
+def test_every_response_carries_the_security_headers(program: Program) -> None:
+    policy = program.one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy")
+    inputs = program.one("aws:cloudfront/distribution:Distribution").inputs
+    for behaviour in [inputs["defaultCacheBehavior"], *inputs["orderedCacheBehaviors"]]:
+        assert behaviour["responseHeadersPolicyId"] == f"{policy.name}-id"
+    headers = policy.inputs["securityHeadersConfig"]
+    assert headers["strictTransportSecurity"]["accessControlMaxAgeSec"] >= 31536000
+    assert headers["contentTypeOptions"]["override"] is True
+    assert headers["frameOptions"]["frameOption"] == "DENY"
+    csp = headers["contentSecurityPolicy"]["contentSecurityPolicy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+
+
+def test_every_site_file_is_uploaded_with_its_type_and_caching(program: Program) -> None:
+    objects = {o.inputs["key"]: o.inputs for o in program.of_type("aws:s3/bucketObjectv2:BucketObjectv2")}
+    assert set(objects) == {*web_assets.site_files(), "config.js"}
+    assert objects["index.html"]["contentType"] == "text/html; charset=utf-8"
+    assert objects["style.css"]["contentType"] == "text/css; charset=utf-8"
+    assert objects["logo.svg"]["contentType"] == "image/svg+xml"
+    assert objects["contact.js"]["cacheControl"] == web_assets.ASSET_CACHE
+    assert objects["index.html"]["cacheControl"] == "no-cache"
+    region = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())["config"]["aws:region"]
+    assert f'"region": "{region}"' in objects["config.js"]["content"]
+
+
+def test_functions_are_python_313_arm64_json_logs_traced(program: Program) -> None:
+    functions = program.of_type(FUNCTION)
+    assert sorted(f.name for f in functions) == sorted(r.name for r in ROUTES)
+    log_groups = {g.outputs["name"]: g for g in program.of_type("aws:cloudwatch/logGroup:LogGroup")}
+    for function in functions:
+        inputs = function.inputs
+        assert inputs["runtime"] == "python3.13" and inputs["architectures"] == ["arm64"], function.name
+        assert inputs["loggingConfig"]["logFormat"] == "JSON", function.name
+        assert inputs["tracingConfig"] == {"mode": "Active"}, function.name
+        group = log_groups[inputs["loggingConfig"]["logGroup"]]
+        assert group.name == f"{function.name}-logs"
+        assert int(group.inputs["retentionInDays"]) == int(_setting(program, "logRetentionDays"))
+        variables = (inputs.get("environment") or {}).get("variables", {})
+        assert set(variables) <= {"TABLE_NAME", "RETENTION_DAYS"}, f"{function.name} environment: {variables}"
+
+
+def _policy_of(program: Program, function: Declared) -> dict:
+    role = next(r for r in program.of_type("aws:iam/role:Role") if r.outputs["arn"] == function.inputs["role"])
+    (policy,) = [p for p in program.of_type(ROLE_POLICY) if p.inputs["role"] == f"{role.name}-id"]
+    return json.loads(policy.inputs["policy"])
+
+
+def test_each_function_has_its_own_role_with_exactly_its_routes_actions(program: Program) -> None:
+    functions = program.of_type(FUNCTION)
+    assert len({f.inputs["role"] for f in functions}) == len(functions), "functions share a role"
+    table_arn = program.one("aws:dynamodb/table:Table").outputs["arn"]
+    for route in ROUTES:
+        function = next(f for f in functions if f.name == route.name)
+        statements = _policy_of(program, function)["Statement"]
+        logs = next(s for s in statements if s["Action"][0].startswith("logs:"))
+        assert logs["Resource"].endswith(f":log-group:{function.inputs['loggingConfig']['logGroup']}:*")
+        table = [s for s in statements if any(a.startswith("dynamodb:") for a in s["Action"])]
+        if not route.table_actions:
+            assert not table, f"{route.name} may touch the table but its route needs no table access"
+            continue
+        (grant,) = table
+        assert sorted(grant["Action"]) == sorted(route.table_actions), route.name
+        assert grant["Resource"][0] == table_arn
+        assert all(r.startswith(table_arn) for r in grant["Resource"]), grant
+        for statement in statements:
+            if statement["Resource"] == "*":
+                assert all(a.startswith("xray:") for a in statement["Action"]), f"wildcard resource: {statement}"
+
+
+def test_routes_come_from_the_route_table_and_invoke_only_from_this_api(program: Program) -> None:
+    declared = {r.inputs["routeKey"]: r.inputs for r in program.of_type("aws:apigatewayv2/route:Route")}
+    assert set(declared) == {r.key for r in ROUTES}
+    for route in ROUTES:
+        assert declared[route.key]["authorizationType"] == ("JWT" if route.signed_in else "NONE")
+        integration = program.one("aws:apigatewayv2/integration:Integration", route.name).inputs
+        assert integration["payloadFormatVersion"] == "2.0" and integration["integrationType"] == "AWS_PROXY"
+        permission = program.one("aws:lambda/permission:Permission", route.name).inputs
+        assert permission["principal"] == "apigateway.amazonaws.com"
+        assert permission["sourceArn"] == f"arn:aws:execute-api:eu-west-1:123456789012:api123/*/{route.arn_path}"
+
+
+def test_stage_auto_deploys_throttles_and_logs_json(program: Program) -> None:
+    stage = program.one("aws:apigatewayv2/stage:Stage").inputs
+    assert stage["name"] == "$default" and stage["autoDeploy"] is True
+    throttling = stage["defaultRouteSettings"]
+    assert str(int(throttling["throttlingRateLimit"])) == _setting(program, "throttleRateLimit")
+    assert str(int(throttling["throttlingBurstLimit"])) == _setting(program, "throttleBurstLimit")
+    access = stage["accessLogSettings"]
+    assert json.loads(access["format"])["requestId"] == "$context.requestId"
+    assert access["destinationArn"].endswith(":log-group:api-access-logs-abc123")

@@ -1,0 +1,230 @@
+"""POST /api/contact against moto: every valid and invalid input, retries, spam, outages."""
+
+from __future__ import annotations
+
+import json
+import logging
+import types
+import urllib.parse
+import uuid
+
+import boto3
+import botocore.config
+import pytest
+from botocore.stub import Stubber
+
+import api
+from local.emulator import TABLE_NAME
+from tests.handlers.conftest import Store, api_event, valid_fields
+
+
+def call(contact: types.ModuleType, event: dict) -> tuple[int, dict, dict]:
+    response = contact.handler(event, None)
+    body = json.loads(response["body"]) if response["headers"].get("content-type", "").startswith("application/json") else {}
+    return response["statusCode"], response["headers"], body
+
+
+def test_json_submission_is_stored_as_its_own_new_item(contact: types.ModuleType, store: Store) -> None:
+    sid = str(uuid.uuid4())
+    status, _, body = call(contact, api_event(valid_fields(submission_id=sid, company="Analytical Engines")))
+    assert status == 201 and body["submission_id"] == sid and body["request_id"]
+    (item,) = store.items()
+    assert item["id"] == sid and item["status"] == "new" and item["inbox"] == "inbox"
+    assert item["company"] == "Analytical Engines" and item["email"] == "ada@example.com"
+    assert item["created_at"].endswith("Z")
+    assert "expires_at" not in item, "retention is off unless configured"
+
+
+def test_two_messages_from_one_person_are_two_items(contact: types.ModuleType, store: Store) -> None:
+    call(contact, api_event(valid_fields(message="first")))
+    call(contact, api_event(valid_fields(message="second")))
+    assert sorted(i["message"] for i in store.items()) == ["first", "second"]
+
+
+def test_request_without_submission_id_gets_a_server_made_one(contact: types.ModuleType, store: Store) -> None:
+    status, _, body = call(contact, api_event(valid_fields()))
+    assert status == 201
+    assert uuid.UUID(body["submission_id"])
+    assert [i["id"] for i in store.items()] == [body["submission_id"]]
+
+
+def test_repeat_submission_stores_one_item_and_answers_the_same(contact: types.ModuleType, store: Store) -> None:
+    sid = str(uuid.uuid4())
+    first = call(contact, api_event(valid_fields(submission_id=sid)))
+    repeat = call(contact, api_event(valid_fields(submission_id=sid.upper())))
+    assert (first[0], first[2]["submission_id"]) == (repeat[0], repeat[2]["submission_id"]) == (201, sid)
+    assert len(store.items()) == 1
+
+
+def test_reused_id_with_different_content_is_a_conflict(contact: types.ModuleType, store: Store) -> None:
+    sid = str(uuid.uuid4())
+    call(contact, api_event(valid_fields(submission_id=sid, message="original")))
+    status, _, body = call(contact, api_event(valid_fields(submission_id=sid, message="changed")))
+    assert status == 409 and "already used for a different submission" in body["error"]["message"]
+    assert [i["message"] for i in store.items()] == ["original"]
+
+
+def test_form_post_redirects_to_thanks(contact: types.ModuleType, store: Store) -> None:
+    body = urllib.parse.urlencode(valid_fields(submission_id="", website=""))
+    response = contact.handler(api_event(body, "application/x-www-form-urlencoded"), None)
+    assert response["statusCode"] == 303 and response["headers"]["location"] == "/thanks.html"
+    assert len(store.items()) == 1
+
+
+def test_base64_encoded_form_post_is_decoded(contact: types.ModuleType, store: Store) -> None:
+    body = urllib.parse.urlencode(valid_fields(first_name="Zoë")).encode()
+    response = contact.handler(api_event(body, "application/x-www-form-urlencoded; charset=UTF-8", base64_body=True), None)
+    assert response["statusCode"] == 303
+    assert store.items()[0]["first_name"] == "Zoë"
+
+
+def test_form_post_with_errors_gets_a_page_naming_them(contact: types.ModuleType, store: Store) -> None:
+    body = urllib.parse.urlencode(valid_fields(email="not-an-email", first_name=""))
+    response = contact.handler(api_event(body, "application/x-www-form-urlencoded"), None)
+    assert response["statusCode"] == 400 and response["headers"]["content-type"].startswith("text/html")
+    assert "Email must be an address like name@example.com" in response["body"]
+    assert "First name is required" in response["body"]
+    assert store.items() == []
+
+
+def test_honeypot_answers_like_success_and_stores_spam(contact: types.ModuleType, store: Store) -> None:
+    person = call(contact, api_event(valid_fields()))
+    bot = call(contact, api_event(valid_fields(website="http://spam.example")))
+    assert bot[0] == person[0] == 201
+    assert set(bot[2]) == set(person[2]), "a bot must not be able to tell it was caught"
+    spam = next(i for i in store.items() if i["id"] == bot[2]["submission_id"])
+    assert spam["status"] == "spam" and "inbox" not in spam
+
+
+def test_unicode_round_trips(contact: types.ModuleType, store: Store) -> None:
+    fields = valid_fields(first_name="Zoë", last_name="Ōsaka-Ñúñez", company="株式会社 点", message="Привет 👋\nline two")
+    status, _, _ = call(contact, api_event(fields))
+    assert status == 201
+    item = store.items()[0]
+    assert {k: item[k] for k in fields} == fields
+
+
+def test_whitespace_is_trimmed_and_empty_optionals_left_out(contact: types.ModuleType, store: Store) -> None:
+    call(contact, api_event(valid_fields(first_name="  Ada  ", company="   ", message="")))
+    item = store.items()[0]
+    assert item["first_name"] == "Ada" and "company" not in item and "message" not in item
+
+
+@pytest.mark.parametrize(
+    ("fields", "bad"),
+    [
+        ({"first_name": ""}, {"first_name": "First name is required"}),
+        ({"last_name": "   "}, {"last_name": "Last name is required"}),
+        ({"email": "ada@"}, {"email": "Email must be an address like name@example.com"}),
+        ({"email": "ada example@x.com"}, {"email": "Email must be an address like name@example.com"}),
+        ({"email": "ada@localhost"}, {"email": "Email must be an address like name@example.com"}),
+        ({"email": "a" * 250 + "@x.io"}, {"email": "Email must be at most 254 characters"}),
+        ({"first_name": "x" * 101}, {"first_name": "First name must be at most 100 characters"}),
+        ({"phone_number": "1" * 41}, {"phone_number": "Phone number must be at most 40 characters"}),
+        ({"company": "c" * 201}, {"company": "Company must be at most 200 characters"}),
+        ({"job_title": "j" * 201}, {"job_title": "Job title must be at most 200 characters"}),
+        ({"first_name": "Ada\u0000"}, {"first_name": "First name contains control characters"}),
+        ({"first_name": 42}, {"first_name": "First name must be text"}),
+        ({"mesage": "typo"}, {"mesage": "is not a field of this form"}),
+        ({"submission_id": "not-a-uuid"}, {"submission_id": "must be a UUID"}),
+    ],
+)
+def test_bad_field_is_named_and_nothing_stored(
+    contact: types.ModuleType, store: Store, fields: dict, bad: dict[str, str]
+) -> None:
+    status, _, body = call(contact, api_event(valid_fields(**fields)))
+    assert status == 400
+    assert body["error"]["fields"] == bad
+    assert store.items() == []
+
+
+def test_every_bad_field_is_named_at_once(contact: types.ModuleType, store: Store) -> None:
+    status, _, body = call(contact, api_event({"email": "nope", "message": "m" * 5001}))
+    assert status == 400
+    assert set(body["error"]["fields"]) == {"first_name", "last_name", "email", "message"}
+
+
+def test_message_at_its_limit_is_accepted(contact: types.ModuleType, store: Store) -> None:
+    assert call(contact, api_event(valid_fields(message="m" * 5000)))[0] == 201
+
+
+@pytest.mark.parametrize(
+    ("event", "status", "needle"),
+    [
+        (api_event("{not json"), 400, "request body is not valid JSON"),
+        (api_event("[1, 2]"), 400, "must be a JSON object"),
+        (api_event(b"\xff\xfe", base64_body=True), 400, "not valid UTF-8"),
+        (api_event("a=1&a=2", "application/x-www-form-urlencoded"), 400, "more than once"),
+        (api_event("hello", "text/plain"), 415, "content type text/plain is not accepted"),
+        (api_event("{}", ""), 415, "content type (none) is not accepted"),
+        (api_event("x" * (10 * 1024 + 1)), 413, "the limit is 10240 bytes"),
+    ],
+)
+def test_malformed_requests_get_a_clear_error(contact: types.ModuleType, store: Store, event, status, needle) -> None:
+    got, _, body = call(contact, event)
+    assert got == status and needle in body["error"]["message"]
+    assert store.items() == []
+
+
+@pytest.mark.parametrize(
+    "code", ["ProvisionedThroughputExceededException", "ThrottlingException", "InternalServerError"]
+)
+def test_throttled_or_failing_store_answers_503_and_writes_nothing(
+    contact: types.ModuleType, store: Store, code: str
+) -> None:
+    stubbed = boto3.client("dynamodb")
+    with Stubber(stubbed) as stubber:
+        stubber.add_client_error("put_item", service_error_code=code, http_status_code=500 if "Internal" in code else 400)
+        with pytest.raises(api.Unavailable):
+            contact.accept(stubbed, TABLE_NAME, 0, contact.Post(valid_fields(), from_html_form=False))
+    assert store.items() == []
+
+
+def test_unreachable_store_answers_503_with_retry_after(contact: types.ModuleType, store: Store, monkeypatch) -> None:
+    from local.emulator import free_port
+
+    dead = boto3.client(
+        "dynamodb",
+        endpoint_url=f"http://127.0.0.1:{free_port()}",
+        config=botocore.config.Config(retries={"total_max_attempts": 1}, connect_timeout=1, read_timeout=1),
+    )
+    monkeypatch.setattr(contact, "dynamodb", dead)
+    sid = str(uuid.uuid4())
+    status, headers, body = call(contact, api_event(valid_fields(submission_id=sid)))
+    assert status == 503 and headers["retry-after"] == "5"
+    assert body["error"]["code"] == "Unavailable" and "nothing was saved" in body["error"]["message"]
+    monkeypatch.undo()
+    assert call(contact, api_event(valid_fields(submission_id=sid)))[0] == 201, "the retry succeeds"
+    assert len(store.items()) == 1
+
+
+def test_retention_sets_the_ttl_attribute(contact: types.ModuleType, store: Store) -> None:
+    contact.accept(store.client, TABLE_NAME, 30, contact.Post(valid_fields(), from_html_form=False))
+    item = store.items()[0]
+    assert int(item["expires_at"]) > 0
+
+
+def test_unexpected_failure_is_a_500_with_request_id_and_no_trace(
+    contact: types.ModuleType, store: Store, monkeypatch
+) -> None:
+    def explode(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(contact.submissions, "put_new", explode)
+    status, _, body = call(contact, api_event(valid_fields()))
+    assert status == 500 and body["request_id"]
+    assert "secret internals" not in json.dumps(body) and "Traceback" not in json.dumps(body)
+
+
+def test_logs_carry_the_request_id_and_no_personal_data(
+    contact: types.ModuleType, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="ctd")
+    event = api_event(valid_fields(email="private.person@example.com", message="my secret plan"))
+    call(contact, event)
+    call(contact, api_event(valid_fields(email="bad@", first_name="Secretname")))
+    records = [r for r in caplog.records if r.name == "ctd"]
+    assert records and all(getattr(r, "request_id", "") for r in records)
+    logged = " ".join(json.dumps(vars(r), default=str) for r in records)
+    for private in ("private.person", "my secret plan", "Secretname", "bad@"):
+        assert private not in logged
