@@ -12,11 +12,17 @@ import pulumi_aws as aws
 from components import HANDLERS_DIR
 
 # X-Ray's write actions take no resource-level permissions: AWS requires "*" here.
-_TRACING_STATEMENT = {"Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "Resource": "*"}
+_TRACING_STATEMENT = {
+    "Effect": "Allow",
+    "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+    "Resource": "*",
+}
 _ASSUME_ROLE = json.dumps(
     {
         "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
     }
 )
 
@@ -51,7 +57,11 @@ class HandlerFunction(pulumi.ComponentResource):
         logs = aws.cloudwatch.LogGroup(f"{name}-logs", retention_in_days=args.log_retention_days, opts=child)
         role = aws.iam.Role(f"{name}-role", assume_role_policy=_ASSUME_ROLE, opts=child)
         log_statement = logs.arn.apply(
-            lambda arn: {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": f"{arn}:*"}
+            lambda arn: {
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": f"{arn}:*",
+            }
         )
         statements = pulumi.Output.all(log_statement, *args.statements).apply(
             lambda resolved: json.dumps({"Version": "2012-10-17", "Statement": [*resolved, _TRACING_STATEMENT]})

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
-import table_schema as ts
-from routes import ROUTES, Route
 
+import table_schema as ts
 from components.function import FunctionArgs, HandlerFunction, handler_archive
+from routes import ROUTES, Route
 
 # One JSON line per request: enough to trace a failure to the function's log by request id.
 _ACCESS_LOG_FORMAT = json.dumps(
@@ -83,7 +83,9 @@ class HttpApi(pulumi.ComponentResource):
         for route in ROUTES:
             statements = []
             if route.table_actions:
-                statements.append(pulumi.Output.from_input(args.table_arn).apply(lambda arn, r=route: table_statement(r, arn)))
+                statements.append(
+                    pulumi.Output.from_input(args.table_arn).apply(lambda arn, r=route: table_statement(r, arn))
+                )
             function = HandlerFunction(
                 route.name,
                 FunctionArgs(
@@ -134,7 +136,9 @@ class HttpApi(pulumi.ComponentResource):
                 opts=child,
             )
 
-        access_logs = aws.cloudwatch.LogGroup(f"{name}-access-logs", retention_in_days=args.log_retention_days, opts=child)
+        access_logs = aws.cloudwatch.LogGroup(
+            f"{name}-access-logs", retention_in_days=args.log_retention_days, opts=child
+        )
         aws.apigatewayv2.Stage(
             name,
             api_id=api.id,

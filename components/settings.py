@@ -7,7 +7,30 @@ from dataclasses import dataclass
 import pulumi
 
 # CloudWatch Logs accepts only these retention periods (days); 0 means never expire.
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
 PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
 
 

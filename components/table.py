@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+
 import table_schema as ts
 
 

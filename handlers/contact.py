@@ -89,11 +89,14 @@ def accept(client: Any, table: str, retention_days: int, post: Post) -> tuple[st
 
 def html_error(error: api.ApiError, rid: str) -> api.Response:
     """Errors for a browser posting the form without JavaScript: a page, not JSON."""
-    items = "".join(
-        f"<li>{html.escape(message)}</li>"
-        for name, message in error.fields.items()
-        if name in FIELDS_BY_NAME or name == SUBMISSION_ID
-    ) or f"<li>{html.escape(error.message)}</li>"
+    items = (
+        "".join(
+            f"<li>{html.escape(message)}</li>"
+            for name, message in error.fields.items()
+            if name in FIELDS_BY_NAME or name == SUBMISSION_ID
+        )
+        or f"<li>{html.escape(error.message)}</li>"
+    )
     page = (
         '<!doctype html><html lang="en"><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -101,7 +104,7 @@ def html_error(error: api.ApiError, rid: str) -> api.Response:
         '<main class="page"><h1>Your message was not sent</h1>'
         f"<ul>{items}</ul><p>Go back to correct it; what you typed is still in the form.</p>"
         f'<p><a href="/contact.html">Back to the contact form</a></p>'
-        f"<p class=\"small\">Reference: {html.escape(rid)}</p></main></html>"
+        f'<p class="small">Reference: {html.escape(rid)}</p></main></html>'
     )
     headers = {"content-type": "text/html; charset=utf-8", "cache-control": "no-store", **api.error_headers(error)}
     return {"statusCode": error.status, "headers": headers, "body": page}

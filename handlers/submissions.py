@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import botocore.exceptions
@@ -15,7 +15,7 @@ from form_schema import FIELDS_BY_NAME
 
 def now_iso() -> str:
     """UTC time with milliseconds and a Z, which sorts as text in time order."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def to_item(values: dict[str, str]) -> dict[str, dict[str, str]]:

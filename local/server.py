@@ -96,7 +96,12 @@ class JsonLogFormatter(logging.Formatter):
     _standard = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
     def format(self, record: logging.LogRecord) -> str:
-        line = {"time": self.formatTime(record), "level": record.levelname, "logger": record.name, "message": record.getMessage()}
+        line = {
+            "time": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
         line.update({k: v for k, v in vars(record).items() if k not in self._standard})
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)

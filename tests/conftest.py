@@ -21,3 +21,30 @@ def emulator() -> Iterator[object]:
     emu.start()
     yield emu
     emu.stop()
+
+
+@pytest.fixture(scope="session")
+def runner() -> Iterator[str]:
+    """`python -m local` started as `make dev` starts it, on a free port; yields its URL, stops it with Ctrl-C."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from local.emulator import free_port
+
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1"}
+    for name in ("AWS_ENDPOINT_URL", "TABLE_NAME", "AWS_PROFILE"):
+        env.pop(name, None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if f"http://127.0.0.1:{port}" not in line:
+        process.kill()
+        pytest.fail(f"the local runner did not start: {line!r}")
+    yield f"http://127.0.0.1:{port}"
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=15) == 0, "Ctrl-C should stop the runner cleanly"

@@ -50,7 +50,7 @@ class RecordingMonitor(MockMonitor):
         super().__init__(mocks)
         self.protected: set[str] = set()
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802  (the gRPC method's name)
+    def RegisterResource(self, request: Any) -> Any:
         if request.protect:
             self.protected.add(request.name)
         return super().RegisterResource(request)

@@ -8,8 +8,8 @@ import jsonschema
 import pytest
 import yaml
 
-from tests.conftest import ROOT
 from tests.components.conftest import PROJECT
+from tests.conftest import ROOT
 
 SCHEMA = ROOT.parent / "shared" / "schemas" / "pulumi-project.schema.json"
 

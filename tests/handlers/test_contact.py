@@ -20,7 +20,11 @@ from tests.handlers.conftest import Store, api_event, valid_fields
 
 def call(contact: types.ModuleType, event: dict) -> tuple[int, dict, dict]:
     response = contact.handler(event, None)
-    body = json.loads(response["body"]) if response["headers"].get("content-type", "").startswith("application/json") else {}
+    body = (
+        json.loads(response["body"])
+        if response["headers"].get("content-type", "").startswith("application/json")
+        else {}
+    )
     return response["statusCode"], response["headers"], body
 
 
@@ -51,9 +55,10 @@ def test_request_without_submission_id_gets_a_server_made_one(contact: types.Mod
 def test_repeat_submission_stores_one_item_and_answers_the_same(contact: types.ModuleType, store: Store) -> None:
     sid = str(uuid.uuid4())
     first = call(contact, api_event(valid_fields(submission_id=sid)))
+    (stored,) = store.items()
     repeat = call(contact, api_event(valid_fields(submission_id=sid.upper())))
     assert (first[0], first[2]["submission_id"]) == (repeat[0], repeat[2]["submission_id"]) == (201, sid)
-    assert len(store.items()) == 1
+    assert store.items() == [stored], "the repeat must not write, not even over the first item"
 
 
 def test_reused_id_with_different_content_is_a_conflict(contact: types.ModuleType, store: Store) -> None:
@@ -73,7 +78,9 @@ def test_form_post_redirects_to_thanks(contact: types.ModuleType, store: Store) 
 
 def test_base64_encoded_form_post_is_decoded(contact: types.ModuleType, store: Store) -> None:
     body = urllib.parse.urlencode(valid_fields(first_name="Zoë")).encode()
-    response = contact.handler(api_event(body, "application/x-www-form-urlencoded; charset=UTF-8", base64_body=True), None)
+    response = contact.handler(
+        api_event(body, "application/x-www-form-urlencoded; charset=UTF-8", base64_body=True), None
+    )
     assert response["statusCode"] == 303
     assert store.items()[0]["first_name"] == "Zoë"
 
@@ -97,7 +104,9 @@ def test_honeypot_answers_like_success_and_stores_spam(contact: types.ModuleType
 
 
 def test_unicode_round_trips(contact: types.ModuleType, store: Store) -> None:
-    fields = valid_fields(first_name="Zoë", last_name="Ōsaka-Ñúñez", company="株式会社 点", message="Привет 👋\nline two")
+    fields = valid_fields(
+        first_name="Zoë", last_name="Ōsaka-Ñúñez", company="株式会社 点", message="Привет 👋\nline two"
+    )
     status, _, _ = call(contact, api_event(fields))
     assert status == 201
     item = store.items()[0]
@@ -174,7 +183,9 @@ def test_throttled_or_failing_store_answers_503_and_writes_nothing(
 ) -> None:
     stubbed = boto3.client("dynamodb")
     with Stubber(stubbed) as stubber:
-        stubber.add_client_error("put_item", service_error_code=code, http_status_code=500 if "Internal" in code else 400)
+        stubber.add_client_error(
+            "put_item", service_error_code=code, http_status_code=500 if "Internal" in code else 400
+        )
         with pytest.raises(api.Unavailable):
             contact.accept(stubbed, TABLE_NAME, 0, contact.Post(valid_fields(), from_html_form=False))
     assert store.items() == []

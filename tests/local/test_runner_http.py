@@ -1,0 +1,85 @@
+"""The local runner over real HTTP: pages, JSON and form posts, the API's 404s, the site's error page."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from http.client import HTTPResponse
+
+import pytest
+
+from components import web_assets
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None
+
+
+opener = urllib.request.build_opener(NoRedirect)
+
+
+def request(url: str, data: bytes | None = None, content_type: str = "", method: str | None = None) -> HTTPResponse:
+    req = urllib.request.Request(url, data=data, method=method)
+    if content_type:
+        req.add_header("content-type", content_type)
+    try:
+        return opener.open(req, timeout=10)
+    except urllib.error.HTTPError as error:
+        return error  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("page", ["/", "/contact.html", "/thanks.html", "/dashboard.html", "/style.css", "/contact.js"])
+def test_pages_are_served_with_type_caching_and_security_headers(runner: str, page: str) -> None:
+    response = request(runner + page)
+    name = "index.html" if page == "/" else page.lstrip("/")
+    assert response.status == 200
+    assert response.headers["content-type"] == web_assets.content_type(name)
+    assert response.headers["cache-control"] == web_assets.cache_control(name)
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.read() == (web_assets.WWW_DIR / name).read_bytes()
+
+
+def test_config_js_is_generated(runner: str) -> None:
+    body = request(runner + "/config.js").read().decode()
+    assert body.startswith("window.CTD_CONFIG") and '"apiBase": "/api"' in body
+
+
+@pytest.mark.parametrize("path", ["/no-such-page", "/../Pulumi.yaml", "/%2e%2e/README.md"])
+def test_unknown_or_escaping_paths_get_the_error_page(runner: str, path: str) -> None:
+    response = request(runner + path)
+    assert response.status == 404
+    assert response.read() == (web_assets.WWW_DIR / "error.html").read_bytes()
+
+
+def test_json_post_is_accepted_and_a_repeat_answers_the_same(runner: str) -> None:
+    payload = {"submission_id": str(uuid.uuid4()), "first_name": "Ada", "last_name": "L", "email": "a@example.com"}
+    first = request(runner + "/api/contact", json.dumps(payload).encode(), "application/json")
+    repeat = request(runner + "/api/contact", json.dumps(payload).encode(), "application/json")
+    assert first.status == repeat.status == 201
+    assert json.loads(first.read())["submission_id"] == json.loads(repeat.read())["submission_id"]
+
+
+def test_form_post_redirects_to_the_thank_you_page(runner: str) -> None:
+    form = urllib.parse.urlencode({"first_name": "Ada", "last_name": "L", "email": "a@example.com", "website": ""})
+    response = request(runner + "/api/contact", form.encode(), "application/x-www-form-urlencoded")
+    assert response.status == 303 and response.headers["location"] == "/thanks.html"
+
+
+def test_bad_post_names_the_field(runner: str) -> None:
+    response = request(runner + "/api/contact", b'{"first_name": "Ada"}', "application/json")
+    body = json.loads(response.read())
+    assert response.status == 400 and set(body["error"]["fields"]) == {"last_name", "email"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [("GET", "/api/nope"), ("GET", "/api/contact"), ("DELETE", "/api/contact")]
+)
+def test_unknown_api_routes_are_json_404s(runner: str, method: str, path: str) -> None:
+    response = request(runner + path, method=method)
+    body = json.loads(response.read())
+    assert response.status == 404 and body["error"]["code"] == "NotFound" and body["request_id"]
