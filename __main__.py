@@ -2,7 +2,9 @@
 
 import pulumi
 
-from components.http_api import HttpApi, HttpApiArgs
+from components.auth import OwnerAuth, OwnerAuthArgs
+from components.http_api import HttpApi, HttpApiArgs, JwtAuthorizerArgs
+from components.owner_pool_spec import cognito_endpoint
 from components.settings import load_settings
 from components.static_site import StaticSite, StaticSiteArgs
 from components.table import SubmissionsTable, TableArgs
@@ -10,6 +12,16 @@ from components.table import SubmissionsTable, TableArgs
 settings = load_settings()
 
 table = SubmissionsTable("submissions", TableArgs(protect_data=settings.protect_data))
+
+auth = OwnerAuth(
+    "owners",
+    OwnerAuthArgs(
+        region=settings.region,
+        owner_emails=settings.owner_emails,
+        mfa=settings.owner_mfa,
+        protect_data=settings.protect_data,
+    ),
+)
 
 api = HttpApi(
     "api",
@@ -22,6 +34,7 @@ api = HttpApi(
         throttle_burst_limit=settings.throttle_burst_limit,
         memory_mb=settings.lambda_memory_mb,
         timeout_seconds=settings.lambda_timeout_seconds,
+        authorizer=JwtAuthorizerArgs(issuer=auth.issuer, audience=auth.client_id),
     ),
 )
 
@@ -29,8 +42,14 @@ site = StaticSite(
     "site",
     StaticSiteArgs(
         api_endpoint=api.endpoint,
-        page_config={"region": settings.region, "apiBase": "/api"},
-        connect_sources=[],
+        page_config={
+            "region": settings.region,
+            "apiBase": "/api",
+            "cognitoEndpoint": cognito_endpoint(settings.region),
+            "userPoolId": auth.pool_id,
+            "clientId": auth.client_id,
+        },
+        connect_sources=[cognito_endpoint(settings.region)],
         price_class=settings.price_class,
     ),
 )
@@ -39,5 +58,7 @@ pulumi.export("site_url", site.url)
 pulumi.export("api_url", site.url.apply(lambda url: f"{url}/api"))
 pulumi.export("api_endpoint", api.endpoint)
 pulumi.export("table_name", table.name)
+pulumi.export("user_pool_id", auth.pool_id)
+pulumi.export("user_pool_client_id", auth.client_id)
 pulumi.export("bucket_name", site.bucket_name)
 pulumi.export("distribution_id", site.distribution_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 
 import pulumi
@@ -31,6 +33,8 @@ LOG_RETENTION_DAYS = (
     3288,
     3653,
 )
+MFA_MODES = ("OFF", "OPTIONAL", "ON")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
 
 
@@ -49,6 +53,8 @@ class StackSettings:
     lambda_memory_mb: int
     lambda_timeout_seconds: int
     price_class: str
+    owner_emails: tuple[str, ...]  # Cognito users created by the stack
+    owner_mfa: str
 
 
 def _bad(key: str, value: object, allowed: str) -> SettingsError:
@@ -78,6 +84,17 @@ def _choice(key: str, value: object, choices: tuple[object, ...]) -> None:
         raise _bad(key, value, "use one of " + ", ".join(str(c) for c in choices))
 
 
+def _emails(config: pulumi.Config, key: str) -> tuple[str, ...]:
+    raw = config.require(key)
+    try:
+        values = json.loads(raw)
+    except json.JSONDecodeError:
+        values = None
+    if not isinstance(values, list) or not all(isinstance(v, str) and _EMAIL.match(v) for v in values):
+        raise _bad(key, raw, 'use a list of email addresses: pulumi config set --path "ownerEmails[0]" you@example.com')
+    return tuple(values)
+
+
 def load_settings() -> StackSettings:
     """Read and check every setting. Defaults live in Pulumi.yaml, which the CLI applies."""
     config = pulumi.Config()
@@ -92,6 +109,8 @@ def load_settings() -> StackSettings:
     burst = _int(config, "throttleBurstLimit", 1, 5000)
     if burst < rate:
         raise _bad("throttleBurstLimit", burst, f"use at least throttleRateLimit ({rate}) so a burst can pass")
+    mfa = config.require("ownerMfa")
+    _choice("ownerMfa", mfa, MFA_MODES)
     return StackSettings(
         region=region,
         protect_data=_bool(config, "protectData"),
@@ -102,4 +121,6 @@ def load_settings() -> StackSettings:
         lambda_memory_mb=_int(config, "lambdaMemoryMb", 128, 10240),
         lambda_timeout_seconds=_int(config, "lambdaTimeoutSeconds", 3, 29),
         price_class=price_class,
+        owner_emails=_emails(config, "ownerEmails"),
+        owner_mfa=mfa,
     )

@@ -4,29 +4,17 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import urllib.parse
 import uuid
 from typing import Any
 
-import boto3
-import botocore.config
-
 import api
+import store
 import submissions
 from form_schema import FIELDS_BY_NAME, HONEYPOT, SUBMISSION_ID, clean_fields
 
 MAX_BODY_BYTES = 10 * 1024
 THANKS_PAGE = "/thanks.html"
-
-# Bounded retries and timeouts that fit well inside the function's timeout, so a slow
-# DynamoDB turns into a clean 503 rather than a Lambda timeout (a 502 at the gateway).
-_BOTO_CONFIG = botocore.config.Config(
-    retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=3
-)
-TABLE_NAME = os.environ.get("TABLE_NAME", "")
-RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "0"))
-dynamodb = boto3.client("dynamodb", config=_BOTO_CONFIG)
 
 
 class Post:
@@ -117,7 +105,7 @@ def handler(event: api.Event, context: object) -> api.Response:
         nonlocal post
         body = api.body_bytes(event, MAX_BODY_BYTES)
         post = parse(api.header(event, "content-type"), body)
-        submission_id, _ = accept(dynamodb, TABLE_NAME, RETENTION_DAYS, post)
+        submission_id, _ = accept(store.dynamodb, store.TABLE_NAME, store.RETENTION_DAYS, post)
         if post.from_html_form:
             return {"statusCode": 303, "headers": {"location": THANKS_PAGE, "cache-control": "no-store"}, "body": ""}
         return api.json_response(201, {"submission_id": submission_id}, api.request_id(event))

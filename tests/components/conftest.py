@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import runpy
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,7 +100,16 @@ def stack_config(stack: str, overrides: dict[str, Any] | None = None) -> dict[st
     config: dict[str, Any] = {f"{PROJECT}:{key}": decl["default"] for key, decl in project["config"].items()}
     config.update(yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"])
     config.update(overrides or {})
-    return {key: str(value).lower() if isinstance(value, bool) else str(value) for key, value in config.items()}
+    return {key: _as_config_string(value) for key, value in config.items()}
+
+
+def _as_config_string(value: Any) -> str:
+    """How the CLI hands values to a program: strings, with booleans lower-case and arrays as JSON."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list | dict):
+        return json.dumps(value)
+    return str(value)
 
 
 def run_program(stack: str, overrides: dict[str, Any] | None = None) -> Program:

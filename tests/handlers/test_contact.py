@@ -199,7 +199,7 @@ def test_unreachable_store_answers_503_with_retry_after(contact: types.ModuleTyp
         endpoint_url=f"http://127.0.0.1:{free_port()}",
         config=botocore.config.Config(retries={"total_max_attempts": 1}, connect_timeout=1, read_timeout=1),
     )
-    monkeypatch.setattr(contact, "dynamodb", dead)
+    monkeypatch.setattr(contact.store, "dynamodb", dead)
     sid = str(uuid.uuid4())
     status, headers, body = call(contact, api_event(valid_fields(submission_id=sid)))
     assert status == 503 and headers["retry-after"] == "5"

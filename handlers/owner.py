@@ -1,0 +1,130 @@
+"""The owner's routes under /api/submissions (JWT required): list, view, change status, delete, export."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import api
+import store
+import submissions
+from csv_export import to_csv
+from table_schema import STATUSES
+
+DEFAULT_PAGE = 25
+MAX_PAGE = 100
+MAX_PATCH_BYTES = 1024
+# Lambda's response payload limit is 6 MB; stop well before it and say so rather than fail.
+MAX_EXPORT_BYTES = 5 * 1024 * 1024
+
+
+def owner_of(event: api.Event) -> str:
+    """The signed-in owner's subject. The gateway's JWT authorizer has already checked the token;
+    refusing a request without claims keeps a misconfigured route from exposing the inbox."""
+    claims = event.get("requestContext", {}).get("authorizer", {}).get("jwt", {}).get("claims", {})
+    if not claims.get("sub"):
+        raise api.Unauthorized("sign in first: this route needs an owner's access token")
+    return str(claims["sub"])
+
+
+def query(event: api.Event) -> dict[str, str]:
+    return {k: str(v) for k, v in (event.get("queryStringParameters") or {}).items()}
+
+
+def status_filter(params: dict[str, str]) -> str | None:
+    status = params.get("status") or None
+    if status is not None and status not in STATUSES:
+        raise api.BadRequest(f"status {status!r} is not one of {', '.join(STATUSES)}", {"status": "is not valid"})
+    return status
+
+
+def page_limit(params: dict[str, str]) -> int:
+    raw = params.get("limit") or str(DEFAULT_PAGE)
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise api.BadRequest(f"limit must be a whole number from 1 to {MAX_PAGE}", {"limit": "is not valid"})
+    return int(raw)
+
+
+def submission_id(event: api.Event) -> str:
+    return str((event.get("pathParameters") or {}).get("id", ""))
+
+
+def _owner_route(route: str, work: Callable[[api.Event], api.Response]) -> Callable[[api.Event, object], api.Response]:
+    def handler(event: api.Event, context: object) -> api.Response:
+        def guarded() -> api.Response:
+            owner_of(event)
+            return work(event)
+
+        return api.run(event, route, guarded)
+
+    return handler
+
+
+def _list(event: api.Event) -> api.Response:
+    params = query(event)
+    page = submissions.list_page(
+        store.dynamodb, store.TABLE_NAME, status_filter(params), page_limit(params), params.get("cursor")
+    )
+    return api.json_response(200, page, api.request_id(event))
+
+
+def _get(event: api.Event) -> api.Response:
+    item = submissions.get(store.dynamodb, store.TABLE_NAME, submission_id(event))
+    return api.json_response(200, {"item": item}, api.request_id(event))
+
+
+def _update(event: api.Event) -> api.Response:
+    if not api.header(event, "content-type").lower().startswith("application/json"):
+        raise api.UnsupportedMediaType('send application/json like {"status": "handled"}')
+    try:
+        body = json.loads(api.body_bytes(event, MAX_PATCH_BYTES) or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise api.BadRequest("request body is not valid JSON") from None
+    if not isinstance(body, dict) or set(body) != {"status"} or body["status"] not in STATUSES:
+        raise api.BadRequest(
+            f'send {{"status": …}} with one of {", ".join(STATUSES)}', {"status": "is missing or not valid"}
+        )
+    item = submissions.set_status(store.dynamodb, store.TABLE_NAME, submission_id(event), body["status"])
+    return api.json_response(200, {"item": item}, api.request_id(event))
+
+
+def _delete(event: api.Event) -> api.Response:
+    sid = submission_id(event)
+    submissions.delete(store.dynamodb, store.TABLE_NAME, sid)
+    return api.json_response(200, {"deleted": sid}, api.request_id(event))
+
+
+def all_items(status: str | None) -> Iterator[dict[str, Any]]:
+    cursor: str | None = None
+    while True:
+        page = submissions.list_page(store.dynamodb, store.TABLE_NAME, status, MAX_PAGE, cursor)
+        yield from page["items"]
+        cursor = page["cursor"]
+        if not cursor:
+            return
+
+
+def _export(event: api.Event) -> api.Response:
+    body = to_csv(all_items(status_filter(query(event))))
+    if len(body.encode("utf-8")) > MAX_EXPORT_BYTES:
+        raise api.PayloadTooLarge("the export is over 5 MB; export one status at a time with ?status=")
+    today = datetime.now(UTC).date().isoformat()
+    return {
+        "statusCode": 200,
+        "headers": {
+            "content-type": "text/csv; charset=utf-8",
+            "content-disposition": f'attachment; filename="submissions-{today}.csv"',
+            "cache-control": "no-store",
+            "x-request-id": api.request_id(event),
+        },
+        "body": body,
+    }
+
+
+list_submissions = _owner_route("GET /api/submissions", _list)
+get_submission = _owner_route("GET /api/submissions/{id}", _get)
+update_submission = _owner_route("PATCH /api/submissions/{id}", _update)
+delete_submission = _owner_route("DELETE /api/submissions/{id}", _delete)
+export_csv = _owner_route("GET /api/submissions/export.csv", _export)
