@@ -55,9 +55,7 @@ class OwnerAuth(pulumi.ComponentResource):
             access_token_validity=spec.ACCESS_TOKEN_MINUTES,
             id_token_validity=spec.ACCESS_TOKEN_MINUTES,
             refresh_token_validity=spec.REFRESH_TOKEN_DAYS,
-            token_validity_units=aws.cognito.UserPoolClientTokenValidityUnitsArgs(
-                access_token="minutes", id_token="minutes", refresh_token="days"  # noqa: S106  (units)
-            ),
+            token_validity_units=aws.cognito.UserPoolClientTokenValidityUnitsArgs(**spec.TOKEN_VALIDITY_UNITS),
             enable_token_revocation=True,
             opts=child,
         )

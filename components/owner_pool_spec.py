@@ -16,6 +16,7 @@ USERNAME_ATTRIBUTES = ["email"]
 AUTH_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 ACCESS_TOKEN_MINUTES = 60
 REFRESH_TOKEN_DAYS = 30
+TOKEN_VALIDITY_UNITS = {"access_token": "minutes", "id_token": "minutes", "refresh_token": "days"}
 
 
 def camel_case(snake: dict[str, object]) -> dict[str, object]:

@@ -20,7 +20,13 @@ def main() -> int:
     except OSError as error:
         print(f"cannot listen on 127.0.0.1:{args.port}: {error.strerror}; try PORT=8123 make dev", file=sys.stderr)
         return 1
+    owners = site.emulator.owners
     print(f"Connecting The Dots is running at {site.url}  (Ctrl-C stops it)", flush=True)
+    print(
+        f"Owner sign-in at {site.url}/dashboard.html: {owners.owner_email} / {owners.temporary_password}"
+        " (a temporary password: you will be asked to choose a new one)",
+        flush=True,
+    )
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
+from dataclasses import dataclass
 
 import boto3
 from moto.server import ThreadedMotoServer
 
 import components  # noqa: F401  (puts handlers/ on sys.path)
 import table_schema
+from components import owner_pool_spec as spec
 
 REGION = "eu-west-1"
 TABLE_NAME = "ctd-local-submissions"
+OWNER_EMAIL = "owner@example.com"
+
+
+@dataclass(frozen=True)
+class OwnerPool:
+    pool_id: str
+    client_id: str
+    issuer: str
+    jwks_url: str
+    owner_email: str
+    temporary_password: str
 
 
 def free_port() -> int:
@@ -45,6 +59,38 @@ class Emulator:
         )
         os.environ.pop("AWS_PROFILE", None)
         boto3.client("dynamodb").create_table(**table_schema.create_table_request(TABLE_NAME))
+        self.owners = self._create_owner_pool()
+
+    def _create_owner_pool(self) -> OwnerPool:
+        """The owners' pool and dashboard client as the OwnerAuth component declares them, and one owner."""
+        cognito = boto3.client("cognito-idp")
+        pool = cognito.create_user_pool(
+            PoolName="ctd-local-owners",
+            UsernameAttributes=spec.USERNAME_ATTRIBUTES,
+            AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
+            Policies={"PasswordPolicy": spec.camel_case(spec.PASSWORD_POLICY)},
+        )["UserPool"]
+        client = cognito.create_user_pool_client(
+            UserPoolId=pool["Id"], ClientName="dashboard", ExplicitAuthFlows=spec.AUTH_FLOWS, GenerateSecret=False
+        )["UserPoolClient"]
+        # Meets the password policy; the owner must replace it at first sign-in, as in the cloud.
+        password = f"Tmp-{secrets.token_urlsafe(9)}-7a"
+        cognito.admin_create_user(
+            UserPoolId=pool["Id"],
+            Username=OWNER_EMAIL,
+            TemporaryPassword=password,
+            MessageAction="SUPPRESS",
+            UserAttributes=[{"Name": "email", "Value": OWNER_EMAIL}, {"Name": "email_verified", "Value": "true"}],
+        )
+        issuer = f"https://cognito-idp.{REGION}.amazonaws.com/{pool['Id']}"  # moto issues AWS's issuer
+        return OwnerPool(
+            pool_id=pool["Id"],
+            client_id=client["ClientId"],
+            issuer=issuer,
+            jwks_url=f"{self.endpoint}/{pool['Id']}/.well-known/jwks.json",
+            owner_email=OWNER_EMAIL,
+            temporary_password=password,
+        )
 
     def stop(self) -> None:
         self._server.stop()

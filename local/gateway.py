@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import components  # noqa: F401  (puts handlers/ on sys.path)
+from local.jwt_verify import InvalidToken, JwtVerifier
 from routes import DEFAULT_ROUTE, ROUTES, Route
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 logger = logging.getLogger("ctd.local")
+UNAUTHORIZED = b'{"message":"Unauthorized"}'
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,11 @@ def _pattern(path: str) -> re.Pattern[str]:
 
 
 class Gateway:
-    def __init__(self, routes: tuple[Route, ...] = ROUTES) -> None:
-        self._routes = [(r, _pattern(r.path)) for r in routes if r.path != DEFAULT_ROUTE]
+    def __init__(self, verifier: JwtVerifier, routes: tuple[Route, ...] = ROUTES) -> None:
+        self._verifier = verifier
+        # API Gateway prefers the most specific route: literal paths before {param} ones.
+        matchable = sorted((r for r in routes if r.path != DEFAULT_ROUTE), key=lambda r: r.path.count("{"))
+        self._routes = [(r, _pattern(r.path)) for r in matchable]
         self._default = next(r for r in routes if r.path == DEFAULT_ROUTE)
         self._handlers: dict[str, Handler] = {}
 
@@ -71,6 +76,16 @@ class Gateway:
         route, params = self.match(method, url.path)
         event = build_event(route, method, url, headers, body, source_ip, params)
         rid = event["requestContext"]["requestId"]
+        if route.signed_in:
+            try:
+                claims = self._verifier.claims(event["headers"].get("authorization", ""))
+            except InvalidToken as refused:
+                # API Gateway's answer, word for word; the reason goes to the log only.
+                logger.info("token refused", extra={"route": route.key, "request_id": rid, "reason": str(refused)})
+                return Reply(401, {"content-type": "application/json", "www-authenticate": "Bearer"}, UNAUTHORIZED)
+            event["requestContext"]["authorizer"] = {
+                "jwt": {"claims": {k: str(v) for k, v in claims.items()}, "scopes": None}
+            }
         context = LambdaContext(function_name=f"ctd-local-{route.name}", aws_request_id=str(uuid.uuid4()))
         try:
             result = self._handler(route)(event, context)

@@ -10,15 +10,23 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from components import web_assets
-from local.emulator import REGION, Emulator
+from local.emulator import REGION, Emulator, OwnerPool
 from local.gateway import Gateway, Reply
+from local.jwt_verify import JwtVerifier
 
 MAX_REQUEST_BYTES = 1024 * 1024  # far above the API's own limits; stops a runaway upload
 access_log = logging.getLogger("ctd.local.access")
 
 
-def page_config() -> dict[str, str]:
-    return {"region": REGION, "apiBase": "/api"}
+def page_config(endpoint: str, owners: OwnerPool) -> dict[str, str]:
+    """config.js as the stack writes it, with sign-in pointed at the local Cognito."""
+    return {
+        "region": REGION,
+        "apiBase": "/api",
+        "cognitoEndpoint": f"{endpoint}/",
+        "userPoolId": owners.pool_id,
+        "clientId": owners.client_id,
+    }
 
 
 def static_reply(path: str, config_js: str) -> Reply:
@@ -138,7 +146,10 @@ class LocalSite:
                 **web_assets.SECURITY_HEADERS,
                 "content-security-policy": web_assets.content_security_policy([self.emulator.endpoint]),
             }
-            self._server = SiteServer(self._port, Gateway(), web_assets.config_js(page_config()), headers)
+            owners = self.emulator.owners
+            verifier = JwtVerifier(owners.jwks_url, owners.issuer, owners.client_id)
+            config_js = web_assets.config_js(page_config(self.emulator.endpoint, owners))
+            self._server = SiteServer(self._port, Gateway(verifier), config_js, headers)
         except OSError:
             self.emulator.stop()
             raise

@@ -45,7 +45,9 @@ def test_authorizer_guards_exactly_the_signed_in_routes(program: Program) -> Non
 
 
 def test_pages_get_the_pool_and_client_and_may_call_cognito(program: Program) -> None:
-    config_js = next(o for o in program.of_type("aws:s3/bucketObjectv2:BucketObjectv2") if o.inputs["key"] == "config.js")
+    config_js = next(
+        o for o in program.of_type("aws:s3/bucketObjectv2:BucketObjectv2") if o.inputs["key"] == "config.js"
+    )
     values = json.loads(config_js.inputs["content"].split("Object.freeze(", 1)[1].rsplit(");", 1)[0])
     pool = program.one("aws:cognito/userPool:UserPool")
     assert values["userPoolId"] == f"{pool.name}-id"
