@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import re
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,14 +29,16 @@ def emulator() -> Iterator[object]:
     emu.stop()
 
 
-@pytest.fixture(scope="session")
-def runner() -> Iterator[str]:
-    """`python -m local` started as `make dev` starts it, on a free port; yields its URL, stops it with Ctrl-C."""
-    import os
-    import signal
-    import subprocess
-    import sys
+@dataclass(frozen=True)
+class Runner:
+    url: str
+    owner_email: str
+    temporary_password: str
 
+
+@pytest.fixture(scope="session")
+def runner() -> Iterator[Runner]:
+    """`python -m local` started as `make dev` starts it, on a free port; stopped with Ctrl-C at the end."""
     from local.emulator import free_port
 
     port = free_port()
@@ -41,10 +49,11 @@ def runner() -> Iterator[str]:
         [sys.executable, "-m", "local"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     )
     assert process.stdout is not None
-    line = process.stdout.readline()
-    if f"http://127.0.0.1:{port}" not in line:
+    banner = [process.stdout.readline(), process.stdout.readline()]
+    sign_in = re.search(r"dashboard\.html: (\S+) / (\S+)", banner[1])
+    if f"http://127.0.0.1:{port}" not in banner[0] or not sign_in:
         process.kill()
-        pytest.fail(f"the local runner did not start: {line!r}")
-    yield f"http://127.0.0.1:{port}"
+        pytest.fail(f"the local runner did not start: {banner!r}")
+    yield Runner(f"http://127.0.0.1:{port}", sign_in.group(1), sign_in.group(2))
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=15) == 0, "Ctrl-C should stop the runner cleanly"

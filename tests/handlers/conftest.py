@@ -43,13 +43,13 @@ def contact(store: Store) -> types.ModuleType:
 
 
 def api_event(
-    body: str | bytes | dict[str, Any] | None,
+    body: str | bytes | dict[str, Any] | list[Any] | None,
     content_type: str = "application/json",
     method: str = "POST",
     path: str = "/api/contact",
     base64_body: bool = False,
 ) -> dict[str, Any]:
-    if isinstance(body, dict):
+    if isinstance(body, dict | list):
         body = json.dumps(body)
     raw = body.encode() if isinstance(body, str) else body
     event: dict[str, Any] = {

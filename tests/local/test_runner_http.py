@@ -7,34 +7,17 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from http.client import HTTPResponse
 
 import pytest
 
 from components import web_assets
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        return None
-
-
-opener = urllib.request.build_opener(NoRedirect)
-
-
-def request(url: str, data: bytes | None = None, content_type: str = "", method: str | None = None) -> HTTPResponse:
-    req = urllib.request.Request(url, data=data, method=method)
-    if content_type:
-        req.add_header("content-type", content_type)
-    try:
-        return opener.open(req, timeout=10)
-    except urllib.error.HTTPError as error:
-        return error  # type: ignore[return-value]
+from tests.conftest import Runner
+from tests.local.conftest import request
 
 
 @pytest.mark.parametrize("page", ["/", "/contact.html", "/thanks.html", "/dashboard.html", "/style.css", "/contact.js"])
-def test_pages_are_served_with_type_caching_and_security_headers(runner: str, page: str) -> None:
-    response = request(runner + page)
+def test_pages_are_served_with_type_caching_and_security_headers(runner: Runner, page: str) -> None:
+    response = request(runner.url + page)
     name = "index.html" if page == "/" else page.lstrip("/")
     assert response.status == 200
     assert response.headers["content-type"] == web_assets.content_type(name)
@@ -44,34 +27,34 @@ def test_pages_are_served_with_type_caching_and_security_headers(runner: str, pa
     assert response.read() == (web_assets.WWW_DIR / name).read_bytes()
 
 
-def test_config_js_is_generated(runner: str) -> None:
-    body = request(runner + "/config.js").read().decode()
+def test_config_js_is_generated(runner: Runner) -> None:
+    body = request(runner.url + "/config.js").read().decode()
     assert body.startswith("window.CTD_CONFIG") and '"apiBase": "/api"' in body
 
 
 @pytest.mark.parametrize("path", ["/no-such-page", "/../Pulumi.yaml", "/%2e%2e/README.md"])
-def test_unknown_or_escaping_paths_get_the_error_page(runner: str, path: str) -> None:
-    response = request(runner + path)
+def test_unknown_or_escaping_paths_get_the_error_page(runner: Runner, path: str) -> None:
+    response = request(runner.url + path)
     assert response.status == 404
     assert response.read() == (web_assets.WWW_DIR / "error.html").read_bytes()
 
 
-def test_json_post_is_accepted_and_a_repeat_answers_the_same(runner: str) -> None:
+def test_json_post_is_accepted_and_a_repeat_answers_the_same(runner: Runner) -> None:
     payload = {"submission_id": str(uuid.uuid4()), "first_name": "Ada", "last_name": "L", "email": "a@example.com"}
-    first = request(runner + "/api/contact", json.dumps(payload).encode(), "application/json")
-    repeat = request(runner + "/api/contact", json.dumps(payload).encode(), "application/json")
+    first = request(runner.url + "/api/contact", json.dumps(payload).encode(), "application/json")
+    repeat = request(runner.url + "/api/contact", json.dumps(payload).encode(), "application/json")
     assert first.status == repeat.status == 201
     assert json.loads(first.read())["submission_id"] == json.loads(repeat.read())["submission_id"]
 
 
-def test_form_post_redirects_to_the_thank_you_page(runner: str) -> None:
+def test_form_post_redirects_to_the_thank_you_page(runner: Runner) -> None:
     form = urllib.parse.urlencode({"first_name": "Ada", "last_name": "L", "email": "a@example.com", "website": ""})
-    response = request(runner + "/api/contact", form.encode(), "application/x-www-form-urlencoded")
+    response = request(runner.url + "/api/contact", form.encode(), "application/x-www-form-urlencoded")
     assert response.status == 303 and response.headers["location"] == "/thanks.html"
 
 
-def test_bad_post_names_the_field(runner: str) -> None:
-    response = request(runner + "/api/contact", b'{"first_name": "Ada"}', "application/json")
+def test_bad_post_names_the_field(runner: Runner) -> None:
+    response = request(runner.url + "/api/contact", b'{"first_name": "Ada"}', "application/json")
     body = json.loads(response.read())
     assert response.status == 400 and set(body["error"]["fields"]) == {"last_name", "email"}
 
@@ -79,7 +62,7 @@ def test_bad_post_names_the_field(runner: str) -> None:
 @pytest.mark.parametrize(
     ("method", "path"), [("GET", "/api/nope"), ("GET", "/api/contact"), ("DELETE", "/api/contact")]
 )
-def test_unknown_api_routes_are_json_404s(runner: str, method: str, path: str) -> None:
-    response = request(runner + path, method=method)
+def test_unknown_api_routes_are_json_404s(runner: Runner, method: str, path: str) -> None:
+    response = request(runner.url + path, method=method)
     body = json.loads(response.read())
     assert response.status == 404 and body["error"]["code"] == "NotFound" and body["request_id"]

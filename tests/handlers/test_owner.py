@@ -1,0 +1,183 @@
+"""The owner's routes against moto: paging without gaps or repeats, filters, status changes, deletes, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import types
+import uuid
+
+import pytest
+
+from local.emulator import TABLE_NAME
+from tests.handlers.conftest import Store, api_event, valid_fields
+
+OWNER = {"sub": "owner-sub-1", "token_use": "access"}
+
+
+def owner_event(method: str, path: str, query: dict | None = None, params: dict | None = None, body=None) -> dict:
+    event = api_event(body, "application/json" if body is not None else "", method=method, path=path)
+    event["requestContext"]["authorizer"] = {"jwt": {"claims": OWNER, "scopes": None}}
+    if query:
+        event["queryStringParameters"] = query
+    if params:
+        event["pathParameters"] = params
+    return event
+
+
+@pytest.fixture
+def owner(store: Store) -> types.ModuleType:
+    import importlib
+
+    return importlib.import_module("owner")
+
+
+def call(handler, event: dict) -> tuple[int, dict]:
+    response = handler(event, None)
+    return response["statusCode"], json.loads(response["body"])
+
+
+def add(contact: types.ModuleType, store: Store, count: int, **fields: str) -> list[str]:
+    ids = []
+    for n in range(count):
+        post = contact.Post(valid_fields(**{"first_name": f"Person{n}", **fields}), from_html_form=False)
+        ids.append(contact.accept(store.client, TABLE_NAME, 0, post)[0])
+    return ids
+
+
+def test_pages_cover_every_item_newest_first_without_repeats(owner, contact, store: Store) -> None:
+    ids = add(contact, store, 23)
+    seen, cursor, pages = [], None, 0
+    while True:
+        query = {"limit": "5", **({"cursor": cursor} if cursor else {})}
+        status, body = call(owner.list_submissions, owner_event("GET", "/api/submissions", query))
+        assert status == 200 and len(body["items"]) <= 5
+        seen += body["items"]
+        pages += 1
+        cursor = body["cursor"]
+        if not cursor:
+            break
+    assert sorted(i["id"] for i in seen) == sorted(ids), "every item exactly once"
+    assert len(seen) == len({i["id"] for i in seen})
+    created = [i["created_at"] for i in seen]
+    assert created == sorted(created, reverse=True), "newest first"
+    assert pages == 5 and "inbox" not in seen[0]
+
+
+def test_default_view_hides_spam_and_filters_select_one_status(owner, contact, store: Store) -> None:
+    people = add(contact, store, 2)
+    (bot,) = add(contact, store, 1, website="http://spam.example")
+    owner.update_submission(owner_event("PATCH", "/x", params={"id": people[0]}, body={"status": "handled"}), None)
+
+    def ids(query: dict) -> set[str]:
+        return {
+            i["id"] for i in call(owner.list_submissions, owner_event("GET", "/api/submissions", query))[1]["items"]
+        }
+
+    assert ids({}) == set(people)
+    assert ids({"status": "spam"}) == {bot}
+    assert ids({"status": "handled"}) == {people[0]}
+    assert ids({"status": "new"}) == {people[1]}
+
+
+def test_rescuing_spam_brings_it_back_to_the_inbox(owner, contact, store: Store) -> None:
+    (bot,) = add(contact, store, 1, website="x")
+    status, body = call(owner.update_submission, owner_event("PATCH", "/x", params={"id": bot}, body={"status": "new"}))
+    assert status == 200 and body["item"]["status"] == "new"
+    listed = call(owner.list_submissions, owner_event("GET", "/api/submissions"))[1]["items"]
+    assert [i["id"] for i in listed] == [bot]
+
+
+def test_view_returns_the_item_and_unknown_ids_are_404(owner, contact, store: Store) -> None:
+    (sid,) = add(contact, store, 1, message="Привет")
+    status, body = call(owner.get_submission, owner_event("GET", "/x", params={"id": sid}))
+    assert status == 200 and body["item"]["message"] == "Привет"
+    status, body = call(owner.get_submission, owner_event("GET", "/x", params={"id": str(uuid.uuid4())}))
+    assert status == 404 and body["error"]["code"] == "NotFound"
+
+
+@pytest.mark.parametrize("handler_name", ["update_submission", "delete_submission"])
+def test_changing_an_unknown_id_is_404_and_creates_nothing(owner, store: Store, handler_name: str) -> None:
+    event = owner_event("PATCH", "/x", params={"id": str(uuid.uuid4())}, body={"status": "handled"})
+    status, body = call(getattr(owner, handler_name), event)
+    assert status == 404 and "no submission with id" in body["error"]["message"]
+    assert store.items() == []
+
+
+def test_delete_removes_only_that_item(owner, contact, store: Store) -> None:
+    keep, gone = add(contact, store, 2)
+    status, body = call(owner.delete_submission, owner_event("DELETE", "/x", params={"id": gone}))
+    assert status == 200 and body["deleted"] == gone
+    assert [i["id"] for i in store.items()] == [keep]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"status": "archived"}, "status"),
+        ({"limit": "0"}, "limit"),
+        ({"limit": "101"}, "limit"),
+        ({"limit": "ten"}, "limit"),
+        ({"cursor": "not-a-cursor"}, "cursor"),
+        ({"cursor": "eyJpZCI6ICJ4In0"}, "cursor"),  # valid base64 JSON, wrong keys
+    ],
+)
+def test_bad_list_parameters_are_400_naming_them(owner, store: Store, query: dict, field: str) -> None:
+    status, body = call(owner.list_submissions, owner_event("GET", "/api/submissions", query))
+    assert status == 400 and field in body["error"]["fields"]
+
+
+def test_cursor_from_another_view_is_refused(owner, contact, store: Store) -> None:
+    add(contact, store, 3)
+    cursor = call(owner.list_submissions, owner_event("GET", "/api/submissions", {"limit": "1"}))[1]["cursor"]
+    status, body = call(owner.list_submissions, owner_event("GET", "/a", {"status": "new", "cursor": cursor}))
+    assert status == 400 and "cursor" in body["error"]["fields"]
+
+
+@pytest.mark.parametrize("body", [{"status": "archived"}, {"status": "handled", "extra": 1}, {}, [1], "not json", None])
+def test_bad_status_change_is_400_and_changes_nothing(owner, contact, store: Store, body) -> None:
+    (sid,) = add(contact, store, 1)
+    event = owner_event("PATCH", "/x", params={"id": sid}, body=body if body is not None else "")
+    if isinstance(body, str):
+        event["body"] = body
+    status, _ = call(owner.update_submission, event)
+    assert status == 400
+    assert store.items()[0]["status"] == "new"
+
+
+def test_requests_without_owner_claims_are_401(owner, contact, store: Store) -> None:
+    event = owner_event("GET", "/api/submissions")
+    del event["requestContext"]["authorizer"]
+    status, body = call(owner.list_submissions, event)
+    assert status == 401 and body["error"]["code"] == "Unauthorized"
+
+
+def test_export_is_utf8_with_bom_newest_first_and_neutralises_formulas(owner, contact, store: Store) -> None:
+    add(contact, store, 1, first_name="Zoë", message="plain")
+    add(contact, store, 1, company='=HYPERLINK("http://evil")', message="+1 cell", job_title="@SUM(A1)")
+    add(contact, store, 1, first_name="-minus", last_name="@me", website="bot")
+    response = owner.export_csv(owner_event("GET", "/api/submissions/export.csv"), None)
+    assert response["statusCode"] == 200
+    assert response["headers"]["content-type"] == "text/csv; charset=utf-8"
+    assert response["headers"]["content-disposition"].startswith('attachment; filename="submissions-')
+    body = response["body"]
+    assert body.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(body.removeprefix("\ufeff"))))
+    assert len(rows) == 2, "spam is not exported by default"
+    assert rows[0]["company"] == '\'=HYPERLINK("http://evil")' and rows[0]["message"] == "'+1 cell"
+    assert rows[0]["job_title"] == "'@SUM(A1)"
+    assert rows[1]["first_name"] == "Zoë"
+    spam = owner.export_csv(owner_event("GET", "/x", {"status": "spam"}), None)["body"]
+    (spam_row,) = csv.DictReader(io.StringIO(spam.removeprefix("\ufeff")))
+    assert spam_row["first_name"] == "'-minus" and spam_row["last_name"] == "'@me"
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"), ("a=1", "a=1")],
+)
+def test_formula_cells_are_neutralised(cell: str, shown: str) -> None:
+    from csv_export import neutralise
+
+    assert neutralise(cell) == shown

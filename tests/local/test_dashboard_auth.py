@@ -1,0 +1,127 @@
+"""Signed-in routes on the local runner, with real tokens from the local Cognito: checked as the JWT authorizer does."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import time
+import uuid
+from importlib import resources
+
+import boto3
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from joserfc import jwt
+from joserfc.jwk import RSAKey
+
+from tests.conftest import Runner
+from tests.local.conftest import request
+
+NEW_PASSWORD = "Correct-Horse-42!"
+
+
+def page_config(runner: Runner) -> dict[str, str]:
+    body = request(runner.url + "/config.js").read().decode()
+    return json.loads(body.split("Object.freeze(", 1)[1].rsplit(");", 1)[0])
+
+
+@pytest.fixture(scope="session")
+def token(runner: Runner) -> str:
+    """The owner's first sign-in as the dashboard makes it: temporary password, then a new one."""
+    config = page_config(runner)
+    cognito = boto3.client("cognito-idp", endpoint_url=config["cognitoEndpoint"], region_name=config["region"])
+    first = cognito.initiate_auth(
+        AuthFlow="USER_PASSWORD_AUTH",
+        ClientId=config["clientId"],
+        AuthParameters={"USERNAME": runner.owner_email, "PASSWORD": runner.temporary_password},
+    )
+    assert first["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+    done = cognito.respond_to_auth_challenge(
+        ClientId=config["clientId"],
+        ChallengeName="NEW_PASSWORD_REQUIRED",
+        Session=first["Session"],
+        ChallengeResponses={"USERNAME": runner.owner_email, "NEW_PASSWORD": NEW_PASSWORD},
+    )
+    return done["AuthenticationResult"]["AccessToken"]
+
+
+def pool_signed(claims: dict, key: RSAKey | None = None) -> str:
+    """A token signed with the local pool's own key (moto's), to test claims the pool would never issue."""
+    if key is None:
+        raw = resources.files("moto.cognitoidp").joinpath("resources/jwks-private.json.gz").read_bytes()
+        key = RSAKey.import_key(json.loads(gzip.decompress(raw)))
+    return jwt.encode({"alg": "RS256", "kid": "dummy"}, claims, key)
+
+
+def claims_like(runner: Runner, **changes: object) -> dict:
+    config = page_config(runner)
+    now = int(time.time())
+    claims = {
+        "iss": f"https://cognito-idp.{config['region']}.amazonaws.com/{config['userPoolId']}",
+        "sub": str(uuid.uuid4()),
+        "client_id": config["clientId"],
+        "token_use": "access",
+        "iat": now,
+        "exp": now + 600,
+    }
+    claims.update(changes)
+    return claims
+
+
+def get(runner: Runner, path: str, token: str | None):
+    return request(runner.url + path, headers={"authorization": f"Bearer {token}"} if token else {})
+
+
+def test_a_token_signed_by_the_pool_is_accepted(runner: Runner, token: str) -> None:
+    assert get(runner, "/api/submissions", token).status == 200
+    assert get(runner, "/api/submissions", pool_signed(claims_like(runner))).status == 200, "the control case"
+
+
+@pytest.mark.parametrize(
+    "make_token",
+    [
+        pytest.param(lambda r: None, id="no token"),
+        pytest.param(lambda r: "not.a.jwt", id="garbage"),
+        pytest.param(lambda r: pool_signed(claims_like(r, exp=int(time.time()) - 5)), id="expired"),
+        pytest.param(lambda r: pool_signed(claims_like(r, iss="https://evil.example/pool")), id="wrong issuer"),
+        pytest.param(lambda r: pool_signed(claims_like(r, client_id="another-client")), id="wrong audience"),
+        pytest.param(lambda r: pool_signed(claims_like(r, token_use="refresh")), id="wrong token use"),
+        pytest.param(
+            lambda r: pool_signed(
+                claims_like(r), RSAKey.import_key(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+            ),
+            id="forged signature",
+        ),
+    ],
+)
+def test_bad_tokens_get_the_gateways_401(runner: Runner, make_token) -> None:
+    for path in ("/api/submissions", "/api/submissions/export.csv", f"/api/submissions/{uuid.uuid4()}"):
+        response = get(runner, path, make_token(runner))
+        assert response.status == 401, path
+        assert json.loads(response.read()) == {"message": "Unauthorized"}
+
+
+def test_contact_posts_appear_for_the_owner_who_handles_and_deletes_them(runner: Runner, token: str) -> None:
+    auth = {"authorization": f"Bearer {token}"}
+    marker = f"marker-{uuid.uuid4()}"
+    for n in range(2):
+        payload = {"first_name": f"Ada{n}", "last_name": "L", "email": "a@example.com", "message": marker}
+        posted = request(runner.url + "/api/contact", json.dumps(payload).encode(), "application/json")
+        assert posted.status == 201
+    listed = json.loads(get(runner, "/api/submissions?limit=100", token).read())["items"]
+    mine = [i for i in listed if i.get("message") == marker]
+    assert [i["first_name"] for i in mine] == ["Ada1", "Ada0"], "both, newest first"
+    first, second = mine
+    handled = request(
+        runner.url + f"/api/submissions/{first['id']}", b'{"status": "handled"}', "application/json", "PATCH", auth
+    )
+    assert handled.status == 200 and json.loads(handled.read())["item"]["status"] == "handled"
+    deleted = request(runner.url + f"/api/submissions/{second['id']}", method="DELETE", headers=auth)
+    assert deleted.status == 200
+    assert get(runner, f"/api/submissions/{second['id']}", token).status == 404
+    exported = get(runner, "/api/submissions/export.csv", token)
+    assert exported.headers["content-type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(exported.read().decode("utf-8-sig"))))
+    assert [r["status"] for r in rows if r["message"] == marker] == ["handled"]
