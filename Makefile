@@ -4,13 +4,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: dev test lint format clean
+.PHONY: dev test test-fast test-browser browser-deps lint format clean
 
 dev: $(VENV)/.local-installed  ## run the site on http://127.0.0.1:$${PORT:-8000}
 	$(BIN)/python -m local
 
 test: $(VENV)/.dev-installed  ## every test suite
 	$(BIN)/python -m pytest
+
+test-fast: $(VENV)/.dev-installed  ## everything but the browser tests
+	$(BIN)/python -m pytest -m "not browser"
+
+test-browser: $(VENV)/.dev-installed  ## only the browser tests (needs make browser-deps once)
+	$(BIN)/python -m pytest -m browser
+
+browser-deps:  ## Debian's Chromium for the browser tests (Playwright drives it; it never downloads one)
+	@command -v chromium >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,8 +37,8 @@ class Runner:
     temporary_password: str
 
 
-@pytest.fixture(scope="session")
-def runner() -> Iterator[Runner]:
+@contextmanager
+def local_runner() -> Iterator[Runner]:
     """`python -m local` started as `make dev` starts it, on a free port; stopped with Ctrl-C at the end."""
     from local.emulator import free_port
 
@@ -54,6 +55,15 @@ def runner() -> Iterator[Runner]:
     if f"http://127.0.0.1:{port}" not in banner[0] or not sign_in:
         process.kill()
         pytest.fail(f"the local runner did not start: {banner!r}")
-    yield Runner(f"http://127.0.0.1:{port}", sign_in.group(1), sign_in.group(2))
-    process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=15) == 0, "Ctrl-C should stop the runner cleanly"
+    try:
+        yield Runner(f"http://127.0.0.1:{port}", sign_in.group(1), sign_in.group(2))
+    finally:
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=15)
+    assert code == 0, "Ctrl-C should stop the runner cleanly"
+
+
+@pytest.fixture(scope="session")
+def runner() -> Iterator[Runner]:
+    with local_runner() as started:
+        yield started

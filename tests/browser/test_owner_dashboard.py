@@ -1,0 +1,93 @@
+"""The owner's whole first session in Chromium: sign in, new password, read, handle, export, delete, sign out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import urllib.request
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import Watch, expect_clean
+from tests.conftest import Runner
+
+NEW_PASSWORD = "Blue-Kettle-Song-81!"
+
+
+def post_contact(site: Runner, **fields: str) -> str:
+    payload = {"first_name": "Grace", "last_name": "Hopper", "email": "grace@example.com", **fields}
+    request = urllib.request.Request(
+        site.url + "/api/contact", json.dumps(payload).encode(), {"content-type": "application/json"}
+    )
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)["submission_id"]
+
+
+def sign_in_first_time(page: Page, site: Runner) -> None:
+    page.goto(site.url + "/dashboard.html")
+    page.get_by_label("Email", exact=True).fill(site.owner_email)
+    page.get_by_label("Password", exact=True).fill(site.temporary_password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Choose a new password")).to_be_visible()
+    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("New password again").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Set password and sign in").click()
+    expect(page.get_by_role("heading", name="Enquiries")).to_be_visible()
+
+
+def test_owner_reads_handles_exports_deletes_and_signs_out(page: Page, site: Runner, watch: Watch) -> None:
+    post_contact(site, company="Navy", message="Compilers?\nSecond line")
+    post_contact(site, first_name="Alan", last_name="Turing", email="alan@example.com", message="Machines")
+    sign_in_first_time(page, site)
+
+    rows = page.locator("#submissions tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("Alan Turing")  # newest first
+    expect(rows.nth(1)).to_contain_text("Compilers?")
+    expect(rows.nth(1)).not_to_contain_text("Second line")  # the table shows the first line only
+    expect(page.locator("#chart rect[data-count='2']")).to_have_count(1)
+
+    rows.nth(1).click()
+    expect(page.locator("#detail")).to_contain_text("Second line")
+    page.get_by_role("button", name="Mark handled").click()
+    expect(page.locator("#dash-status")).to_have_text("Marked handled.")
+    expect(rows.nth(1).locator(".badge")).to_have_text("handled")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Export CSV").click()
+    download = download_info.value
+    assert re.fullmatch(r"submissions-\d{4}-\d{2}-\d{2}\.csv", download.suggested_filename)
+    exported = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))
+    assert [(r["first_name"], r["status"]) for r in exported] == [("Alan", "new"), ("Grace", "handled")]
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    rows.first.click()
+    page.get_by_role("button", name="Delete").click()
+    expect(page.locator("#dash-status")).to_have_text("Deleted.")
+    expect(rows).to_have_count(1)
+
+    page.get_by_role("button", name="Sign out").click()
+    page.reload()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    expect(page.locator("#inbox")).to_be_hidden()
+    expect_clean(watch)
+
+
+def test_hostile_text_shows_literally_and_runs_nothing(page: Page, site: Runner, watch: Watch) -> None:
+    hostile = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
+    post_contact(site, first_name="<b>bold</b>", company=hostile, message=hostile)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(site.url + "/dashboard.html")
+    page.get_by_label("Email", exact=True).fill(site.owner_email)
+    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    row = page.locator("#submissions tbody tr", has_text="<b>bold</b>")
+    expect(row).to_contain_text(hostile)
+    row.click()
+    expect(page.locator("#detail-fields")).to_contain_text(hostile)
+    assert page.evaluate("window.pwned") is None and dialogs == []
+    assert page.locator("#submissions img, #detail img, #submissions b").count() == 0
+    expect_clean(watch)

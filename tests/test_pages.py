@@ -1,0 +1,49 @@
+"""Every page of www/ is well-formed enough to ship: lang set, one h1, and every local link and asset exists."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+from components import web_assets
+
+PAGES = [p for p in web_assets.site_files() if p.endswith(".html")]
+GENERATED = {web_assets.CONFIG_JS}
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+        self.ids: set[str] = set()
+        self.h1 = 0
+        self.lang = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang") or ""
+        self.h1 += tag == "h1"
+        if a.get("id"):
+            self.ids.add(str(a["id"]))
+        for name in ("href", "src", "action"):
+            value = a.get(name)
+            if value and not value.startswith(("http:", "https:", "mailto:")):
+                self.targets.append(value)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_links_resolve_and_structure_is_sound(page: str) -> None:
+    parser = Links()
+    parser.feed((web_assets.WWW_DIR / page).read_text())
+    assert parser.lang == "en" and parser.h1 == 1, page
+    files = set(web_assets.site_files()) | GENERATED
+    for target in parser.targets:
+        path = target.split("#")[0].lstrip("/") or "index.html"
+        if target.startswith("#"):
+            assert target[1:] in parser.ids, f"{page}: anchor {target} has no target"
+        elif path.startswith("api/"):
+            continue
+        else:
+            assert path in files, f"{page}: {target} does not exist in www/"

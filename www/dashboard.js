@@ -1,0 +1,347 @@
+// The owner dashboard: Cognito sign-in (with the first-sign-in password change), then the enquiries.
+"use strict";
+
+(() => {
+  const config = window.CTD_CONFIG;
+  const $ = (id) => document.getElementById(id);
+  const status = $("dash-status");
+  const signinForm = $("signin-form");
+  const newPasswordForm = $("new-password-form");
+  const inbox = $("inbox");
+  const tbody = document.querySelector("#submissions tbody");
+  const filter = $("status-filter");
+  const detail = $("detail");
+  const TOKENS = "ctd.tokens";
+  const PAGE_SIZE = 25;
+  let challenge = null; // { session, username } while a new password is required
+  let cursors = [null]; // cursors[i] opens page i; the last page's "next" is pushed when known
+  let page = 0;
+  let current = null; // the item open in the detail view
+
+  function say(kind, text) {
+    status.hidden = !text;
+    status.className = `status ${kind}`;
+    status.textContent = text || "";
+  }
+
+  // --- Cognito: the two calls the page needs, made as the AWS SDK would (JSON over POST). ---
+  async function cognito(action, body) {
+    const response = await fetch(config.cognitoEndpoint, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-amz-json-1.1",
+        "x-amz-target": `AWSCognitoIdentityProviderService.${action}`,
+      },
+      body: JSON.stringify(body),
+    });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const error = new Error(data.message || data.Message || `sign-in failed (${response.status})`);
+      error.code = (data.__type || "").split("#").pop();
+      throw error;
+    }
+    return data;
+  }
+
+  function keepTokens(result, refreshToken) {
+    const tokens = {
+      access: result.AccessToken,
+      refresh: result.RefreshToken || refreshToken,
+      expiresAt: Date.now() + (result.ExpiresIn || 3600) * 1000,
+    };
+    sessionStorage.setItem(TOKENS, JSON.stringify(tokens));
+    return tokens;
+  }
+
+  function storedTokens() {
+    try { return JSON.parse(sessionStorage.getItem(TOKENS)); } catch { return null; }
+  }
+
+  async function refreshTokens(tokens) {
+    const data = await cognito("InitiateAuth", {
+      AuthFlow: "REFRESH_TOKEN_AUTH",
+      ClientId: config.clientId,
+      AuthParameters: { REFRESH_TOKEN: tokens.refresh },
+    });
+    return keepTokens(data.AuthenticationResult, tokens.refresh);
+  }
+
+  // A valid access token, renewed a minute before it expires; null when signed out.
+  async function accessToken(forceRefresh = false) {
+    let tokens = storedTokens();
+    if (!tokens) return null;
+    if (forceRefresh || tokens.expiresAt - Date.now() < 60000) {
+      try { tokens = await refreshTokens(tokens); } catch { signOut("Your session ended: please sign in again."); return null; }
+    }
+    return tokens.access;
+  }
+
+  // --- The API, with one retry after a refresh when the gateway says the token is no longer good. ---
+  async function api(path, options = {}) {
+    for (const force of [false, true]) {
+      const token = await accessToken(force);
+      if (!token) throw new Error("signed out");
+      const response = await fetch(`${config.apiBase}${path}`, {
+        ...options,
+        headers: { ...(options.headers || {}), authorization: `Bearer ${token}` },
+      });
+      if (response.status !== 401) return response;
+    }
+    signOut("Your session ended: please sign in again.");
+    throw new Error("signed out");
+  }
+
+  async function apiJson(path, options) {
+    const response = await api(path, options);
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error((body.error && body.error.message) || `request failed (${response.status})`);
+    return body;
+  }
+
+  // --- Views ---
+  function show(view) {
+    signinForm.hidden = view !== "signin";
+    newPasswordForm.hidden = view !== "new-password";
+    inbox.hidden = view !== "inbox";
+  }
+
+  function signOut(message) {
+    sessionStorage.removeItem(TOKENS);
+    show("signin");
+    say(message ? "error" : "ok", message || "You are signed out.");
+    $("signin-email").focus();
+  }
+
+  signinForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const username = signinForm.elements.email.value.trim();
+    say("ok", "Signing in…");
+    try {
+      const data = await cognito("InitiateAuth", {
+        AuthFlow: "USER_PASSWORD_AUTH",
+        ClientId: config.clientId,
+        AuthParameters: { USERNAME: username, PASSWORD: signinForm.elements.password.value },
+      });
+      signinForm.reset();
+      if (data.ChallengeName === "NEW_PASSWORD_REQUIRED") {
+        challenge = { session: data.Session, username };
+        show("new-password");
+        say("ok", "Choose a new password to finish signing in.");
+        $("new-password").focus();
+        return;
+      }
+      if (!data.AuthenticationResult) throw new Error(`sign-in needs ${data.ChallengeName}, which this page does not support`);
+      keepTokens(data.AuthenticationResult);
+      await openInbox();
+    } catch (error) {
+      say("error", error.code === "NotAuthorizedException" ? "Wrong email or password." : error.message);
+      $("signin-password").focus();
+    }
+  });
+
+  newPasswordForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const password = newPasswordForm.elements.new_password.value;
+    if (password !== newPasswordForm.elements.new_password_again.value) {
+      say("error", "The two passwords differ.");
+      $("new-password-again").focus();
+      return;
+    }
+    try {
+      const data = await cognito("RespondToAuthChallenge", {
+        ChallengeName: "NEW_PASSWORD_REQUIRED",
+        ClientId: config.clientId,
+        Session: challenge.session,
+        ChallengeResponses: { USERNAME: challenge.username, NEW_PASSWORD: password },
+      });
+      newPasswordForm.reset();
+      challenge = null;
+      keepTokens(data.AuthenticationResult);
+      await openInbox();
+    } catch (error) {
+      say("error", error.message);
+      $("new-password").focus();
+    }
+  });
+
+  $("signout-button").addEventListener("click", () => signOut());
+
+  async function openInbox() {
+    show("inbox");
+    say("ok", "");
+    cursors = [null];
+    page = 0;
+    await Promise.all([loadPage(), drawChart()]);
+  }
+
+  function text(tag, value, className) {
+    const el = document.createElement(tag);
+    el.textContent = value == null ? "" : String(value); // visitors' text is never parsed as HTML
+    if (className) el.className = className;
+    return el;
+  }
+
+  const fullName = (item) => `${item.first_name || ""} ${item.last_name || ""}`.trim();
+  const when = (iso) => new Date(iso).toLocaleString();
+  const badge = (value) => text("span", value, `badge badge-${value}`);
+
+  async function loadPage() {
+    const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+    if (filter.value) query.set("status", filter.value);
+    if (cursors[page]) query.set("cursor", cursors[page]);
+    let body;
+    try { body = await apiJson(`/submissions?${query}`); } catch (error) {
+      if (error.message !== "signed out") say("error", error.message);
+      return;
+    }
+    cursors[page + 1] = body.cursor;
+    tbody.replaceChildren(...body.items.map(row));
+    $("empty").hidden = body.items.length > 0;
+    $("prev-page").disabled = page === 0;
+    $("next-page").disabled = !body.cursor;
+  }
+
+  function row(item) {
+    const tr = document.createElement("tr");
+    tr.tabIndex = 0;
+    const status = document.createElement("td");
+    status.append(badge(item.status));
+    tr.append(
+      text("td", when(item.created_at)),
+      text("td", fullName(item)),
+      text("td", item.email),
+      text("td", item.company),
+      status,
+      text("td", (item.message || "").split("\n")[0], "message"),
+    );
+    const open = () => openDetail(item.id);
+    tr.addEventListener("click", open);
+    tr.addEventListener("keydown", (event) => { if (event.key === "Enter") open(); });
+    return tr;
+  }
+
+  const LABELS = [
+    ["created_at", "Received"], ["status", "Status"], ["first_name", "First name"], ["last_name", "Last name"],
+    ["email", "Email"], ["phone_number", "Phone"], ["company", "Company"], ["job_title", "Job title"],
+    ["message", "Message"], ["id", "Reference"],
+  ];
+
+  async function openDetail(id) {
+    let body;
+    try { body = await apiJson(`/submissions/${encodeURIComponent(id)}`); } catch (error) { say("error", error.message); return; }
+    current = body.item;
+    const fields = LABELS.filter(([key]) => current[key]).flatMap(([key, label]) => {
+      const dd = document.createElement("dd");
+      if (key === "email") {
+        const link = text("a", current.email);
+        link.href = `mailto:${encodeURIComponent(current.email).replace("%40", "@")}`;
+        dd.append(link);
+      } else {
+        dd.textContent = key === "created_at" ? when(current[key]) : current[key];
+      }
+      return [text("dt", label), dd];
+    });
+    $("detail-fields").replaceChildren(...fields);
+    $("detail-title").textContent = `Enquiry from ${fullName(current)}`;
+    for (const button of detail.querySelectorAll("[data-status]")) button.hidden = button.dataset.status === current.status;
+    detail.hidden = false;
+    detail.focus();
+  }
+
+  for (const button of detail.querySelectorAll("[data-status]")) {
+    button.addEventListener("click", async () => {
+      try {
+        await apiJson(`/submissions/${encodeURIComponent(current.id)}`, {
+          method: "PATCH",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ status: button.dataset.status }),
+        });
+      } catch (error) { say("error", error.message); return; }
+      say("ok", `Marked ${button.dataset.status}.`);
+      detail.hidden = true;
+      await Promise.all([loadPage(), drawChart()]);
+    });
+  }
+
+  $("delete-button").addEventListener("click", async () => {
+    if (!window.confirm(`Delete the enquiry from ${fullName(current)}? This cannot be undone.`)) return;
+    try { await apiJson(`/submissions/${encodeURIComponent(current.id)}`, { method: "DELETE" }); } catch (error) {
+      say("error", error.message);
+      return;
+    }
+    say("ok", "Deleted.");
+    detail.hidden = true;
+    await Promise.all([loadPage(), drawChart()]);
+  });
+
+  $("close-detail").addEventListener("click", () => { detail.hidden = true; });
+  filter.addEventListener("change", () => { cursors = [null]; page = 0; loadPage(); });
+  $("next-page").addEventListener("click", () => { page += 1; loadPage(); });
+  $("prev-page").addEventListener("click", () => { page = Math.max(0, page - 1); loadPage(); });
+
+  $("export-button").addEventListener("click", async () => {
+    const query = filter.value ? `?status=${encodeURIComponent(filter.value)}` : "";
+    let response;
+    try { response = await api(`/submissions/export.csv${query}`); } catch { return; }
+    if (!response.ok) { say("error", `Export failed (${response.status}).`); return; }
+    const name = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "");
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(await response.blob());
+    link.download = name ? name[1] : "submissions.csv";
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  });
+
+  // Enquiries per day for the last 30 days, from the inbox pages that reach back that far.
+  async function drawChart() {
+    const days = 30;
+    const start = new Date();
+    start.setUTCHours(0, 0, 0, 0);
+    start.setUTCDate(start.getUTCDate() - (days - 1));
+    const counts = new Array(days).fill(0);
+    let cursor = null;
+    for (let pages = 0; pages < 20; pages += 1) {
+      const query = new URLSearchParams({ limit: "100" });
+      if (cursor) query.set("cursor", cursor);
+      let body;
+      try { body = await apiJson(`/submissions?${query}`); } catch { return; }
+      let older = false;
+      for (const item of body.items) {
+        const day = Math.floor((new Date(item.created_at) - start) / 86400000);
+        if (day < 0) { older = true; break; }
+        if (day < days) counts[day] += 1;
+      }
+      cursor = body.cursor;
+      if (older || !cursor) break;
+    }
+    const svg = $("chart");
+    const max = Math.max(1, ...counts);
+    const width = 300 / days;
+    const bars = counts.map((count, i) => {
+      const bar = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+      const height = (count / max) * 76;
+      bar.setAttribute("x", String(i * width + 1));
+      bar.setAttribute("y", String(80 - height));
+      bar.setAttribute("width", String(width - 2));
+      bar.setAttribute("height", String(height));
+      const day = new Date(start.getTime() + i * 86400000).toISOString().slice(0, 10);
+      const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+      title.textContent = `${day}: ${count}`;
+      bar.append(title);
+      bar.dataset.count = String(count);
+      return bar;
+    });
+    svg.replaceChildren(...bars);
+    $("chart-caption").textContent = `Enquiries per day, last 30 days (${counts.reduce((a, b) => a + b, 0)} in all)`;
+  }
+
+  if (!config || !config.clientId) {
+    say("error", "This site has no sign-in configured (config.js lacks the Cognito client).");
+  } else if (storedTokens()) {
+    openInbox();
+  } else {
+    show("signin");
+  }
+})();
