@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from components import web_assets
+from local import faults
 from local.emulator import REGION, Emulator, OwnerPool
 from local.gateway import Gateway, Reply
 from local.jwt_verify import JwtVerifier
@@ -54,6 +55,7 @@ class SiteServer(ThreadingHTTPServer):
         self.gateway = gateway
         self.config_js = config_js
         self.security_headers = security_headers
+        self.faults = faults.Faults()
 
 
 class RequestHandler(BaseHTTPRequestHandler):
@@ -68,7 +70,10 @@ class RequestHandler(BaseHTTPRequestHandler):
             self.close_connection = True
         else:
             body = self.rfile.read(length) if length else b""
-            if self.path.startswith("/api/") or self.path == "/api":
+            if self.path == faults.PATH and self.command == "POST":
+                status, answer = self.server.faults.apply(body)
+                reply = Reply(status, {"content-type": "application/json"}, json.dumps(answer).encode())
+            elif self.path.startswith("/api/") or self.path == "/api":
                 headers = {k: v for k, v in self.headers.items()}
                 reply = self.server.gateway.handle(self.command, self.path, headers, body, self.client_address[0])
             elif self.command in ("GET", "HEAD"):

@@ -83,6 +83,7 @@ def watch() -> Watch:
 @pytest.fixture
 def context(browser: Browser, watch: Watch) -> Iterator[BrowserContext]:
     ctx = browser.new_context(accept_downloads=True)
+    ctx.set_default_timeout(10_000)
     watch.attach(ctx)
     yield ctx
     ctx.close()

@@ -1,0 +1,160 @@
+"""A visitor in Chromium: the contact form with and without JavaScript, mistakes, double clicks, outages."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+from playwright.sync_api import Browser, Page, Route, expect
+
+from tests.browser.conftest import Watch, expect_clean
+from tests.conftest import Runner
+from tests.local.test_dashboard_auth import claims_like, pool_signed
+
+FORM = {"First name": "Ada", "Last name": "Lovelace", "Email": "ada@example.com", "Company": "Engines Ltd"}
+
+
+def stored(site: Runner) -> list[dict]:
+    """Every submission the owner API lists (inbox and spam), read with a token the local pool signed."""
+    token = pool_signed(claims_like(site))
+    items = []
+    for query in ("", "?status=spam"):
+        request = urllib.request.Request(
+            f"{site.url}/api/submissions{query}{'&' if query else '?'}limit=100",
+            headers={"authorization": f"Bearer {token}"},
+        )
+        with urllib.request.urlopen(request) as response:
+            items += json.load(response)["items"]
+    return items
+
+
+def set_dynamodb(site: Runner, mode: str) -> None:
+    request = urllib.request.Request(
+        site.url + "/__local/faults", json.dumps({"dynamodb": mode}).encode(), method="POST"
+    )
+    with urllib.request.urlopen(request) as response:
+        assert json.load(response) == {"dynamodb": mode}
+
+
+def fill(page: Page, fields: dict[str, str]) -> None:
+    for label, value in fields.items():
+        page.get_by_label(label).fill(value)
+
+
+@pytest.fixture(autouse=True)
+def healthy_store(site: Runner) -> None:
+    set_dynamodb(site, "ok")
+
+
+def test_visitor_finds_the_form_sends_it_and_is_thanked(page: Page, site: Runner, watch: Watch) -> None:
+    page.goto(site.url + "/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Contact").click()
+    expect(page).to_have_url(site.url + "/contact.html")
+    fill(page, {**FORM, "Message": "Could you join our shop and our books?"})
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_role("status")).to_contain_text("Thank you, your message reached us.")
+    expect(page.get_by_label("First name")).to_have_value("")
+    assert [i["message"] for i in stored(site) if i["company"] == "Engines Ltd"] == [
+        "Could you join our shop and our books?"
+    ]
+    expect_clean(watch)
+
+
+@pytest.mark.parametrize("bad_email", ["ada@", "ada@localhost"], ids=["caught by the page", "caught by the server"])
+def test_mistake_is_shown_at_the_field_which_gets_focus_and_text_is_kept(
+    page: Page, site: Runner, watch: Watch, bad_email: str
+) -> None:
+    before = len(stored(site))
+    page.goto(site.url + "/contact.html")
+    fill(page, {**FORM, "Email": bad_email, "Message": f"About {bad_email}"})
+    page.get_by_role("button", name="Send message").click()
+    email = page.get_by_label("Email")
+    expect(page.locator("#email-error")).to_have_text("Email must be an address like name@example.com")
+    expect(email).to_be_focused()
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Company", exact=True)).to_have_value("Engines Ltd")
+    expect(page.get_by_label("Message", exact=True)).to_have_value(f"About {bad_email}")
+    assert len(stored(site)) == before
+    email.fill("ada@example.com")
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_role("status")).to_contain_text("Thank you")
+    expect(page.locator("#email-error")).to_be_hidden()
+    assert len(stored(site)) == before + 1
+    expect_clean(watch, allowed_errors=("status of 400",))
+
+
+def test_double_click_stores_one_submission(page: Page, site: Runner, watch: Watch) -> None:
+    page.goto(site.url + "/contact.html")
+    fill(page, {**FORM, "Message": "double click"})
+    page.get_by_role("button", name="Send message").dblclick()
+    expect(page.get_by_role("status")).to_contain_text("Thank you")
+    assert [i["message"] for i in stored(site)].count("double click") == 1
+    expect_clean(watch)
+
+
+def test_a_lost_answer_retried_by_the_visitor_stores_one_submission(page: Page, site: Runner, watch: Watch) -> None:
+    """The request reaches the server but the answer never reaches the page; pressing Send again is safe."""
+    lost = []
+
+    def lose_first_answer(route: Route) -> None:
+        if not lost:
+            lost.append(route.fetch().status)  # the server stores it...
+            route.abort("connectionreset")  # ...and the page never hears back
+        else:
+            route.continue_()
+
+    page.route("**/api/contact", lose_first_answer)
+    page.goto(site.url + "/contact.html")
+    fill(page, {**FORM, "Message": "lost answer"})
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_role("status")).to_contain_text("could not be sent")
+    expect(page.get_by_label("Message", exact=True)).to_have_value("lost answer")
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_role("status")).to_contain_text("Thank you")
+    assert lost == [201]
+    assert [i["message"] for i in stored(site)].count("lost answer") == 1
+    assert watch.failed == [f"POST {site.url}/api/contact: net::ERR_CONNECTION_RESET"], "only the lost answer"
+    watch.failed.clear()
+    expect_clean(watch, allowed_errors=("ERR_CONNECTION_RESET",))
+
+
+def test_without_javascript_the_form_posts_to_the_thank_you_page(browser: Browser, site: Runner) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site.url + "/contact.html")
+    fill(page, {**FORM, "Message": "no javascript"})
+    page.get_by_role("button", name="Send message").click()
+    expect(page).to_have_url(site.url + "/thanks.html")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you, your message reached us.")
+    assert [i["message"] for i in stored(site)].count("no javascript") == 1
+    context.close()
+
+
+def test_outage_keeps_the_text_and_a_later_retry_succeeds_once(page: Page, site: Runner, watch: Watch) -> None:
+    page.goto(site.url + "/contact.html")
+    fill(page, {**FORM, "Message": "during the outage"})
+    set_dynamodb(site, "unavailable")
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_role("status")).to_contain_text("please press Send again in a moment")
+    expect(page.get_by_label("Message", exact=True)).to_have_value("during the outage")
+    set_dynamodb(site, "ok")
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_role("status")).to_contain_text("Thank you")
+    assert [i["message"] for i in stored(site)].count("during the outage") == 1
+    expect_clean(watch, allowed_errors=("status of 503",))
+
+
+def test_keyboard_alone_can_send_the_form(page: Page, site: Runner, watch: Watch) -> None:
+    page.goto(site.url + "/contact.html")
+    page.get_by_label("First name").focus()
+    for value in ("Key", "Board", "key@example.com", "", "", "", "typed with keys only"):
+        if value:
+            page.keyboard.type(value)
+        page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Send message", "Tab order reaches the button after the message (the honeypot is skipped)"
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Thank you")
+    assert [i["message"] for i in stored(site)].count("typed with keys only") == 1
+    expect_clean(watch)
