@@ -10,7 +10,7 @@ import urllib.request
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Watch, expect_clean
+from tests.browser.conftest import SCREENSHOTS, Watch, expect_clean
 from tests.conftest import Runner
 
 NEW_PASSWORD = "Blue-Kettle-Song-81!"
@@ -51,6 +51,9 @@ def test_owner_reads_handles_exports_deletes_and_signs_out(page: Page, site: Run
 
     rows.nth(1).click()
     expect(page.locator("#detail")).to_contain_text("Second line")
+    expect(page.get_by_role("button", name="Mark new")).to_be_hidden()  # it is new already
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "dashboard-signed-in-1280.png", full_page=True)
     page.get_by_role("button", name="Mark handled").click()
     expect(page.locator("#dash-status")).to_have_text("Marked handled.")
     expect(rows.nth(1).locator(".badge")).to_have_text("handled")
