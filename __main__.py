@@ -2,11 +2,15 @@
 
 import pulumi
 
+from components.alarms import AlarmArgs, AlarmSet
 from components.auth import OwnerAuth, OwnerAuthArgs
+from components.edge_certificate import EdgeCertificate
+from components.edge_firewall import EdgeFirewall
 from components.http_api import HttpApi, HttpApiArgs, JwtAuthorizerArgs
+from components.notifier import Notifier, NotifierArgs
 from components.owner_pool_spec import cognito_endpoint
 from components.settings import load_settings
-from components.static_site import StaticSite, StaticSiteArgs
+from components.static_site import SiteDomain, StaticSite, StaticSiteArgs
 from components.table import SubmissionsTable, TableArgs
 
 settings = load_settings()
@@ -38,6 +42,13 @@ api = HttpApi(
     ),
 )
 
+certificate = (
+    EdgeCertificate("site-certificate", settings.domain.name, settings.domain.hosted_zone_id)
+    if settings.domain
+    else None
+)
+firewall = EdgeFirewall("edge-firewall", settings.waf_rate_limit) if settings.waf_rate_limit else None
+
 site = StaticSite(
     "site",
     StaticSiteArgs(
@@ -51,8 +62,45 @@ site = StaticSite(
         },
         connect_sources=[cognito_endpoint(settings.region)],
         price_class=settings.price_class,
+        domain=SiteDomain(settings.domain.name, settings.domain.hosted_zone_id, certificate.arn)
+        if settings.domain and certificate
+        else None,
+        web_acl_arn=firewall.arn if firewall else None,
     ),
 )
+
+notifier = (
+    Notifier(
+        "notify",
+        NotifierArgs(
+            table_stream_arn=table.stream_arn,
+            dashboard_url=site.url.apply(lambda url: f"{url}/dashboard.html"),
+            notifications=settings.notifications,
+            webhook=settings.webhook,
+            log_retention_days=settings.log_retention_days,
+            memory_mb=settings.lambda_memory_mb,
+            timeout_seconds=settings.lambda_timeout_seconds,
+        ),
+    )
+    if settings.notifications or settings.webhook
+    else None
+)
+
+if settings.alarms.enabled:
+    functions = {name: function.name for name, function in api.functions.items()}
+    if notifier:
+        functions["notify"] = notifier.function.name
+    alarms = AlarmSet(
+        "alarms",
+        AlarmArgs(
+            settings=settings.alarms,
+            api_id=api.api_id,
+            function_names=functions,
+            table_name=table.name,
+            dead_letter_queue_name=notifier.dead_letter_queue_name if notifier else None,
+        ),
+    )
+    pulumi.export("alarm_topic_arn", alarms.topic_arn)
 
 pulumi.export("site_url", site.url)
 pulumi.export("api_url", site.url.apply(lambda url: f"{url}/api"))

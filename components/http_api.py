@@ -10,7 +10,7 @@ import pulumi_aws as aws
 
 import table_schema as ts
 from components.function import FunctionArgs, HandlerFunction, handler_archive
-from routes import ROUTES, Route
+from components.routes import ROUTES, Route
 
 # One JSON line per request: enough to trace a failure to the function's log by request id.
 _ACCESS_LOG_FORMAT = json.dumps(

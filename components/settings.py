@@ -9,30 +9,8 @@ from dataclasses import dataclass
 import pulumi
 
 # CloudWatch Logs accepts only these retention periods (days); 0 means never expire.
-LOG_RETENTION_DAYS = (
-    1,
-    3,
-    5,
-    7,
-    14,
-    30,
-    60,
-    90,
-    120,
-    150,
-    180,
-    365,
-    400,
-    545,
-    731,
-    1096,
-    1827,
-    2192,
-    2557,
-    2922,
-    3288,
-    3653,
-)
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
+                      2557, 2922, 3288, 3653)  # fmt: skip
 MFA_MODES = ("OFF", "OPTIONAL", "ON")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
@@ -40,6 +18,34 @@ PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
 
 class SettingsError(pulumi.RunError):
     """A stack setting with a value the program cannot use; stops `pulumi preview` with this message."""
+
+
+@dataclass(frozen=True)
+class Notifications:
+    sender: str  # the verified SES identity emails come from
+    recipients: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Both values are Pulumi secrets; they reach the function through SSM, never its environment."""
+
+    url: pulumi.Output[str]
+    secret: pulumi.Output[str]
+
+
+@dataclass(frozen=True)
+class Alarms:
+    enabled: bool
+    email: str  # "" for a topic without a subscription
+    api_5xx_threshold: int  # 5xx answers in 5 minutes
+    function_error_threshold: int  # errors of one function in 5 minutes
+
+
+@dataclass(frozen=True)
+class CustomDomain:
+    name: str  # e.g. www.example.com
+    hosted_zone_id: str  # the Route 53 zone that holds it
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,11 @@ class StackSettings:
     price_class: str
     owner_emails: tuple[str, ...]  # Cognito users created by the stack
     owner_mfa: str
+    notifications: Notifications | None  # None: no email
+    webhook: Webhook | None
+    alarms: Alarms
+    waf_rate_limit: int  # requests per 5 minutes per IP on /api/*; 0: no WAF
+    domain: CustomDomain | None  # None: the CloudFront domain
 
 
 def _bad(key: str, value: object, allowed: str) -> SettingsError:
@@ -91,8 +102,46 @@ def _emails(config: pulumi.Config, key: str) -> tuple[str, ...]:
     except json.JSONDecodeError:
         values = None
     if not isinstance(values, list) or not all(isinstance(v, str) and _EMAIL.match(v) for v in values):
-        raise _bad(key, raw, 'use a list of email addresses: pulumi config set --path "ownerEmails[0]" you@example.com')
+        raise _bad(key, raw, f'use a list of email addresses: pulumi config set --path "{key}[0]" you@example.com')
     return tuple(values)
+
+
+def _email(config: pulumi.Config, key: str) -> str:
+    value = config.require(key)
+    if value and not _EMAIL.match(value):
+        raise _bad(key, value, "use an email address, or leave it empty")
+    return value
+
+
+def _notifications(config: pulumi.Config) -> Notifications | None:
+    sender, recipients = _email(config, "notifyFrom"), _emails(config, "notifyTo")
+    if bool(sender) != bool(recipients):
+        raise _bad("notifyFrom", sender, "set notifyFrom and notifyTo together (email is off when both are empty)")
+    return Notifications(sender, recipients) if sender else None
+
+
+def _webhook(config: pulumi.Config) -> Webhook | None:
+    # The plain values are read only to check them; the program uses the secret Outputs.
+    url = pulumi.runtime.get_config(f"{pulumi.get_project()}:webhookUrl") or ""
+    secret = pulumi.runtime.get_config(f"{pulumi.get_project()}:webhookSecret") or ""
+    if not url:
+        return None
+    if not re.match(r"^https://[^\s/]+", url):
+        raise _bad(
+            "webhookUrl", "[secret]", "use an https:// URL (set it with `pulumi config set --secret webhookUrl`)"
+        )
+    if len(secret) < 32:
+        raise _bad("webhookSecret", "[secret]", "use at least 32 characters: `openssl rand -hex 32`, set with --secret")
+    return Webhook(config.require_secret("webhookUrl"), config.require_secret("webhookSecret"))
+
+
+def _domain(config: pulumi.Config) -> CustomDomain | None:
+    name, zone = config.require("domain"), config.require("hostedZoneId")
+    if bool(name) != bool(zone):
+        raise _bad("domain", name, "set domain and hostedZoneId together (or neither, for the CloudFront domain)")
+    if name and not re.match(r"^(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})+$", name):
+        raise _bad("domain", name, "use a lower-case host name like www.example.com")
+    return CustomDomain(name, zone) if name else None
 
 
 def load_settings() -> StackSettings:
@@ -123,4 +172,21 @@ def load_settings() -> StackSettings:
         price_class=price_class,
         owner_emails=_emails(config, "ownerEmails"),
         owner_mfa=mfa,
+        notifications=_notifications(config),
+        webhook=_webhook(config),
+        alarms=Alarms(
+            enabled=_bool(config, "alarmsEnabled"),
+            email=_email(config, "alarmEmail"),
+            api_5xx_threshold=_int(config, "alarmApi5xxThreshold", 1, 100000),
+            function_error_threshold=_int(config, "alarmFunctionErrorThreshold", 1, 100000),
+        ),
+        waf_rate_limit=_waf_rate(config),
+        domain=_domain(config),
     )
+
+
+def _waf_rate(config: pulumi.Config) -> int:
+    value = _int(config, "wafRateLimit", 0, 2_000_000_000)
+    if 0 < value < 10:
+        raise _bad("wafRateLimit", value, "use 0 (no WAF) or at least 10, AWS WAF's lowest rate limit")
+    return value

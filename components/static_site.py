@@ -19,12 +19,21 @@ S3_ORIGIN = "site"
 API_ORIGIN = "api"
 
 
+@dataclass(frozen=True)
+class SiteDomain:
+    name: str  # www.example.com
+    zone_id: str  # its Route 53 hosted zone
+    certificate_arn: pulumi.Input[str]  # an issued ACM certificate in us-east-1
+
+
 @dataclass
 class StaticSiteArgs:
     api_endpoint: pulumi.Input[str]  # https://<id>.execute-api.<region>.amazonaws.com
     page_config: dict[str, pulumi.Input[str]]  # the values config.js hands to the pages
     connect_sources: list[str]  # other origins the pages call (the CSP's connect-src)
     price_class: str
+    domain: SiteDomain | None = None  # None: the distribution's own *.cloudfront.net name
+    web_acl_arn: pulumi.Input[str] | None = None
 
 
 def bucket_policy(bucket_arn: str, distribution_arn: str) -> str:
@@ -51,6 +60,16 @@ def bucket_policy(bucket_arn: str, distribution_arn: str) -> str:
                 },
             ],
         }
+    )
+
+
+def _viewer_certificate(domain: SiteDomain | None) -> aws.cloudfront.DistributionViewerCertificateArgs:
+    if domain is None:
+        return aws.cloudfront.DistributionViewerCertificateArgs(cloudfront_default_certificate=True)
+    return aws.cloudfront.DistributionViewerCertificateArgs(
+        acm_certificate_arn=domain.certificate_arn,
+        ssl_support_method="sni-only",
+        minimum_protocol_version="TLSv1.2_2021",
     )
 
 
@@ -181,9 +200,27 @@ class StaticSite(pulumi.ComponentResource):
             restrictions=aws.cloudfront.DistributionRestrictionsArgs(
                 geo_restriction=aws.cloudfront.DistributionRestrictionsGeoRestrictionArgs(restriction_type="none")
             ),
-            viewer_certificate=aws.cloudfront.DistributionViewerCertificateArgs(cloudfront_default_certificate=True),
+            aliases=[args.domain.name] if args.domain else None,
+            viewer_certificate=_viewer_certificate(args.domain),
+            web_acl_id=args.web_acl_arn,
             opts=child,
         )
+        if args.domain is not None:
+            for record_type in ("A", "AAAA"):
+                aws.route53.Record(
+                    f"{name}-{record_type.lower()}",
+                    zone_id=args.domain.zone_id,
+                    name=args.domain.name,
+                    type=record_type,
+                    aliases=[
+                        aws.route53.RecordAliasArgs(
+                            name=distribution.domain_name,
+                            zone_id=distribution.hosted_zone_id,
+                            evaluate_target_health=False,
+                        )
+                    ],
+                    opts=child,
+                )
         aws.s3.BucketPolicy(
             f"{name}-content",
             bucket=bucket.id,
@@ -211,7 +248,11 @@ class StaticSite(pulumi.ComponentResource):
             opts=child,
         )
         self.domain_name = distribution.domain_name
-        self.url = distribution.domain_name.apply(lambda d: f"https://{d}")
+        self.url = (
+            pulumi.Output.from_input(f"https://{args.domain.name}")
+            if args.domain
+            else distribution.domain_name.apply(lambda d: f"https://{d}")
+        )
         self.distribution_id = distribution.id
         self.bucket_name = bucket.id
         self.register_outputs({"url": self.url})

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import components  # noqa: F401  (puts handlers/ on sys.path)
+from components.routes import DEFAULT_ROUTE, ROUTES, Route
 from local.jwt_verify import InvalidToken, JwtVerifier
-from routes import DEFAULT_ROUTE, ROUTES, Route
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 logger = logging.getLogger("ctd.local")

@@ -18,6 +18,21 @@ from tests.conftest import ROOT
 
 PROJECT = "connecting-the-dots"
 ACCOUNT = "123456789012"
+SECRET_SETTINGS = {"webhookUrl", "webhookSecret"}
+WEBHOOK_URL = "https://hooks.example.com/services/T000/B000/abc123"
+WEBHOOK_SECRET = "s3cr3t-" + "k" * 40
+# Every optional feature on, as a user with a domain, SES, a webhook, WAF and alarms would set them.
+EVERYTHING = {
+    f"{PROJECT}:notifyFrom": "site@example.com",
+    f"{PROJECT}:notifyTo": ["owner@example.com", "sales@example.com"],
+    f"{PROJECT}:webhookUrl": WEBHOOK_URL,
+    f"{PROJECT}:webhookSecret": WEBHOOK_SECRET,
+    f"{PROJECT}:alarmsEnabled": True,
+    f"{PROJECT}:alarmEmail": "ops@example.com",
+    f"{PROJECT}:wafRateLimit": 500,
+    f"{PROJECT}:domain": "www.example.com",
+    f"{PROJECT}:hostedZoneId": "Z0123456789ABCDEFGHIJ",
+}
 
 
 @dataclass
@@ -86,7 +101,21 @@ class RecordingMocks(pulumi.runtime.Mocks):
             outputs["bucketRegionalDomainName"] = f"{outputs['name']}.s3.{region}.amazonaws.com"
         elif args.typ == "aws:cloudfront/distribution:Distribution":
             outputs["domainName"] = "d111111abcdef8.cloudfront.net"
+            outputs["hostedZoneId"] = "Z2FDTNDATAQYW2"
             outputs["arn"] = f"arn:aws:cloudfront::{ACCOUNT}:distribution/EDFDVBD6EXAMPLE"
+        elif args.typ == "aws:acm/certificate:Certificate":
+            outputs["domainValidationOptions"] = [
+                {
+                    "domainName": args.inputs["domainName"],
+                    "resourceRecordName": f"_x1.{args.inputs['domainName']}.",
+                    "resourceRecordType": "CNAME",
+                    "resourceRecordValue": "_x2.acm-validations.aws.",
+                }
+            ]
+        elif args.typ == "aws:acm/certificateValidation:CertificateValidation":
+            outputs["certificateArn"] = args.inputs["certificateArn"]
+        elif args.typ == "aws:route53/record:Record":
+            outputs["fqdn"] = args.inputs["name"]
         self.program.resources.append(Declared(args.typ, args.name, dict(args.inputs), outputs))
         return f"{name}-id", outputs
 
@@ -116,7 +145,8 @@ def run_program(stack: str, overrides: dict[str, Any] | None = None) -> Program:
     config = stack_config(stack, overrides)
     mocks = RecordingMocks(config["aws:region"])
     monitor = RecordingMonitor(mocks)
-    pulumi.runtime.set_all_config(config)
+    secret = [k for k in config if k.split(":", 1)[1] in SECRET_SETTINGS]
+    pulumi.runtime.set_all_config(config, secret)
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
     _sync_await(run_pulumi_func(lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")))
     mocks.program.protected = monitor.protected
@@ -127,3 +157,9 @@ def run_program(stack: str, overrides: dict[str, Any] | None = None) -> Program:
 def program(request: pytest.FixtureRequest) -> Program:
     """The whole program as declared for each real stack."""
     return run_program(request.param)
+
+
+@pytest.fixture(scope="module")
+def everything() -> Program:
+    """The prod stack with every optional feature configured."""
+    return run_program("prod", EVERYTHING)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from components import owner_pool_spec as spec
-from routes import ROUTES
+from components.routes import ROUTES
 from tests.components.conftest import Program
 
 

@@ -7,8 +7,8 @@ import json
 import yaml
 
 from components import web_assets
+from components.routes import ROUTES
 from components.static_site import ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED
-from routes import ROUTES
 from tests.components.conftest import PROJECT, Declared, Program, stack_config
 from tests.conftest import ROOT
 

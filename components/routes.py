@@ -1,4 +1,6 @@
-"""The route table: the API component builds routes, functions and IAM from it; the local runner dispatches from it."""
+"""The route table: the API component builds routes, functions and IAM from it; the local runner dispatches from it.
+
+It names handlers but is not shipped with them: Lambda needs only the modules it runs."""
 
 from __future__ import annotations
 

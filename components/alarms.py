@@ -1,0 +1,109 @@
+"""Alarms: an SNS topic (emailed when configured) and CloudWatch alarms on everything that can fail unseen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.settings import Alarms as AlarmSettings
+
+FIVE_MINUTES = 300
+
+
+@dataclass
+class AlarmArgs:
+    settings: AlarmSettings
+    api_id: pulumi.Input[str]
+    function_names: dict[str, pulumi.Input[str]]  # logical name -> function name
+    table_name: pulumi.Input[str]
+    dead_letter_queue_name: pulumi.Input[str] | None = None
+
+
+class AlarmSet(pulumi.ComponentResource):
+    topic_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: AlarmArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("ctd:alarms:AlarmSet", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        # Not KMS-encrypted: the AWS-managed SNS key does not let CloudWatch publish, and alarm
+        # messages carry metric names and counts, never an enquiry's content.
+        topic = aws.sns.Topic(f"{name}-topic", opts=child)
+        if args.settings.email:
+            aws.sns.TopicSubscription(
+                f"{name}-email", topic=topic.arn, protocol="email", endpoint=args.settings.email, opts=child
+            )
+
+        def alarm(
+            logical: str,
+            namespace: str,
+            metric: str,
+            dimensions: dict[str, pulumi.Input[str]],
+            threshold: int,
+            statistic: str = "Sum",
+            description: str = "",
+        ) -> None:
+            aws.cloudwatch.MetricAlarm(
+                f"{name}-{logical}",
+                alarm_description=description,
+                namespace=namespace,
+                metric_name=metric,
+                dimensions=dimensions,
+                statistic=statistic,
+                period=FIVE_MINUTES,
+                evaluation_periods=1,
+                threshold=threshold,
+                comparison_operator="GreaterThanOrEqualToThreshold",
+                treat_missing_data="notBreaching",
+                alarm_actions=[topic.arn],
+                ok_actions=[topic.arn],
+                opts=child,
+            )
+
+        alarm(
+            "api-5xx",
+            "AWS/ApiGateway",
+            "5xx",
+            {"ApiId": args.api_id, "Stage": "$default"},
+            args.settings.api_5xx_threshold,
+            description="The API answered with server errors: visitors may be unable to send messages.",
+        )
+        for logical, function_name in args.function_names.items():
+            alarm(
+                f"{logical}-errors",
+                "AWS/Lambda",
+                "Errors",
+                {"FunctionName": function_name},
+                args.settings.function_error_threshold,
+                description=f"The {logical} function failed; its log group has the request ids.",
+            )
+            alarm(
+                f"{logical}-throttles",
+                "AWS/Lambda",
+                "Throttles",
+                {"FunctionName": function_name},
+                1,
+                description=f"The {logical} function was throttled (account concurrency exhausted).",
+            )
+        for kind in ("Read", "Write"):
+            alarm(
+                f"table-{kind.lower()}-throttles",
+                "AWS/DynamoDB",
+                f"{kind}ThrottleEvents",
+                {"TableName": args.table_name},
+                1,
+                description="DynamoDB throttled the submissions table; visitors saw 503s and were asked to retry.",
+            )
+        if args.dead_letter_queue_name is not None:
+            alarm(
+                "dead-letters",
+                "AWS/SQS",
+                "ApproximateNumberOfMessagesVisible",
+                {"QueueName": args.dead_letter_queue_name},
+                1,
+                statistic="Maximum",
+                description="Enquiry notifications failed after every retry; they wait in the dead-letter queue.",
+            )
+        self.topic_arn = topic.arn
+        self.register_outputs({"topic_arn": self.topic_arn})

@@ -1,0 +1,39 @@
+"""EdgeCertificate: an ACM certificate for the custom domain, in us-east-1 as CloudFront requires, DNS-validated."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+
+EDGE_REGION = "us-east-1"
+
+
+class EdgeCertificate(pulumi.ComponentResource):
+    arn: pulumi.Output[str]  # resolves once the certificate is issued
+
+    def __init__(self, name: str, domain: str, zone_id: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("ctd:certificate:EdgeCertificate", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        certificate = aws.acm.Certificate(
+            name, region=EDGE_REGION, domain_name=domain, validation_method="DNS", opts=child
+        )
+        option = certificate.domain_validation_options[0]
+        record = aws.route53.Record(
+            f"{name}-validation",
+            zone_id=zone_id,
+            name=option.resource_record_name,
+            type=option.resource_record_type,
+            records=[option.resource_record_value],
+            ttl=60,
+            allow_overwrite=True,
+            opts=child,
+        )
+        validation = aws.acm.CertificateValidation(
+            name,
+            region=EDGE_REGION,
+            certificate_arn=certificate.arn,
+            validation_record_fqdns=[record.fqdn],
+            opts=child,
+        )
+        self.arn = validation.certificate_arn
+        self.register_outputs({"arn": self.arn})

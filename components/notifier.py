@@ -1,0 +1,114 @@
+"""Notifier: the table stream feeds a function that emails the owners (SES) and calls an optional signed webhook."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.function import FunctionArgs, HandlerFunction
+from components.settings import Notifications, Webhook
+
+# Only new, non-spam items invoke the function (the handler checks the same again).
+STREAM_FILTER = {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"status": {"S": ["new"]}}}}
+MAX_RETRIES = 5
+DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600  # SQS's longest
+
+
+@dataclass
+class NotifierArgs:
+    table_stream_arn: pulumi.Input[str]
+    dashboard_url: pulumi.Input[str]
+    notifications: Notifications | None
+    webhook: Webhook | None
+    log_retention_days: int
+    memory_mb: int
+    timeout_seconds: int
+    code: pulumi.Archive | None = None  # defaults to the handlers' archive
+
+
+class Notifier(pulumi.ComponentResource):
+    function: HandlerFunction
+    dead_letter_queue_name: pulumi.Output[str]
+    dead_letter_queue_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: NotifierArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("ctd:notifier:Notifier", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        dead_letters = aws.sqs.Queue(
+            f"{name}-dead-letters",
+            sqs_managed_sse_enabled=True,
+            message_retention_seconds=DEAD_LETTER_RETENTION_SECONDS,
+            opts=child,
+        )
+        stream = pulumi.Output.from_input(args.table_stream_arn)
+        statements: list[pulumi.Input[dict]] = [
+            stream.apply(
+                lambda arn: {
+                    "Effect": "Allow",
+                    "Action": ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
+                    "Resource": arn,
+                }
+            ),
+            # ListStreams has no resource-level permissions: AWS requires "*".
+            {"Effect": "Allow", "Action": ["dynamodb:ListStreams"], "Resource": "*"},
+            dead_letters.arn.apply(lambda arn: {"Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": arn}),
+        ]
+        environment: dict[str, pulumi.Input[str]] = {"DASHBOARD_URL": args.dashboard_url}
+        if args.notifications is not None:
+            identity = aws.sesv2.EmailIdentity(f"{name}-sender", email_identity=args.notifications.sender, opts=child)
+            statements.append(
+                identity.arn.apply(lambda arn: {"Effect": "Allow", "Action": ["ses:SendEmail"], "Resource": arn})
+            )
+            environment["NOTIFY_FROM"] = args.notifications.sender
+            environment["NOTIFY_TO"] = ",".join(args.notifications.recipients)
+        if args.webhook is not None:
+            parameter = aws.ssm.Parameter(
+                f"{name}-webhook",
+                type="SecureString",
+                value=pulumi.Output.all(args.webhook.url, args.webhook.secret).apply(
+                    lambda pair: json.dumps({"url": pair[0], "secret": pair[1]})
+                ),
+                opts=child,
+            )
+            statements.append(
+                parameter.arn.apply(lambda arn: {"Effect": "Allow", "Action": ["ssm:GetParameter"], "Resource": arn})
+            )
+            environment["WEBHOOK_PARAMETER"] = parameter.name
+        self.function = HandlerFunction(
+            name,
+            FunctionArgs(
+                handler="notify.handler",
+                log_retention_days=args.log_retention_days,
+                memory_mb=args.memory_mb,
+                timeout_seconds=args.timeout_seconds,
+                statements=statements,
+                environment=environment,
+                code=args.code,
+            ),
+            opts=child,
+        )
+        aws.lambda_.EventSourceMapping(
+            f"{name}-stream",
+            event_source_arn=args.table_stream_arn,
+            function_name=self.function.arn,
+            starting_position="LATEST",
+            batch_size=10,
+            maximum_retry_attempts=MAX_RETRIES,
+            bisect_batch_on_function_error=True,
+            function_response_types=["ReportBatchItemFailures"],
+            filter_criteria=aws.lambda_.EventSourceMappingFilterCriteriaArgs(
+                filters=[aws.lambda_.EventSourceMappingFilterCriteriaFilterArgs(pattern=json.dumps(STREAM_FILTER))]
+            ),
+            destination_config=aws.lambda_.EventSourceMappingDestinationConfigArgs(
+                on_failure=aws.lambda_.EventSourceMappingDestinationConfigOnFailureArgs(
+                    destination_arn=dead_letters.arn
+                )
+            ),
+            opts=child,
+        )
+        self.dead_letter_queue_name = dead_letters.name
+        self.dead_letter_queue_arn = dead_letters.arn
+        self.register_outputs({"dead_letter_queue": self.dead_letter_queue_name})

@@ -1,0 +1,160 @@
+"""The table stream's consumer: emails the owners about each new enquiry, and optionally calls a signed webhook.
+
+Runs apart from the contact route, so a submission is stored whether or not email works. A record that
+fails is reported in a partial batch response; Lambda retries only it, then sends it to the dead-letter queue.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import os
+import time
+import urllib.request
+from email.message import EmailMessage
+from email.utils import formataddr
+from typing import Any
+
+import boto3
+import botocore.exceptions
+
+from submissions import from_item
+from table_schema import STATUS
+
+logger = logging.getLogger("ctd")
+logger.setLevel(logging.INFO)
+
+NOTIFY_FROM = os.environ.get("NOTIFY_FROM", "")
+NOTIFY_TO = [a for a in os.environ.get("NOTIFY_TO", "").split(",") if a]
+DASHBOARD_URL = os.environ.get("DASHBOARD_URL", "")
+WEBHOOK_PARAMETER = os.environ.get("WEBHOOK_PARAMETER", "")  # an SSM SecureString name, never the secret
+WEBHOOK_TIMEOUT_SECONDS = 5
+ses = boto3.client("sesv2") if NOTIFY_FROM else None
+ssm = boto3.client("ssm") if WEBHOOK_PARAMETER else None
+_webhook: dict[str, str] | None = None
+
+
+class DeliveryFailed(Exception):
+    """This record was not delivered; Lambda should retry it."""
+
+
+def new_enquiries(records: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """(sequence number, item) of each inserted item that is not spam; modifications and removals are skipped."""
+    found = []
+    for record in records:
+        if record.get("eventName") != "INSERT":
+            continue
+        item = from_item(record.get("dynamodb", {}).get("NewImage", {}))
+        if item.get(STATUS) == "spam":
+            continue
+        found.append((record["dynamodb"]["SequenceNumber"], item))
+    return found
+
+
+def email_for(item: dict[str, Any], sender: str, recipients: list[str], dashboard_url: str) -> EmailMessage:
+    name = f"{item.get('first_name', '')} {item.get('last_name', '')}".strip()
+    message = EmailMessage()
+    message["Subject"] = f"New enquiry from {name}" + (f" ({item['company']})" if item.get("company") else "")
+    message["From"] = formataddr(("Connecting The Dots", sender))
+    message["To"] = ", ".join(recipients)
+    message["Reply-To"] = formataddr((name, item["email"]))  # the owner's reply goes to the visitor
+    lines = [
+        f"Name: {name}",
+        f"Email: {item['email']}",
+        *(
+            f"{label}: {item[key]}"
+            for key, label in (("company", "Company"), ("job_title", "Job title"), ("phone_number", "Phone"))
+            if item.get(key)
+        ),
+        "",
+        item.get("message") or "(no message)",
+        "",
+        f"Open it in the dashboard: {dashboard_url}" if dashboard_url else "",
+        f"Reference: {item.get('id', '')}",
+    ]
+    message.set_content("\n".join(lines))
+    return message
+
+
+def send_email(client: Any, message: EmailMessage) -> None:
+    try:
+        client.send_email(
+            FromEmailAddress=message["From"],
+            Destination={"ToAddresses": [a.strip() for a in message["To"].split(",")]},
+            Content={"Raw": {"Data": message.as_bytes()}},
+        )
+    except botocore.exceptions.ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        text = error.response.get("Error", {}).get("Message", "")
+        if code == "MessageRejected" and "not verified" in text:
+            # New SES accounts are in the sandbox: every recipient must be a verified identity.
+            logger.error(
+                "SES refused the email: the account is in the SES sandbox or an address is unverified; "
+                "verify the sender and each recipient, or request production access (see the README)",
+                extra={"ses_error": code},
+            )
+        else:
+            logger.error("SES refused the email", extra={"ses_error": code})
+        raise DeliveryFailed(code) from error
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """HMAC-SHA256 over "<timestamp>.<body>", so a receiver can check origin and refuse replays."""
+    return "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def webhook() -> dict[str, str] | None:
+    """The webhook's URL and signing secret, read once per container from SSM."""
+    global _webhook
+    if ssm is None:
+        return None
+    if _webhook is None:
+        value = ssm.get_parameter(Name=WEBHOOK_PARAMETER, WithDecryption=True)["Parameter"]["Value"]
+        _webhook = json.loads(value)
+    return _webhook
+
+
+def post_webhook(url: str, secret: str, item: dict[str, Any]) -> None:
+    body = json.dumps({"type": "enquiry.created", "enquiry": item}, ensure_ascii=False).encode()
+    timestamp = str(int(time.time()))
+    # The URL is https-only, checked when the stack settings are read.
+    request = urllib.request.Request(  # noqa: S310
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "content-type": "application/json",
+            "x-ctd-timestamp": timestamp,
+            "x-ctd-signature": signature(secret, timestamp, body),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
+            response.read(1024)
+    except (OSError, ValueError) as error:
+        logger.error("webhook delivery failed", extra={"webhook_error": type(error).__name__})
+        raise DeliveryFailed(type(error).__name__) from error
+
+
+def deliver(item: dict[str, Any]) -> None:
+    if ses is not None:
+        send_email(ses, email_for(item, NOTIFY_FROM, NOTIFY_TO, DASHBOARD_URL))
+    hook = webhook()
+    if hook is not None:
+        post_webhook(hook["url"], hook["secret"], item)
+
+
+def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
+    failures = []
+    for sequence, item in new_enquiries(event.get("Records", [])):
+        try:
+            deliver(item)
+            logger.info("enquiry delivered", extra={"submission_id": item.get("id")})
+        except DeliveryFailed:
+            # Lambda resumes a shard from its lowest failed record, so everything after it comes
+            # again anyway: stop here rather than deliver those twice.
+            failures.append({"itemIdentifier": sequence})
+            break
+    return {"batchItemFailures": failures}

@@ -1,0 +1,171 @@
+"""Optional features (email, webhook, alarms, WAF, custom domain): present when configured, absent when not."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from components.notifier import STREAM_FILTER
+from components.settings import SettingsError
+
+from tests.components.conftest import (
+    PROJECT,
+    WEBHOOK_SECRET,
+    WEBHOOK_URL,
+    Declared,
+    Program,
+    run_program,
+)
+
+SECRET_SIG = "4dabf18193072939515e22adb298388d"  # pulumi's marker for a secret value
+
+
+def function(program: Program, name: str) -> Declared:
+    return program.one("aws:lambda/function:Function", name)
+
+
+def policy_of(program: Program, function_name: str) -> list[dict]:
+    (policy,) = [p for p in program.of_type("aws:iam/rolePolicy:RolePolicy") if p.name == f"{function_name}-policy"]
+    return json.loads(policy.inputs["policy"])["Statement"]
+
+
+def test_without_configuration_no_optional_resource_exists(program: Program) -> None:
+    for typ in (
+        "aws:sqs/queue:Queue",
+        "aws:sesv2/emailIdentity:EmailIdentity",
+        "aws:ssm/parameter:Parameter",
+        "aws:wafv2/webAcl:WebAcl",
+        "aws:acm/certificate:Certificate",
+        "aws:route53/record:Record",
+        "aws:lambda/eventSourceMapping:EventSourceMapping",
+    ):
+        assert program.of_type(typ) == [], typ
+    distribution = program.one("aws:cloudfront/distribution:Distribution").inputs
+    assert "webAclId" not in distribution and "aliases" not in distribution
+
+
+def test_stream_feeds_the_notify_function_with_retries_and_a_dead_letter_queue(everything: Program) -> None:
+    mapping = everything.one("aws:lambda/eventSourceMapping:EventSourceMapping").inputs
+    table = everything.one("aws:dynamodb/table:Table")
+    queue = everything.one("aws:sqs/queue:Queue")
+    assert mapping["eventSourceArn"] == table.outputs["streamArn"]
+    assert mapping["functionName"] == function(everything, "notify").outputs["arn"]
+    assert mapping["functionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["bisectBatchOnFunctionError"] is True and mapping["maximumRetryAttempts"] >= 1
+    assert mapping["destinationConfig"]["onFailure"]["destinationArn"] == queue.outputs["arn"]
+    assert json.loads(mapping["filterCriteria"]["filters"][0]["pattern"]) == STREAM_FILTER
+    assert queue.inputs["sqsManagedSseEnabled"] is True
+
+
+def test_notify_function_may_do_exactly_its_job(everything: Program) -> None:
+    statements = policy_of(everything, "notify")
+    grants = {tuple(s["Action"]): s["Resource"] for s in statements}
+    table = everything.one("aws:dynamodb/table:Table")
+    identity = everything.one("aws:sesv2/emailIdentity:EmailIdentity")
+    parameter = everything.one("aws:ssm/parameter:Parameter")
+    assert (
+        grants[("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator")]
+        == table.outputs["streamArn"]
+    )
+    assert grants[("dynamodb:ListStreams",)] == "*"
+    assert grants[("sqs:SendMessage",)] == everything.one("aws:sqs/queue:Queue").outputs["arn"]
+    assert grants[("ses:SendEmail",)] == identity.outputs["arn"]
+    assert grants[("ssm:GetParameter",)] == parameter.outputs["arn"]
+    assert identity.inputs["emailIdentity"] == "site@example.com"
+    writes = [a for s in statements for a in s["Action"] if a.startswith("dynamodb:") and "Stream" not in a]
+    assert writes == ["dynamodb:GetRecords", "dynamodb:GetShardIterator"], "no table reads or writes"
+
+
+def test_webhook_secrets_live_in_ssm_never_in_the_environment(everything: Program) -> None:
+    parameter = everything.one("aws:ssm/parameter:Parameter")
+    assert parameter.inputs["type"] == "SecureString"
+    value = parameter.inputs["value"]
+    # Pulumi hands a secret to the engine wrapped with its secret signature, so state stores it encrypted.
+    assert isinstance(value, dict) and value.get(SECRET_SIG) == "1b47061264138c4ac30d75fd1eb44270", value
+    assert json.loads(value["value"]) == {"url": WEBHOOK_URL, "secret": WEBHOOK_SECRET}
+    variables = function(everything, "notify").inputs["environment"]["variables"]
+    assert variables["WEBHOOK_PARAMETER"] == parameter.outputs["name"]
+    assert variables["NOTIFY_TO"] == "owner@example.com,sales@example.com"
+    assert variables["DASHBOARD_URL"] == "https://www.example.com/dashboard.html"
+    for f in everything.of_type("aws:lambda/function:Function"):
+        text = json.dumps(f.inputs.get("environment", {}))
+        assert WEBHOOK_SECRET not in text and "hooks.example.com" not in text, f.name
+
+
+def test_alarms_watch_every_function_the_api_table_and_dead_letters(everything: Program) -> None:
+    topic = everything.one("aws:sns/topic:Topic")
+    assert everything.one("aws:sns/topicSubscription:TopicSubscription").inputs["endpoint"] == "ops@example.com"
+    alarms = {a.name: a.inputs for a in everything.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    for a in alarms.values():
+        assert a["alarmActions"] == [topic.outputs["arn"]]
+    functions = [f.name for f in everything.of_type("aws:lambda/function:Function")]
+    for name in functions:
+        assert alarms[f"alarms-{name}-errors"]["dimensions"] == {"FunctionName": f"{name}-abc123"}
+        assert f"alarms-{name}-throttles" in alarms
+    assert alarms["alarms-api-5xx"]["metricName"] == "5xx" and alarms["alarms-api-5xx"]["threshold"] == 5
+    assert (
+        alarms["alarms-dead-letters"]["dimensions"]["QueueName"]
+        == everything.one("aws:sqs/queue:Queue").outputs["name"]
+    )
+    assert {"alarms-table-read-throttles", "alarms-table-write-throttles"} <= set(alarms)
+
+
+def test_alarms_are_on_in_prod_and_off_in_dev(program: Program) -> None:
+    prod = program.one("aws:dynamodb/table:Table").inputs["deletionProtectionEnabled"]
+    assert bool(program.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")) is prod
+    assert bool(program.of_type("aws:sns/topic:Topic")) is prod
+
+
+def test_waf_rate_limits_the_api_per_ip_with_429_in_us_east_1(everything: Program) -> None:
+    acl = everything.one("aws:wafv2/webAcl:WebAcl")
+    assert acl.inputs["region"] == "us-east-1" and acl.inputs["scope"] == "CLOUDFRONT"
+    rate, common = acl.inputs["rules"]
+    statement = rate["statement"]["rateBasedStatement"]
+    assert statement["limit"] == 500 and statement["aggregateKeyType"] == "IP"
+    assert statement["scopeDownStatement"]["byteMatchStatement"]["searchString"] == "/api/"
+    assert rate["action"]["block"]["customResponse"]["responseCode"] == 429
+    assert common["statement"]["managedRuleGroupStatement"]["name"] == "AWSManagedRulesCommonRuleSet"
+    distribution = everything.one("aws:cloudfront/distribution:Distribution").inputs
+    assert distribution["webAclId"] == acl.outputs["arn"]
+
+
+def test_custom_domain_gets_a_us_east_1_certificate_alias_records_and_tls_1_2(everything: Program) -> None:
+    certificate = everything.one("aws:acm/certificate:Certificate")
+    assert certificate.inputs["region"] == "us-east-1" and certificate.inputs["validationMethod"] == "DNS"
+    validation = everything.one("aws:acm/certificateValidation:CertificateValidation").inputs
+    assert validation["region"] == "us-east-1" and validation["validationRecordFqdns"] == ["_x1.www.example.com."]
+    distribution = everything.one("aws:cloudfront/distribution:Distribution")
+    assert distribution.inputs["aliases"] == ["www.example.com"]
+    viewer = distribution.inputs["viewerCertificate"]
+    assert viewer["acmCertificateArn"] == certificate.outputs["arn"]
+    assert viewer["sslSupportMethod"] == "sni-only" and viewer["minimumProtocolVersion"] == "TLSv1.2_2021"
+    records = {
+        r.inputs["type"]: r.inputs for r in everything.of_type("aws:route53/record:Record") if "aliases" in r.inputs
+    }
+    assert set(records) == {"A", "AAAA"}
+    for record in records.values():
+        assert record["name"] == "www.example.com" and record["zoneId"] == "Z0123456789ABCDEFGHIJ"
+        assert record["aliases"][0]["name"] == "d111111abcdef8.cloudfront.net"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"notifyFrom": "site@example.com"}, "set notifyFrom and notifyTo together"),
+        ({"notifyTo": ["a@example.com"]}, "set notifyFrom and notifyTo together"),
+        ({"notifyFrom": "not-an-email", "notifyTo": ["a@example.com"]}, "notifyFrom='not-an-email' is not allowed"),
+        ({"notifyFrom": "s@example.com", "notifyTo": ["nope"]}, "notifyTo='[\"nope\"]' is not allowed"),
+        ({"webhookUrl": "http://insecure.example.com", "webhookSecret": "k" * 40}, "use an https:// URL"),
+        ({"webhookUrl": WEBHOOK_URL, "webhookSecret": "short"}, "webhookSecret='[secret]' is not allowed"),
+        ({"wafRateLimit": 5}, "wafRateLimit=5 is not allowed; use 0 (no WAF) or at least 10"),
+        ({"domain": "www.example.com"}, "set domain and hostedZoneId together"),
+        ({"domain": "WWW.Example.com", "hostedZoneId": "Z1"}, "use a lower-case host name"),
+        ({"alarmEmail": "ops"}, "alarmEmail='ops' is not allowed"),
+    ],
+)
+def test_bad_optional_settings_are_refused(overrides: dict, expected: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        run_program("dev", {f"{PROJECT}:{k}": v for k, v in overrides.items()})
+    assert expected in str(raised.value)
+    assert WEBHOOK_SECRET not in str(raised.value) and "short" not in str(raised.value).split("allowed")[0][:-30]
