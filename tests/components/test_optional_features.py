@@ -8,7 +8,6 @@ import pytest
 
 from components.notifier import STREAM_FILTER
 from components.settings import SettingsError
-
 from tests.components.conftest import (
     PROJECT,
     WEBHOOK_SECRET,
