@@ -87,11 +87,11 @@ def send_email(client: Any, message: EmailMessage) -> None:
         )
     except botocore.exceptions.ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
-        text = error.response.get("Error", {}).get("Message", "")
-        if code == "MessageRejected" and "not verified" in text:
-            # New SES accounts are in the sandbox: every recipient must be a verified identity.
+        if code == "MessageRejected":
+            # New SES accounts are in the sandbox, where the sender and every recipient must be
+            # verified identities; an unverified one is refused this way.
             logger.error(
-                "SES refused the email: the account is in the SES sandbox or an address is unverified; "
+                "SES rejected the email: the account is probably in the SES sandbox or an address is unverified; "
                 "verify the sender and each recipient, or request production access (see the README)",
                 extra={"ses_error": code},
             )

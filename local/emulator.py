@@ -17,6 +17,7 @@ from components import owner_pool_spec as spec
 REGION = "eu-west-1"
 TABLE_NAME = "ctd-local-submissions"
 OWNER_EMAIL = "owner@example.com"
+NOTIFY_FROM = "site@example.com"  # an identity the emulator verifies, as the stack's SES identity would be
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,13 @@ class Emulator:
                 "AWS_DEFAULT_REGION": REGION,
                 "TABLE_NAME": TABLE_NAME,
                 "RETENTION_DAYS": str(retention_days),
+                "NOTIFY_FROM": NOTIFY_FROM,
+                "NOTIFY_TO": OWNER_EMAIL,
             }
         )
         os.environ.pop("AWS_PROFILE", None)
         boto3.client("dynamodb").create_table(**table_schema.create_table_request(TABLE_NAME))
+        boto3.client("sesv2").create_email_identity(EmailIdentity=NOTIFY_FROM)
         self.owners = self._create_owner_pool()
 
     def _create_owner_pool(self) -> OwnerPool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,9 +12,10 @@ from pathlib import Path
 
 from components import web_assets
 from local import faults
-from local.emulator import REGION, Emulator, OwnerPool
+from local.emulator import REGION, TABLE_NAME, Emulator, OwnerPool
 from local.gateway import Gateway, Reply
 from local.jwt_verify import JwtVerifier
+from local.stream_poller import StreamPoller
 
 MAX_REQUEST_BYTES = 1024 * 1024  # far above the API's own limits; stops a runaway upload
 access_log = logging.getLogger("ctd.local.access")
@@ -138,6 +140,7 @@ class LocalSite:
         self._retention_days = retention_days
         self._server: SiteServer | None = None
         self._thread: threading.Thread | None = None
+        self._poller: StreamPoller | None = None
 
     @property
     def url(self) -> str:
@@ -160,9 +163,14 @@ class LocalSite:
             raise
         self._thread = threading.Thread(target=self._server.serve_forever, name="site", daemon=True)
         self._thread.start()
+        os.environ["DASHBOARD_URL"] = f"{self.url}/dashboard.html"
+        self._poller = StreamPoller(TABLE_NAME)
+        self._poller.start()
         return self
 
     def stop(self) -> None:
+        if self._poller is not None:
+            self._poller.stop()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

@@ -27,6 +27,18 @@ class Store:
         pages = self.client.get_paginator("scan").paginate(TableName=TABLE_NAME, ConsistentRead=True)
         return [{k: v.get("S", v.get("N")) for k, v in item.items()} for page in pages for item in page["Items"]]
 
+    def stream_records(self) -> list[dict[str, Any]]:
+        """Every record of the table's stream so far, as Lambda would hand them to the notify function."""
+        streams = boto3.client("dynamodbstreams")
+        arn = self.client.describe_table(TableName=TABLE_NAME)["Table"]["LatestStreamArn"]
+        records = []
+        for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+            iterator = streams.get_shard_iterator(
+                StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+            )
+            records += streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"]
+        return records
+
 
 @pytest.fixture
 def store(emulator: object) -> Iterator[Store]:

@@ -1,0 +1,70 @@
+"""A stand-in for Lambda's DynamoDB stream trigger: reads the local table's stream and calls the notify handler."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import importlib
+import logging
+import threading
+from typing import Any
+
+import boto3
+
+logger = logging.getLogger("ctd.local.stream")
+POLL_SECONDS = 0.5
+
+
+def note_email(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+    message = email.message_from_bytes(params["Content"]["Raw"]["Data"], policy=email.policy.default)
+    context["ctd_summary"] = f"email sent to {message['To']}: {message['Subject']} (reply-to {message['Reply-To']})"
+
+
+def print_sent_email(http_response: Any, context: dict[str, Any], **_: Any) -> None:
+    """One line per email SES (moto) accepted, so a developer sees it happen."""
+    if http_response.status_code == 200 and "ctd_summary" in context:
+        print(context["ctd_summary"], flush=True)
+
+
+class StreamPoller:
+    def __init__(self, table_name: str) -> None:
+        self._table_name = table_name
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="stream", daemon=True)
+
+    def start(self) -> None:
+        # Imported now, after the runner has set NOTIFY_FROM and the rest, as Lambda's environment would.
+        self._notify = importlib.import_module("notify")
+        if self._notify.ses is not None:
+            self._notify.ses.meta.events.register("before-parameter-build.sesv2.SendEmail", note_email)
+            self._notify.ses.meta.events.register("after-call.sesv2.SendEmail", print_sent_email)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        streams = boto3.client("dynamodbstreams")
+        arn = boto3.client("dynamodb").describe_table(TableName=self._table_name)["Table"]["LatestStreamArn"]
+        iterators: dict[str, str] = {}
+        while not self._stop.wait(POLL_SECONDS):
+            try:
+                for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+                    shard_id = shard["ShardId"]
+                    if shard_id not in iterators:
+                        iterators[shard_id] = streams.get_shard_iterator(
+                            StreamArn=arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
+                        )["ShardIterator"]
+                    page = streams.get_records(ShardIterator=iterators[shard_id])
+                    iterators[shard_id] = page["NextShardIterator"]
+                    if page["Records"]:
+                        self._deliver(page["Records"])
+            except Exception:
+                logger.exception("stream polling failed; trying again")
+
+    def _deliver(self, records: list[dict[str, Any]]) -> None:
+        result = self._notify.handler({"Records": records}, None)
+        for failure in result.get("batchItemFailures", []):
+            # In AWS the record would be retried, then land in the dead-letter queue.
+            logger.error("notification failed", extra={"sequence_number": failure["itemIdentifier"]})

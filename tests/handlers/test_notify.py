@@ -1,0 +1,153 @@
+"""The notify function against moto's real stream records and SES: one email per new enquiry, failures retried."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import hmac
+import importlib
+import json
+import logging
+import threading
+import types
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import boto3
+import pytest
+from moto.backends import get_backend
+
+from local.emulator import NOTIFY_FROM, REGION, TABLE_NAME
+from tests.handlers.conftest import Store, valid_fields
+
+SECRET = "k" * 40
+
+
+def sent() -> list:
+    return get_backend("ses")["123456789012"][REGION].sent_messages
+
+
+@pytest.fixture
+def notify(store: Store, monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
+    module = importlib.import_module("notify")
+    monkeypatch.setattr(module, "ses", boto3.client("sesv2"))
+    monkeypatch.setattr(module, "NOTIFY_FROM", NOTIFY_FROM)
+    monkeypatch.setattr(module, "NOTIFY_TO", ["owner@example.com"])
+    monkeypatch.setattr(module, "DASHBOARD_URL", "https://www.example.com/dashboard.html")
+    monkeypatch.setattr(module, "ssm", None)
+    monkeypatch.setattr(module, "_webhook", None)
+    boto3.client("sesv2").create_email_identity(EmailIdentity=NOTIFY_FROM)
+    return module
+
+
+def submit(contact: types.ModuleType, store: Store, **fields: str) -> str:
+    post = contact.Post(valid_fields(**fields), from_html_form=False)
+    return contact.accept(store.client, TABLE_NAME, 0, post)[0]
+
+
+def test_one_email_per_new_enquiry_with_reply_to_the_visitor(notify, contact, store: Store) -> None:
+    before = len(sent())
+    submit(contact, store, first_name="Zoë", email="zoe@example.com", company="Dots Ltd", message="Hello\nthere")
+    submit(contact, store, first_name="Bot", website="http://spam.example")
+    result = notify.handler({"Records": store.stream_records()}, None)
+    assert result == {"batchItemFailures": []}
+    (message,) = sent()[before:]
+    parsed = email.message_from_string(message.raw_data, policy=email.policy.default)
+    assert parsed["Reply-To"].addresses[0].addr_spec == "zoe@example.com"
+    assert parsed["To"] == "owner@example.com"
+    assert parsed["Subject"] == "New enquiry from Zoë Lovelace (Dots Ltd)"
+    body = parsed.get_content()
+    assert "Hello\nthere" in body and "https://www.example.com/dashboard.html" in body
+
+
+def test_modifications_and_removals_send_nothing(notify, contact, store: Store) -> None:
+    sid = submit(contact, store)
+    store.client.update_item(
+        TableName=TABLE_NAME,
+        Key={"id": {"S": sid}},
+        UpdateExpression="SET #s = :h",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":h": {"S": "handled"}},
+    )
+    store.client.delete_item(TableName=TABLE_NAME, Key={"id": {"S": sid}})
+    records = store.stream_records()
+    assert [r["eventName"] for r in records] == ["INSERT", "MODIFY", "REMOVE"]
+    before = len(sent())
+    notify.handler({"Records": records[1:]}, None)
+    assert len(sent()) == before
+
+
+def test_ses_refusal_is_a_partial_batch_failure_naming_the_sandbox(
+    notify, contact, store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(notify, "NOTIFY_FROM", "unverified@example.org")
+    submit(contact, store, message="first")
+    submit(contact, store, message="second")
+    records = store.stream_records()
+    before = len(sent())
+    with caplog.at_level(logging.ERROR, logger="ctd"):
+        result = notify.handler({"Records": records}, None)
+    assert result == {"batchItemFailures": [{"itemIdentifier": records[0]["dynamodb"]["SequenceNumber"]}]}
+    assert len(sent()) == before
+    assert any("SES sandbox" in r.getMessage() for r in caplog.records)
+    assert "unverified@example.org" not in caplog.text and "first" not in caplog.text, "no addresses or content"
+    assert len(store.items()) == 2, "the submissions are stored whatever happens to email"
+
+
+class Receiver:
+    """A webhook endpoint on loopback that records calls and answers with `status`."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[dict[str, str], bytes]] = []
+        self.status = 200
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["content-length"]))
+                receiver.calls.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                self.send_response(receiver.status)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def receiver(notify, monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiver]:
+    hook = Receiver()
+    ssm = boto3.client("ssm")
+    ssm.put_parameter(
+        Name="/ctd/webhook", Type="SecureString", Value=json.dumps({"url": hook.url, "secret": SECRET}), Overwrite=True
+    )
+    monkeypatch.setattr(notify, "ssm", ssm)
+    monkeypatch.setattr(notify, "WEBHOOK_PARAMETER", "/ctd/webhook")
+    yield hook
+    hook.server.shutdown()
+
+
+def test_webhook_gets_signed_json_of_the_enquiry(notify, contact, store: Store, receiver: Receiver) -> None:
+    sid = submit(contact, store, company="Dots Ltd")
+    assert notify.handler({"Records": store.stream_records()}, None) == {"batchItemFailures": []}
+    ((headers, body),) = receiver.calls
+    expected = hmac.new(SECRET.encode(), headers["x-ctd-timestamp"].encode() + b"." + body, hashlib.sha256).hexdigest()
+    assert headers["x-ctd-signature"] == f"sha256={expected}"
+    payload = json.loads(body)
+    assert payload["type"] == "enquiry.created" and payload["enquiry"]["id"] == sid
+    assert payload["enquiry"]["company"] == "Dots Ltd"
+
+
+def test_failing_webhook_fails_only_its_record_and_stops_there(notify, contact, store: Store, receiver) -> None:
+    receiver.status = 500
+    submit(contact, store, message="one")
+    submit(contact, store, message="two")
+    records = store.stream_records()
+    result = notify.handler({"Records": records}, None)
+    assert result == {"batchItemFailures": [{"itemIdentifier": records[0]["dynamodb"]["SequenceNumber"]}]}
+    assert len(receiver.calls) == 1, "the second record waits for the retry instead of being delivered twice"
