@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import urllib.parse
 from collections.abc import Iterator
@@ -13,7 +14,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.conftest import ROOT, Runner, local_runner
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# CHROMIUM may name another Chromium-based browser (GitHub's runners ship Google Chrome).
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 # Flags for this sandbox: root without a user namespace, no GPU, and no calls home (the network is closed).
 FLAGS = [
     "--headless",
