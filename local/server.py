@@ -10,7 +10,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from components import web_assets
+from components import openapi, web_assets
 from local import faults
 from local.emulator import REGION, TABLE_NAME, Emulator, OwnerPool
 from local.gateway import Gateway, Reply
@@ -19,6 +19,7 @@ from local.stream_poller import StreamPoller
 
 MAX_REQUEST_BYTES = 1024 * 1024  # far above the API's own limits; stops a runaway upload
 access_log = logging.getLogger("ctd.local.access")
+OPENAPI_PATH = "/api/openapi.json"
 
 
 def page_config(endpoint: str, owners: OwnerPool) -> dict[str, str]:
@@ -58,6 +59,7 @@ class SiteServer(ThreadingHTTPServer):
         self.config_js = config_js
         self.security_headers = security_headers
         self.faults = faults.Faults()
+        self.openapi = json.dumps(openapi.document(), indent=1).encode()
 
 
 class RequestHandler(BaseHTTPRequestHandler):
@@ -75,6 +77,8 @@ class RequestHandler(BaseHTTPRequestHandler):
             if self.path == faults.PATH and self.command == "POST":
                 status, answer = self.server.faults.apply(body)
                 reply = Reply(status, {"content-type": "application/json"}, json.dumps(answer).encode())
+            elif self.path == OPENAPI_PATH and self.command in ("GET", "HEAD"):
+                reply = Reply(200, {"content-type": "application/json"}, self.server.openapi)
             elif self.path.startswith("/api/") or self.path == "/api":
                 headers = {k: v for k, v in self.headers.items()}
                 reply = self.server.gateway.handle(self.command, self.path, headers, body, self.client_address[0])
@@ -99,7 +103,12 @@ class RequestHandler(BaseHTTPRequestHandler):
             },
         )
 
-    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve
+    def __getattr__(self, name: str) -> object:
+        # Every method reaches _serve (API Gateway's $default route takes any method);
+        # http.server would otherwise answer unknown ones, like TRACE, with an HTML 501.
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass  # the JSON access log above replaces http.server's stderr lines

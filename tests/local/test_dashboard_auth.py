@@ -10,12 +10,12 @@ import time
 import uuid
 from importlib import resources
 
-import boto3
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
+from local import owner_session
 from tests.conftest import Runner
 from tests.local.conftest import request
 
@@ -23,28 +23,13 @@ NEW_PASSWORD = "Correct-Horse-42!"
 
 
 def page_config(runner: Runner) -> dict[str, str]:
-    body = request(runner.url + "/config.js").read().decode()
-    return json.loads(body.split("Object.freeze(", 1)[1].rsplit(");", 1)[0])
+    return owner_session.page_config(runner.url)
 
 
 @pytest.fixture(scope="session")
 def token(runner: Runner) -> str:
     """The owner's first sign-in as the dashboard makes it: temporary password, then a new one."""
-    config = page_config(runner)
-    cognito = boto3.client("cognito-idp", endpoint_url=config["cognitoEndpoint"], region_name=config["region"])
-    first = cognito.initiate_auth(
-        AuthFlow="USER_PASSWORD_AUTH",
-        ClientId=config["clientId"],
-        AuthParameters={"USERNAME": runner.owner_email, "PASSWORD": runner.temporary_password},
-    )
-    assert first["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
-    done = cognito.respond_to_auth_challenge(
-        ClientId=config["clientId"],
-        ChallengeName="NEW_PASSWORD_REQUIRED",
-        Session=first["Session"],
-        ChallengeResponses={"USERNAME": runner.owner_email, "NEW_PASSWORD": NEW_PASSWORD},
-    )
-    return done["AuthenticationResult"]["AccessToken"]
+    return owner_session.sign_in(runner.url, runner.owner_email, runner.temporary_password, NEW_PASSWORD)
 
 
 def pool_signed(claims: dict, key: RSAKey | None = None) -> str:

@@ -1,0 +1,237 @@
+"""The API as OpenAPI 3.1, generated from the route table and the form schema; the local runner serves it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import components  # noqa: F401  (puts handlers/ on sys.path)
+from components.routes import DEFAULT_ROUTE, ROUTES
+from form_schema import FIELDS, HONEYPOT, SUBMISSION_ID
+from table_schema import STATUSES
+
+# The handler's own email check, as a JSON Schema pattern.
+EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$"
+
+ERROR = {
+    "type": "object",
+    "required": ["error", "request_id"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+            "additionalProperties": False,
+        },
+        "request_id": {"type": "string"},
+    },
+    "additionalProperties": False,
+}
+# What API Gateway's JWT authorizer answers before any function runs.
+GATEWAY_UNAUTHORIZED = {
+    "type": "object",
+    "required": ["message"],
+    "properties": {"message": {"const": "Unauthorized"}},
+    "additionalProperties": False,
+}
+
+
+def contact_form() -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    for field in FIELDS:
+        schema: dict[str, Any] = {"type": "string", "maxLength": field.max_length, "description": field.label}
+        if field.kind == "email":
+            schema["pattern"] = EMAIL_PATTERN
+        properties[field.name] = schema
+    properties[SUBMISSION_ID] = {"type": "string", "format": "uuid", "description": "client-made idempotency key"}
+    properties[HONEYPOT] = {"type": "string", "description": "leave empty (a filled one marks the post as spam)"}
+    return {
+        "type": "object",
+        "required": [f.name for f in FIELDS if f.required],
+        "properties": properties,
+        "additionalProperties": False,
+    }
+
+
+def submission() -> dict[str, Any]:
+    properties: dict[str, Any] = {f.name: {"type": "string"} for f in FIELDS}
+    properties.update(
+        id={"type": "string"},
+        created_at={"type": "string"},
+        updated_at={"type": "string"},
+        status={"enum": list(STATUSES)},
+        expires_at={"type": "string"},
+    )
+    return {"type": "object", "required": ["id", "created_at", "status"], "properties": properties}
+
+
+def _json(schema: str) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+def _error(description: str, retry: bool = False) -> dict[str, Any]:
+    response = {"description": description, **_json("Error")}
+    if retry:
+        response["headers"] = {"Retry-After": {"schema": {"type": "string"}, "required": True}}
+    return response
+
+
+ID_PARAMETER = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+UNAVAILABLE = _error("the table is throttling or unreachable; nothing changed, retry later", retry=True)
+UNAUTHORIZED = {
+    "description": "no valid owner token",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GatewayUnauthorized"}}},
+}
+
+OPERATIONS: dict[str, dict[str, Any]] = {
+    "POST /api/contact": {
+        "summary": "Send a contact form (JSON, or a form post answered with 303 to /thanks.html)",
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ContactForm"}},
+                "application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/ContactForm"}},
+            },
+        },
+        "responses": {
+            "201": {"description": "stored (or already stored: the same answer)", **_json("Accepted")},
+            "303": {
+                "description": "form post stored; see /thanks.html",
+                "headers": {"Location": {"schema": {"type": "string"}}},
+            },
+            "400": {
+                "description": "bad fields, each named",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Error"}},
+                    "text/html": {"schema": {"type": "string"}},
+                },
+            },
+            "409": _error("submission_id already used for a different submission"),
+            "413": _error("body over 10 KB"),
+            "415": _error("content type not accepted"),
+            "503": UNAVAILABLE,
+        },
+    },
+    "GET /api/submissions": {
+        "summary": "List submissions newest first (default: all but spam)",
+        "parameters": [
+            {"name": "status", "in": "query", "schema": {"enum": list(STATUSES)}},
+            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+            {"name": "cursor", "in": "query", "schema": {"type": "string"}},
+        ],
+        "responses": {
+            "200": {"description": "a page", **_json("Page")},
+            "400": _error("bad parameter"),
+            "503": UNAVAILABLE,
+        },
+    },
+    "GET /api/submissions/export.csv": {
+        "summary": "All submissions as CSV (UTF-8 with BOM), newest first",
+        "parameters": [{"name": "status", "in": "query", "schema": {"enum": list(STATUSES)}}],
+        "responses": {
+            "200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
+            "400": _error("bad parameter"),
+            "413": _error("over 5 MB: export one status at a time"),
+            "503": UNAVAILABLE,
+        },
+    },
+    "GET /api/submissions/{id}": {
+        "summary": "One submission",
+        "parameters": [ID_PARAMETER],
+        "responses": {"200": {"description": "found", **_json("One")}, "404": _error("no such id"), "503": UNAVAILABLE},
+    },
+    "PATCH /api/submissions/{id}": {
+        "summary": "Mark a submission new, handled or spam",
+        "parameters": [ID_PARAMETER],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["status"],
+                        "properties": {"status": {"enum": list(STATUSES)}},
+                        "additionalProperties": False,
+                    }
+                }
+            },
+        },
+        "responses": {
+            "200": {"description": "changed", **_json("One")},
+            "400": _error("bad status"),
+            "404": _error("no such id"),
+            "413": _error("body too large"),
+            "415": _error("not JSON"),
+            "503": UNAVAILABLE,
+        },
+    },
+    "DELETE /api/submissions/{id}": {
+        "summary": "Delete a submission",
+        "parameters": [ID_PARAMETER],
+        "responses": {
+            "200": {"description": "deleted", **_json("Deleted")},
+            "404": _error("no such id"),
+            "503": UNAVAILABLE,
+        },
+    },
+}
+
+
+def document() -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for route in ROUTES:
+        if route.path == DEFAULT_ROUTE:
+            continue
+        operation = dict(OPERATIONS[route.key])
+        operation["operationId"] = route.name
+        if route.signed_in:
+            operation["security"] = [{"ownerToken": []}]
+            operation["responses"] = {**operation["responses"], "401": UNAUTHORIZED}
+        paths.setdefault(route.path, {})[route.method.lower()] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Connecting The Dots API", "version": "1"},
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"ownerToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+            "schemas": {
+                "ContactForm": contact_form(),
+                "Accepted": {
+                    "type": "object",
+                    "required": ["submission_id", "request_id"],
+                    "properties": {
+                        "submission_id": {"type": "string", "format": "uuid"},
+                        "request_id": {"type": "string"},
+                    },
+                },
+                "Submission": submission(),
+                "Page": {
+                    "type": "object",
+                    "required": ["items", "cursor", "request_id"],
+                    "properties": {
+                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Submission"}},
+                        "cursor": {"type": ["string", "null"]},
+                        "request_id": {"type": "string"},
+                    },
+                },
+                "One": {
+                    "type": "object",
+                    "required": ["item", "request_id"],
+                    "properties": {
+                        "item": {"$ref": "#/components/schemas/Submission"},
+                        "request_id": {"type": "string"},
+                    },
+                },
+                "Deleted": {
+                    "type": "object",
+                    "required": ["deleted", "request_id"],
+                    "properties": {"deleted": {"type": "string"}, "request_id": {"type": "string"}},
+                },
+                "Error": ERROR,
+                "GatewayUnauthorized": GATEWAY_UNAUTHORIZED,
+            },
+        },
+    }

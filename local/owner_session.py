@@ -1,0 +1,34 @@
+"""Signing in to a local runner as its printed owner, as the dashboard page does (for scripts and tests)."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import boto3
+
+
+def page_config(site_url: str) -> dict[str, str]:
+    """The values the runner's config.js hands to the pages."""
+    with urllib.request.urlopen(f"{site_url}/config.js", timeout=10) as response:  # noqa: S310  (loopback)
+        body = response.read().decode()
+    return json.loads(body.split("Object.freeze(", 1)[1].rsplit(");", 1)[0])
+
+
+def sign_in(site_url: str, email: str, password: str, new_password: str) -> str:
+    """An access token for the owner; on first sign-in the temporary password is replaced by `new_password`."""
+    config = page_config(site_url)
+    cognito = boto3.client("cognito-idp", endpoint_url=config["cognitoEndpoint"], region_name=config["region"])
+    answer = cognito.initiate_auth(
+        AuthFlow="USER_PASSWORD_AUTH",
+        ClientId=config["clientId"],
+        AuthParameters={"USERNAME": email, "PASSWORD": password},
+    )
+    if answer.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
+        answer = cognito.respond_to_auth_challenge(
+            ClientId=config["clientId"],
+            ChallengeName="NEW_PASSWORD_REQUIRED",
+            Session=answer["Session"],
+            ChallengeResponses={"USERNAME": email, "NEW_PASSWORD": new_password},
+        )
+    return answer["AuthenticationResult"]["AccessToken"]
