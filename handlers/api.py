@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import logging
 from collections.abc import Callable
@@ -98,7 +99,11 @@ def header(event: Event, name: str) -> str:
 
 def body_bytes(event: Event, limit: int) -> bytes:
     raw = event.get("body") or ""
-    data = base64.b64decode(raw) if event.get("isBase64Encoded") else raw.encode("utf-8")
+    # surrogateescape: a body that is not UTF-8 stays bytes here and is refused as such later, not a 500.
+    try:
+        data = base64.b64decode(raw) if event.get("isBase64Encoded") else raw.encode("utf-8", "surrogateescape")
+    except binascii.Error:
+        raise BadRequest("request body is marked base64 but is not valid base64") from None
     if len(data) > limit:
         raise PayloadTooLarge(f"request body is {len(data)} bytes; the limit is {limit} bytes")
     return data

@@ -166,6 +166,7 @@ def test_message_at_its_limit_is_accepted(contact: types.ModuleType, store: Stor
         (api_event("a=1&a=2", "application/x-www-form-urlencoded"), 400, "more than once"),
         (api_event("hello", "text/plain"), 415, "content type text/plain is not accepted"),
         (api_event("{}", ""), 415, "content type (none) is not accepted"),
+        ({**api_event(None), "body": "abc", "isBase64Encoded": True}, 400, "not valid base64"),
         (api_event("x" * (10 * 1024 + 1)), 413, "the limit is 10240 bytes"),
     ],
 )
