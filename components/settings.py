@@ -12,6 +12,8 @@ import pulumi
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
                       2557, 2922, 3288, 3653)  # fmt: skip
 MFA_MODES = ("OFF", "OPTIONAL", "ON")
+# The handlers' DynamoDB client gives up within 7 s (handlers/store.py); functions must outlive it.
+MIN_FUNCTION_TIMEOUT = 8
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
 
@@ -168,7 +170,7 @@ def load_settings() -> StackSettings:
         throttle_rate_limit=rate,
         throttle_burst_limit=burst,
         lambda_memory_mb=_int(config, "lambdaMemoryMb", 128, 10240),
-        lambda_timeout_seconds=_int(config, "lambdaTimeoutSeconds", 3, 29),
+        lambda_timeout_seconds=_int(config, "lambdaTimeoutSeconds", MIN_FUNCTION_TIMEOUT, 29),
         price_class=price_class,
         owner_emails=_emails(config, "ownerEmails"),
         owner_mfa=mfa,

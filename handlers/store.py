@@ -7,9 +7,12 @@ import os
 import boto3
 import botocore.config
 
-# Bounded retries and timeouts that fit well inside the function's timeout, so a slow
-# DynamoDB turns into a clean 503 rather than a Lambda timeout (a 502 at the gateway).
-BOTO_CONFIG = botocore.config.Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=3)
+# Bounded retries and timeouts whose worst case (2 x (1 s + 2 s) plus one backoff of at most 1 s)
+# fits inside the shortest function timeout the settings allow (8 s), so a stuck DynamoDB becomes
+# a clean 503 rather than a Lambda timeout (a bare 503 from the gateway, with no request id).
+BOTO_CONFIG = botocore.config.Config(
+    retries={"mode": "standard", "total_max_attempts": 2}, connect_timeout=1, read_timeout=2
+)
 TABLE_NAME = os.environ.get("TABLE_NAME", "")
 RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "0"))
 dynamodb = boto3.client("dynamodb", config=BOTO_CONFIG)

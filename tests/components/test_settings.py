@@ -17,7 +17,7 @@ from tests.components.conftest import PROJECT, run_program
         ("priceClass", "PriceClass_Cheap", "priceClass='PriceClass_Cheap' is not allowed; use one of PriceClass_100"),
         ("throttleRateLimit", 0, "throttleRateLimit=0 is not allowed; use a whole number from 1 to 10000"),
         ("throttleBurstLimit", 5, "throttleBurstLimit=5 is not allowed; use at least throttleRateLimit (10)"),
-        ("lambdaTimeoutSeconds", 60, "lambdaTimeoutSeconds=60 is not allowed; use a whole number from 3 to 29"),
+        ("lambdaTimeoutSeconds", 60, "lambdaTimeoutSeconds=60 is not allowed; use a whole number from 8 to 29"),
         ("submissionRetentionDays", -1, "submissionRetentionDays=-1 is not allowed; use a whole number from 0"),
     ],
 )

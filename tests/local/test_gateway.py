@@ -1,0 +1,29 @@
+"""The runner's API Gateway stand-in: a handler that raises becomes a 500 with the request id; serving goes on."""
+
+from __future__ import annotations
+
+import json
+
+from components.routes import ROUTES, Route
+from local.gateway import Gateway
+from local.jwt_verify import JwtVerifier
+
+
+def test_a_crashing_handler_is_a_500_and_the_gateway_keeps_serving(emulator: object) -> None:
+    crash = Route("crash", "GET", "/api/crash", "tests.local.crashing_handler.handler", False, ())
+    gateway = Gateway(JwtVerifier("http://127.0.0.1:9/unused", "", ""), routes=(crash, *ROUTES))
+    reply = gateway.handle("GET", "/api/crash", {}, b"", "127.0.0.1")
+    body = json.loads(reply.body)
+    assert reply.status == 500 and body["request_id"] and "boom" not in reply.body.decode()
+    again = gateway.handle("GET", "/api/crash", {}, b"", "127.0.0.1")
+    assert again.status == 500 and json.loads(again.body)["request_id"] != body["request_id"]
+    ok = gateway.handle("POST", "/api/contact", {"content-type": "application/json"}, b"{}", "127.0.0.1")
+    assert ok.status == 400, "other routes still answer"
+
+
+def test_literal_routes_win_over_parameters(emulator: object) -> None:
+    gateway = Gateway(JwtVerifier("http://127.0.0.1:9/unused", "", ""))
+    assert gateway.match("GET", "/api/submissions/export.csv")[0].name == "export"
+    route, params = gateway.match("GET", "/api/submissions/abc")
+    assert route.name == "view" and params == {"id": "abc"}
+    assert gateway.match("PUT", "/api/submissions/abc")[0].name == "not-found"
