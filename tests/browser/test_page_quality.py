@@ -105,4 +105,5 @@ def test_screenshots(browser: Browser, site: Runner, width: int) -> None:
     page.locator("#email-error").wait_for()
     page.screenshot(path=SCREENSHOTS / f"contact-error-{width}.png", full_page=True)
     context.close()
-    assert len(list(SCREENSHOTS.glob(f"*-{width}.png"))) == 4
+    for name in ("home", "thanks", "dashboard", "contact-error"):
+        assert (SCREENSHOTS / f"{name}-{width}.png").stat().st_size > 1000
