@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components import HANDLERS_DIR
+from components import handler_files
 
 # X-Ray's write actions take no resource-level permissions: AWS requires "*" here.
 _TRACING_STATEMENT = {
@@ -30,7 +30,7 @@ _ASSUME_ROLE = json.dumps(
 def handler_archive() -> pulumi.AssetArchive:
     """The handlers' source files only (no caches, no tests), so the zip stays a few KB and its
     hash changes only when the code does; `pulumi up` then updates only what changed."""
-    return pulumi.AssetArchive({p.name: pulumi.FileAsset(str(p)) for p in sorted(HANDLERS_DIR.glob("*.py"))})
+    return pulumi.AssetArchive({p.name: pulumi.FileAsset(str(p)) for p in handler_files()})
 
 
 @dataclass

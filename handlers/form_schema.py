@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 
@@ -39,9 +38,9 @@ CONTROL_FIELDS = (HONEYPOT, SUBMISSION_ID)
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
 
 
-def _has_control_characters(value: str, multiline: bool) -> bool:
-    allowed = "\n\t" if multiline else ""
-    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value)
+# Unicode's control characters (category Cc) are exactly these ranges; a message may keep \t and \n.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def clean_fields(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, str]]:
@@ -69,7 +68,7 @@ def clean_fields(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, str]
             continue
         if len(value) > spec.max_length:
             errors[spec.name] = f"{spec.label} must be at most {spec.max_length} characters"
-        elif _has_control_characters(value, spec.multiline):
+        elif (_CONTROL_MULTILINE if spec.multiline else _CONTROL).search(value):
             errors[spec.name] = f"{spec.label} contains control characters"
         elif spec.kind == "email" and not _EMAIL.match(value):
             errors[spec.name] = f"{spec.label} must be an address like name@example.com"

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from local import owner_session
+from local.background import local_runner
 
 CHECKS = (
     "not_a_server_error,status_code_conformance,content_type_conformance,"
@@ -38,8 +39,6 @@ def main() -> int:
     parser.add_argument("--examples", type=int, default=200, help="examples per operation (default 200)")
     parser.add_argument("--seed", type=int, default=None, help="fix the seed to repeat a run")
     args = parser.parse_args()
-    from tests.conftest import local_runner
-
     with local_runner() as site:
         token = owner_session.sign_in(site.url, site.owner_email, site.temporary_password, FUZZ_PASSWORD)
         result = run_schemathesis(site.url, token, args.examples, args.seed)

@@ -1,0 +1,49 @@
+"""Starting `python -m local` as a separate process, as `make dev` does: for tests, load runs and fuzzing."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Runner:
+    url: str
+    owner_email: str
+    temporary_password: str
+
+
+@contextmanager
+def local_runner() -> Iterator[Runner]:
+    """The runner on a free port; stopped with Ctrl-C (SIGINT) at the end, which must exit cleanly."""
+    from local.emulator import free_port
+
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1"}
+    for name in ("AWS_ENDPOINT_URL", "TABLE_NAME", "AWS_PROFILE"):
+        env.pop(name, None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    assert process.stdout is not None
+    banner = [process.stdout.readline(), process.stdout.readline()]
+    sign_in = re.search(r"dashboard\.html: (\S+) / (\S+)", banner[1])
+    if f"http://127.0.0.1:{port}" not in banner[0] or not sign_in:
+        process.kill()
+        raise RuntimeError(f"the local runner did not start: {banner!r}")
+    try:
+        yield Runner(f"http://127.0.0.1:{port}", sign_in.group(1), sign_in.group(2))
+    finally:
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=15)
+    if code != 0:
+        raise RuntimeError(f"Ctrl-C should stop the runner cleanly; it exited with {code}")

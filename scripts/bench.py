@@ -1,0 +1,134 @@
+"""`make bench`: the handlers' package size, cold start, warm cost and memory, each printed beside its budget.
+
+Cold start is a fresh interpreter importing a handler module (which creates its boto3 client), paired with
+a fresh interpreter that only imports boto3 and creates the same client: the floor for any boto3 handler.
+Warm cost is the contact handler end to end with the DynamoDB call replaced by an immediate answer.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+import zipfile
+from typing import Any
+
+from components import HANDLERS_DIR, handler_files
+
+BUDGETS = {"zip_bytes": 16 * 1024, "cold_ratio": 1.05, "warm_us": 25.0, "rss_mb": 64.0}
+LAMBDA_ENV = {"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", "TABLE_NAME": "submissions",
+              "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}  # fmt: skip
+HANDLER_MODULES = ("contact", "owner", "not_found")
+FLOOR = (
+    "import boto3, botocore.config; boto3.client('dynamodb', config=botocore.config.Config("
+    "retries={'mode': 'standard', 'total_max_attempts': 2}, connect_timeout=1, read_timeout=2))"
+)
+
+
+def zipped_bytes() -> int:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in handler_files():
+            archive.write(path, path.name)
+    return len(buffer.getvalue())
+
+
+def _fresh_process_seconds(code: str) -> float:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | LAMBDA_ENV
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], cwd=HANDLERS_DIR, env=env, check=True)
+    return time.perf_counter() - started
+
+
+def cold_start_ratio(module: str, runs: int) -> tuple[float, float, float]:
+    """Median handler time, median floor time and the median of the paired ratios, over alternating runs."""
+    handler_times, floor_times, ratios = [], [], []
+    for _ in range(runs):
+        handler_time = _fresh_process_seconds(f"import {module}")
+        floor_time = _fresh_process_seconds(FLOOR)
+        handler_times.append(handler_time)
+        floor_times.append(floor_time)
+        ratios.append(handler_time / floor_time)
+    return statistics.median(handler_times), statistics.median(floor_times), statistics.median(ratios)
+
+
+class AnsweringTable:
+    """Stands in for DynamoDB so only the handler's own work is timed."""
+
+    def put_item(self, **_: Any) -> dict[str, Any]:
+        return {}
+
+
+def warm_microseconds(calls: int, repetitions: int) -> list[float]:
+    os.environ.update(LAMBDA_ENV)
+    sys.path.insert(0, str(HANDLERS_DIR))
+    import contact
+
+    contact.store.dynamodb = AnsweringTable()
+    body = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com", "company": "Engines Ltd",
+            "message": "We would like our shop and our books to talk to each other. " * 4}  # fmt: skip
+    events = []
+    for _ in range(calls):
+        payload = json.dumps({**body, "submission_id": str(uuid.uuid4())})
+        events.append({"headers": {"content-type": "application/json"}, "body": payload,
+                       "requestContext": {"requestId": "bench"}, "isBase64Encoded": False})  # fmt: skip
+    results = []
+    for _ in range(repetitions):
+        started = time.perf_counter()
+        for event in events:
+            if contact.handler(event, None)["statusCode"] != 201:
+                raise AssertionError("the benchmarked request was not accepted")
+        results.append((time.perf_counter() - started) / calls * 1e6)
+    return results
+
+
+def peak_rss_mb(module: str) -> float:
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so a child would report this process's peak.
+    code = f"import {module}, re; print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | LAMBDA_ENV
+    out = subprocess.run([sys.executable, "-c", code], cwd=HANDLERS_DIR, env=env, check=True, capture_output=True)
+    return int(out.stdout) / 1024  # Linux reports kilobytes
+
+
+def verdict(value: float, budget: float) -> str:
+    return "within budget" if value <= budget else "OVER BUDGET"
+
+
+def main() -> int:
+    runs = int(os.environ.get("BENCH_RUNS", "15"))
+    size = zipped_bytes()
+    print(f"handlers zip: {size} bytes (budget {BUDGETS['zip_bytes']}) {verdict(size, BUDGETS['zip_bytes'])}")
+    worst = 0.0
+    for module in HANDLER_MODULES:
+        handler_s, floor_s, ratio = cold_start_ratio(module, runs)
+        worst = max(worst, ratio)
+        print(
+            f"cold start {module}: median {handler_s * 1000:.0f} ms vs boto3 floor {floor_s * 1000:.0f} ms, "
+            f"median paired ratio {ratio:.3f} over {runs} alternating runs "
+            f"(budget {BUDGETS['cold_ratio']}) {verdict(ratio, BUDGETS['cold_ratio'])}"
+        )
+    warm = warm_microseconds(calls=20_000, repetitions=3)
+    best = min(warm)
+    print(
+        "warm contact handler (DynamoDB call excluded): "
+        + ", ".join(f"{us:.1f}" for us in warm)
+        + f" us per request over 20,000 calls x 3 (budget {BUDGETS['warm_us']}) {verdict(best, BUDGETS['warm_us'])}"
+    )
+    rss = max(peak_rss_mb(m) for m in HANDLER_MODULES)
+    print(f"peak RSS after import: {rss:.1f} MB (budget {BUDGETS['rss_mb']}) {verdict(rss, BUDGETS['rss_mb'])}")
+    over = (
+        size > BUDGETS["zip_bytes"]
+        or worst > BUDGETS["cold_ratio"]
+        or best > BUDGETS["warm_us"]
+        or rss > BUDGETS["rss_mb"]
+    )
+    return 1 if over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
