@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: dev test test-fast test-browser browser-deps lint format clean
+.PHONY: dev test test-fast test-browser browser-deps lint format fuzz load bench clean
 
 dev: $(VENV)/.local-installed  ## run the site on http://127.0.0.1:$${PORT:-8000}
 	$(BIN)/python -m local
@@ -20,6 +20,15 @@ test-browser: $(VENV)/.dev-installed  ## only the browser tests (needs make brow
 
 browser-deps:  ## Debian's Chromium for the browser tests (Playwright drives it; it never downloads one)
 	@command -v chromium >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+fuzz: $(VENV)/.dev-installed  ## schemathesis against a local runner, 200 examples per operation
+	$(BIN)/python -m scripts.fuzz_api
+
+load: $(VENV)/.dev-installed  ## 2,000 posts from 16 clients; proves nothing lost or doubled
+	$(BIN)/python -m scripts.load
+
+bench: $(VENV)/.dev-installed  ## package size, cold start, warm cost and memory against their budgets
+	$(BIN)/python -m scripts.bench
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
