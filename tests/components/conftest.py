@@ -23,6 +23,7 @@ WEBHOOK_URL = "https://hooks.example.com/services/T000/B000/abc123"
 WEBHOOK_SECRET = "s3cr3t-" + "k" * 40
 # Every optional feature on, as a user with a domain, SES, a webhook, WAF and alarms would set them.
 EVERYTHING = {
+    f"{PROJECT}:ownerEmails": ["owner@example.com"],
     f"{PROJECT}:notifyFrom": "site@example.com",
     f"{PROJECT}:notifyTo": ["owner@example.com", "sales@example.com"],
     f"{PROJECT}:webhookUrl": WEBHOOK_URL,

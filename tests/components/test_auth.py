@@ -57,11 +57,15 @@ def test_pages_get_the_pool_and_client_and_may_call_cognito(program: Program) ->
     assert "connect-src 'self' https://cognito-idp.eu-west-1.amazonaws.com/" in csp
 
 
-def test_configured_owners_are_created_and_the_prod_pool_is_protected(program: Program) -> None:
-    users = program.of_type("aws:cognito/user:User")
+def test_prod_pool_is_protected_and_dev_pool_is_not(program: Program) -> None:
     pool = program.one("aws:cognito/userPool:UserPool")
-    if pool.inputs["deletionProtection"] == "ACTIVE":
-        assert [u.inputs["username"] for u in users] == ["owner@example.com"]
-        assert pool.name in program.protected
-    else:
-        assert users == [] and pool.name not in program.protected
+    protected = program.one("aws:dynamodb/table:Table").inputs["deletionProtectionEnabled"]
+    assert (pool.inputs["deletionProtection"] == "ACTIVE") is protected
+    assert (pool.name in program.protected) is protected
+    assert program.of_type("aws:cognito/user:User") == [], "no owner unless configured"
+
+
+def test_configured_owners_are_created(everything: Program) -> None:
+    (user,) = everything.of_type("aws:cognito/user:User")
+    assert user.inputs["username"] == "owner@example.com"
+    assert user.inputs["desiredDeliveryMediums"] == ["EMAIL"]
