@@ -188,6 +188,7 @@ def security_headers(p: Program) -> bool:
     return (
         headers["strictTransportSecurity"]["accessControlMaxAgeSec"] >= 31536000
         and headers["frameOptions"]["frameOption"] == "DENY"
+        and headers["contentTypeOptions"]["override"] is True
         and "unsafe-inline" not in csp
         and "unsafe-eval" not in csp
     )
