@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import threading
 
@@ -21,6 +22,11 @@ def main() -> int:
         print(f"cannot listen on 127.0.0.1:{args.port}: {error.strerror}; try PORT=8123 make dev", file=sys.stderr)
         return 1
     owners = site.emulator.owners
+    stop = threading.Event()
+    # Set explicitly: a process started in the background inherits SIGINT as ignored, and Python then
+    # never raises KeyboardInterrupt. SIGTERM (docker stop, systemd, kill) stops it the same way.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
     print(f"Connecting The Dots is running at {site.url}  (Ctrl-C stops it)", flush=True)
     print(
         f"Owner sign-in at {site.url}/dashboard.html: {owners.owner_email} / {owners.temporary_password}"
@@ -28,8 +34,7 @@ def main() -> int:
         flush=True,
     )
     try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
+        stop.wait()
         print("\nstopping", flush=True)
     finally:
         site.stop()

@@ -44,6 +44,11 @@ def local_runner() -> Iterator[Runner]:
         yield Runner(f"http://127.0.0.1:{port}", sign_in.group(1), sign_in.group(2))
     finally:
         process.send_signal(signal.SIGINT)
-        code = process.wait(timeout=15)
+        try:
+            code = process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            code = None
     if code != 0:
-        raise RuntimeError(f"Ctrl-C should stop the runner cleanly; it exited with {code}")
+        raise RuntimeError(f"Ctrl-C should stop the runner cleanly within 15 s; exit status {code}")
