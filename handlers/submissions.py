@@ -24,10 +24,6 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def to_item(values: dict[str, str]) -> dict[str, dict[str, str]]:
-    return {name: {"S": value} for name, value in values.items()}
-
-
 def from_item(item: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Plain values of a DynamoDB item (this table stores only strings and numbers)."""
     return {name: value.get("S", value.get("N")) for name, value in item.items()}
@@ -69,9 +65,7 @@ def put_new(client: Any, table: str, item: dict[str, str]) -> bool:
     Raises Conflict when the id is taken by a different submission, Unavailable when
     DynamoDB throttles or cannot be reached (nothing was written, so a retry is safe).
     """
-    dynamo_item = to_item({k: v for k, v in item.items() if k != ts.EXPIRES_AT})
-    if ts.EXPIRES_AT in item:
-        dynamo_item[ts.EXPIRES_AT] = {"N": item[ts.EXPIRES_AT]}
+    dynamo_item = {k: {"N" if k == ts.EXPIRES_AT else "S": v} for k, v in item.items()}
     with dynamo_errors():
         try:
             client.put_item(
