@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import Browser, Page
 
@@ -67,6 +69,10 @@ def test_page_is_accessible_and_light(page: Page, site: Runner, watch: Watch, pa
     worst = page.evaluate(LOWEST_CONTRAST_JS)
     assert worst["ratio"] >= 4.5, f"text {worst['text']!r} has contrast {worst['ratio']:.2f}:1"
     weight = page.evaluate(WEIGHT_JS)
+    # Kept for the record (docs and notes quote it): .local/page-weights/<page>.json
+    record = SCREENSHOTS.parent / "page-weights" / f"{path.strip('/').replace('/', '_') or 'index'}.json"
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps({"path": path, **weight, "contrast": worst["ratio"]}))
     assert 0 < weight["pageBytes"] <= PAGE_BUDGET_BYTES, weight
     for name, size in weight["images"]:
         assert size <= IMAGE_BUDGET_BYTES, f"{name} is {size} bytes"
