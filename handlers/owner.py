@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import api
+import inbox
 import store
-import submissions
 from csv_export import to_csv
 from table_schema import STATUSES
 
@@ -64,14 +64,14 @@ def _owner_route(route: str, work: Callable[[api.Event], api.Response]) -> Calla
 
 def _list(event: api.Event) -> api.Response:
     params = query(event)
-    page = submissions.list_page(
+    page = inbox.list_page(
         store.dynamodb, store.TABLE_NAME, status_filter(params), page_limit(params), params.get("cursor")
     )
     return api.json_response(200, page, api.request_id(event))
 
 
 def _get(event: api.Event) -> api.Response:
-    item = submissions.get(store.dynamodb, store.TABLE_NAME, submission_id(event))
+    item = inbox.get(store.dynamodb, store.TABLE_NAME, submission_id(event))
     return api.json_response(200, {"item": item}, api.request_id(event))
 
 
@@ -86,20 +86,20 @@ def _update(event: api.Event) -> api.Response:
         raise api.BadRequest(
             f'send {{"status": …}} with one of {", ".join(STATUSES)}', {"status": "is missing or not valid"}
         )
-    item = submissions.set_status(store.dynamodb, store.TABLE_NAME, submission_id(event), body["status"])
+    item = inbox.set_status(store.dynamodb, store.TABLE_NAME, submission_id(event), body["status"])
     return api.json_response(200, {"item": item}, api.request_id(event))
 
 
 def _delete(event: api.Event) -> api.Response:
     sid = submission_id(event)
-    submissions.delete(store.dynamodb, store.TABLE_NAME, sid)
+    inbox.delete(store.dynamodb, store.TABLE_NAME, sid)
     return api.json_response(200, {"deleted": sid}, api.request_id(event))
 
 
 def all_items(status: str | None) -> Iterator[dict[str, Any]]:
     cursor: str | None = None
     while True:
-        page = submissions.list_page(store.dynamodb, store.TABLE_NAME, status, MAX_PAGE, cursor)
+        page = inbox.list_page(store.dynamodb, store.TABLE_NAME, status, MAX_PAGE, cursor)
         yield from page["items"]
         cursor = page["cursor"]
         if not cursor:

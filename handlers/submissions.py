@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,7 +11,7 @@ from typing import Any
 import botocore.exceptions
 
 import table_schema as ts
-from api import BadRequest, Conflict, NotFound, Unavailable, is_unavailable
+from api import Conflict, NotFound, Unavailable, is_unavailable
 from form_schema import FIELDS_BY_NAME
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
@@ -90,92 +88,3 @@ def put_new(client: Any, table: str, item: dict[str, str]) -> bool:
 def _same_submission(stored: dict[str, Any], item: dict[str, str]) -> bool:
     """Whether a stored item holds what the visitor sent (server-set attributes may differ)."""
     return all(stored.get(name) == item.get(name) for name in FIELDS_BY_NAME)
-
-
-def encode_cursor(key: dict[str, Any] | None) -> str | None:
-    if not key:
-        return None
-    plain = {name: value["S"] for name, value in key.items()}
-    return base64.urlsafe_b64encode(json.dumps(plain, sort_keys=True).encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, index_key: str, index_value: str) -> dict[str, dict[str, str]]:
-    """The ExclusiveStartKey inside a cursor this API issued for the same view, or BadRequest."""
-    bad = BadRequest("cursor is not one this list issued; start again without it", {"cursor": "is not valid"})
-    try:
-        plain = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, UnicodeDecodeError):
-        raise bad from None
-    expected = {ts.HASH_KEY, ts.CREATED_AT, index_key}
-    if not isinstance(plain, dict) or set(plain) != expected or plain.get(index_key) != index_value:
-        raise bad
-    if not all(isinstance(v, str) for v in plain.values()):
-        raise bad
-    return {name: {"S": value} for name, value in plain.items()}
-
-
-def list_page(client: Any, table: str, status: str | None, limit: int, cursor: str | None) -> dict[str, Any]:
-    """One page, newest first, of the inbox (everything but spam) or of one status. Queries an index; never scans."""
-    if status is None:
-        index, key, value = ts.INBOX_INDEX, ts.INBOX, ts.INBOX_VALUE
-    else:
-        index, key, value = ts.STATUS_INDEX, ts.STATUS, status
-    request: dict[str, Any] = {
-        "TableName": table,
-        "IndexName": index,
-        "KeyConditionExpression": "#k = :v",
-        "ExpressionAttributeNames": {"#k": key},
-        "ExpressionAttributeValues": {":v": {"S": value}},
-        "ScanIndexForward": False,
-        "Limit": limit,
-    }
-    if cursor:
-        request["ExclusiveStartKey"] = decode_cursor(cursor, key, value)
-    with dynamo_errors():
-        page = client.query(**request)
-    items = [public(from_item(i)) for i in page["Items"]]
-    return {"items": items, "cursor": encode_cursor(page.get("LastEvaluatedKey"))}
-
-
-def public(item: dict[str, Any]) -> dict[str, Any]:
-    """What the dashboard sees of an item: without the index bookkeeping."""
-    return {k: v for k, v in item.items() if k != ts.INBOX}
-
-
-def get(client: Any, table: str, submission_id: str) -> dict[str, Any]:
-    with dynamo_errors():
-        found = client.get_item(TableName=table, Key={ts.HASH_KEY: {"S": submission_id}}, ConsistentRead=True)
-    if "Item" not in found:
-        raise NotFound(f"no submission with id {submission_id}")
-    return public(from_item(found["Item"]))
-
-
-def set_status(client: Any, table: str, submission_id: str, status: str) -> dict[str, Any]:
-    """Set an item's status; spam leaves the inbox index, anything else rejoins it."""
-    inbox = "REMOVE #inbox" if status == "spam" else ""
-    values = {":s": {"S": status}, ":t": {"S": now_iso()}}
-    update = "SET #status = :s, updated_at = :t"
-    if status != "spam":
-        update += ", #inbox = :inbox"
-        values[":inbox"] = {"S": ts.INBOX_VALUE}
-    with dynamo_errors(missing_id=submission_id):
-        result = client.update_item(
-            TableName=table,
-            Key={ts.HASH_KEY: {"S": submission_id}},
-            UpdateExpression=f"{update} {inbox}".strip(),
-            ConditionExpression="attribute_exists(#id)",
-            ExpressionAttributeNames={"#id": ts.HASH_KEY, "#status": ts.STATUS, "#inbox": ts.INBOX},
-            ExpressionAttributeValues=values,
-            ReturnValues="ALL_NEW",
-        )
-    return public(from_item(result["Attributes"]))
-
-
-def delete(client: Any, table: str, submission_id: str) -> None:
-    with dynamo_errors(missing_id=submission_id):
-        client.delete_item(
-            TableName=table,
-            Key={ts.HASH_KEY: {"S": submission_id}},
-            ConditionExpression="attribute_exists(#id)",
-            ExpressionAttributeNames={"#id": ts.HASH_KEY},
-        )

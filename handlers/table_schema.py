@@ -23,25 +23,3 @@ INDEXES: dict[str, tuple[str, str]] = {
     INBOX_INDEX: (INBOX, CREATED_AT),
 }
 STREAM_VIEW_TYPE = "NEW_IMAGE"
-
-
-def create_table_request(table_name: str) -> dict[str, object]:
-    """The boto3 CreateTable arguments for this schema (the local runner's and tests' table)."""
-    return {
-        "TableName": table_name,
-        "BillingMode": "PAY_PER_REQUEST",
-        "AttributeDefinitions": [{"AttributeName": n, "AttributeType": t} for n, t in ATTRIBUTES.items()],
-        "KeySchema": [{"AttributeName": HASH_KEY, "KeyType": "HASH"}],
-        "GlobalSecondaryIndexes": [
-            {
-                "IndexName": name,
-                "KeySchema": [
-                    {"AttributeName": hash_key, "KeyType": "HASH"},
-                    {"AttributeName": range_key, "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-            for name, (hash_key, range_key) in INDEXES.items()
-        ],
-        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": STREAM_VIEW_TYPE},
-    }

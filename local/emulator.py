@@ -20,6 +20,28 @@ OWNER_EMAIL = "owner@example.com"
 NOTIFY_FROM = "site@example.com"  # an identity the emulator verifies, as the stack's SES identity would be
 
 
+def create_table_request(table_name: str) -> dict[str, object]:
+    """The boto3 CreateTable arguments for the table schema: the local runner's and the tests' table."""
+    return {
+        "TableName": table_name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": n, "AttributeType": t} for n, t in table_schema.ATTRIBUTES.items()],
+        "KeySchema": [{"AttributeName": table_schema.HASH_KEY, "KeyType": "HASH"}],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": name,
+                "KeySchema": [
+                    {"AttributeName": hash_key, "KeyType": "HASH"},
+                    {"AttributeName": range_key, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+            for name, (hash_key, range_key) in table_schema.INDEXES.items()
+        ],
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": table_schema.STREAM_VIEW_TYPE},
+    }
+
+
 @dataclass(frozen=True)
 class OwnerPool:
     pool_id: str
@@ -61,7 +83,7 @@ class Emulator:
             }
         )
         os.environ.pop("AWS_PROFILE", None)
-        boto3.client("dynamodb").create_table(**table_schema.create_table_request(TABLE_NAME))
+        boto3.client("dynamodb").create_table(**create_table_request(TABLE_NAME))
         boto3.client("sesv2").create_email_identity(EmailIdentity=NOTIFY_FROM)
         self.owners = self._create_owner_pool()
 

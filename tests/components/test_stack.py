@@ -197,3 +197,22 @@ def test_stage_auto_deploys_throttles_and_logs_json(program: Program) -> None:
     access = stage["accessLogSettings"]
     assert json.loads(access["format"])["requestId"] == "$context.requestId"
     assert access["destinationArn"].endswith(":log-group:api-access-logs-abc123")
+
+
+def test_local_table_and_declared_table_agree(program: Program) -> None:
+    from local.emulator import create_table_request
+
+    declared = program.one("aws:dynamodb/table:Table").inputs
+    local = create_table_request("t")
+    assert {a["AttributeName"]: a["AttributeType"] for a in local["AttributeDefinitions"]} == {
+        a["name"]: a["type"] for a in declared["attributes"]
+    }
+    assert local["KeySchema"] == [{"AttributeName": declared["hashKey"], "KeyType": "HASH"}]
+    assert {
+        i["IndexName"]: [(k["AttributeName"], k["KeyType"]) for k in i["KeySchema"]]
+        for i in local["GlobalSecondaryIndexes"]
+    } == {
+        i["name"]: [(k["attributeName"], k["keyType"]) for k in i["keySchemas"]]
+        for i in declared["globalSecondaryIndexes"]
+    }
+    assert local["StreamSpecification"]["StreamViewType"] == declared["streamViewType"]

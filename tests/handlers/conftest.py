@@ -13,8 +13,7 @@ from typing import Any
 import boto3
 import pytest
 
-import table_schema
-from local.emulator import TABLE_NAME
+from local.emulator import TABLE_NAME, create_table_request
 
 
 class Store:
@@ -44,7 +43,7 @@ class Store:
 def store(emulator: object) -> Iterator[Store]:
     s = Store()
     s.client.delete_table(TableName=TABLE_NAME)
-    s.client.create_table(**table_schema.create_table_request(TABLE_NAME))
+    s.client.create_table(**create_table_request(TABLE_NAME))
     yield s
 
 

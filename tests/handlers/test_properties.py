@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import api
-import submissions
+import inbox
 from form_schema import FIELDS, FIELDS_BY_NAME, clean_fields
 from tests.handlers.conftest import Store, api_event
 
@@ -76,7 +76,7 @@ def test_accepted_values_keep_the_schema_promises(raw: dict[str, str]) -> None:
 @settings(max_examples=300, deadline=None)
 def test_any_cursor_is_decoded_or_refused_as_bad_request(cursor: str) -> None:
     try:
-        key = submissions.decode_cursor(cursor, "inbox", "inbox")
+        key = inbox.decode_cursor(cursor, "inbox", "inbox")
     except api.BadRequest as refused:
         assert refused.fields == {"cursor": "is not valid"}
         return
