@@ -85,10 +85,13 @@ def distribution(p: Program) -> dict:
 
 
 def tls_at_the_edge(p: Program) -> bool:
-    viewer = distribution(p)["viewerCertificate"]
-    # The default *.cloudfront.net certificate is served with TLS 1.2+ policies CloudFront manages;
-    # with a custom certificate the program sets the minimum itself.
-    return viewer.get("cloudfrontDefaultCertificate") is True or viewer.get("minimumProtocolVersion") == "TLSv1.2_2021"
+    d = distribution(p)
+    viewer = d["viewerCertificate"]
+    if d.get("aliases"):
+        return viewer.get("minimumProtocolVersion") == "TLSv1.2_2021" and viewer.get("sslSupportMethod") == "sni-only"
+    # With the shared *.cloudfront.net certificate AWS fixes the security policy (TLSv1) and allows no
+    # other: the one way to enforce TLS 1.2 is the custom domain, where the program does.
+    return viewer == {"cloudfrontDefaultCertificate": True}
 
 
 def https_only(p: Program) -> bool:
@@ -225,7 +228,11 @@ PROPERTIES = [
     Property(
         "CloudFront.3/CloudFront.9", "Viewers and the API origin speak HTTPS only, the origin TLS 1.2.", https_only
     ),
-    Property("CloudFront.7/AWSGuard cloudfront-tls", "The edge negotiates TLS 1.2 or newer.", tls_at_the_edge),
+    Property(
+        "CloudFront.7/AWSGuard cloudfront-tls",
+        "With a custom domain the edge accepts only TLS 1.2+ (AWS fixes the policy of the shared certificate).",
+        tls_at_the_edge,
+    ),
     Property(
         "headers",
         "HSTS, frame denial and a CSP without inline script stop downgrade, clickjacking and injected script.",
