@@ -38,7 +38,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed: run `make browser-deps` (apt-get install chromium)")
+        message = "Chromium is not installed: run `make browser-deps` (apt-get install chromium) or set CHROMIUM"
+        # CI installs it (.ci/run), so there a missing browser is a failure; on a fresh laptop `make test`
+        # still runs everything else and says what was skipped.
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, chromium_sandbox=False)
         yield launched
