@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from local import owner_session
-from local.background import local_runner
+from local.background import ROOT, local_runner
 
 CHECKS = (
     "not_a_server_error,status_code_conformance,content_type_conformance,"
@@ -31,7 +31,10 @@ def run_schemathesis(site_url: str, token: str, examples: int, seed: int | None)
     ]  # fmt: skip
     if seed is not None:
         command += ["--seed", str(seed), "--generation-deterministic"]
-    return subprocess.run(command, capture_output=True, text=True, check=False)
+    # schemathesis keeps a cache in its working directory: keep it under the ignored .local/.
+    workdir = ROOT / ".local"
+    workdir.mkdir(exist_ok=True)
+    return subprocess.run(command, capture_output=True, text=True, check=False, cwd=workdir)
 
 
 def main() -> int:
