@@ -23,16 +23,21 @@ class Runner:
 
 
 @contextmanager
-def local_runner() -> Iterator[Runner]:
-    """The runner on a free port; stopped with Ctrl-C (SIGINT) at the end, which must exit cleanly."""
+def local_runner(env: dict[str, str] | None = None) -> Iterator[Runner]:
+    """The runner on a free port, `env` added to its environment; Ctrl-C (SIGINT) at the end must stop it cleanly."""
     from local.emulator import free_port
 
     port = free_port()
-    env = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1"}
+    environment = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1", **(env or {})}
     for name in ("AWS_ENDPOINT_URL", "TABLE_NAME", "AWS_PROFILE"):
-        env.pop(name, None)
+        environment.pop(name, None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "local"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        [sys.executable, "-m", "local"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     assert process.stdout is not None
     banner = [process.stdout.readline(), process.stdout.readline()]

@@ -83,6 +83,7 @@ class Emulator:
             }
         )
         os.environ.pop("AWS_PROFILE", None)
+        os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"  # moto then checks TOTP codes for real
         boto3.client("dynamodb").create_table(**create_table_request(TABLE_NAME))
         boto3.client("sesv2").create_email_identity(EmailIdentity=NOTIFY_FROM)
         self.owners = self._create_owner_pool()
@@ -96,6 +97,12 @@ class Emulator:
             AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
             Policies={"PasswordPolicy": spec.camel_case(spec.PASSWORD_POLICY)},
         )["UserPool"]
+        # As the stack's `ownerMfa` (OPTIONAL by default); CTD_OWNER_MFA=ON tries the enrolment flow locally.
+        mfa = os.environ.get("CTD_OWNER_MFA", "OPTIONAL")
+        if mfa != "OFF":
+            cognito.set_user_pool_mfa_config(
+                UserPoolId=pool["Id"], SoftwareTokenMfaConfiguration={"Enabled": True}, MfaConfiguration=mfa
+            )
         client = cognito.create_user_pool_client(
             UserPoolId=pool["Id"], ClientName="dashboard", ExplicitAuthFlows=spec.AUTH_FLOWS, GenerateSecret=False
         )["UserPoolClient"]

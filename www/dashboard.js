@@ -13,7 +13,7 @@
   const detail = $("detail");
   const TOKENS = "ctd.tokens";
   const PAGE_SIZE = 25;
-  let challenge = null; // { session, username } while a new password is required
+  let challenge = null; // { username, name, session } while Cognito asks for another sign-in step
   let cursors = [null]; // cursors[i] opens page i; the last page's "next" is pushed when known
   let page = 0;
   let current = null; // the item open in the detail view
@@ -99,9 +99,9 @@
   }
 
   // --- Views ---
+  const FORMS = { signin: signinForm, "new-password": newPasswordForm, "mfa-setup": $("mfa-setup-form"), "mfa-code": $("mfa-code-form") };
   function show(view) {
-    signinForm.hidden = view !== "signin";
-    newPasswordForm.hidden = view !== "new-password";
+    for (const [name, form] of Object.entries(FORMS)) form.hidden = view !== name;
     inbox.hidden = view !== "inbox";
   }
 
@@ -112,56 +112,93 @@
     $("signin-email").focus();
   }
 
-  signinForm.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const username = signinForm.elements.email.value.trim();
-    say("ok", "Signing in…");
-    try {
-      const data = await cognito("InitiateAuth", {
-        AuthFlow: "USER_PASSWORD_AUTH",
-        ClientId: config.clientId,
-        AuthParameters: { USERNAME: username, PASSWORD: signinForm.elements.password.value },
-      });
-      signinForm.reset();
-      if (data.ChallengeName === "NEW_PASSWORD_REQUIRED") {
-        challenge = { session: data.Session, username };
-        show("new-password");
-        say("ok", "Choose a new password to finish signing in.");
-        $("new-password").focus();
-        return;
-      }
-      if (!data.AuthenticationResult) throw new Error(`sign-in needs ${data.ChallengeName}, which this page does not support`);
-      keepTokens(data.AuthenticationResult);
-      await openInbox();
-    } catch (error) {
-      say("error", error.code === "NotAuthorizedException" ? "Wrong email or password." : error.message);
-      $("signin-password").focus();
-    }
-  });
-
-  newPasswordForm.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const password = newPasswordForm.elements.new_password.value;
-    if (password !== newPasswordForm.elements.new_password_again.value) {
-      say("error", "The two passwords differ.");
-      $("new-password-again").focus();
-      return;
-    }
-    try {
-      const data = await cognito("RespondToAuthChallenge", {
-        ChallengeName: "NEW_PASSWORD_REQUIRED",
-        ClientId: config.clientId,
-        Session: challenge.session,
-        ChallengeResponses: { USERNAME: challenge.username, NEW_PASSWORD: password },
-      });
-      newPasswordForm.reset();
+  // Cognito answers a sign-in step with tokens or with the next challenge; each challenge has its form.
+  async function advance(data) {
+    if (data.AuthenticationResult) {
       challenge = null;
       keepTokens(data.AuthenticationResult);
       await openInbox();
-    } catch (error) {
-      say("error", error.message);
-      $("new-password").focus();
+      return;
     }
+    challenge = { ...challenge, name: data.ChallengeName, session: data.Session };
+    if (data.ChallengeName === "NEW_PASSWORD_REQUIRED") {
+      show("new-password");
+      say("ok", "Choose a new password to finish signing in.");
+      $("new-password").focus();
+    } else if (data.ChallengeName === "MFA_SETUP") {
+      const setup = await cognito("AssociateSoftwareToken", { Session: challenge.session });
+      challenge.session = setup.Session || challenge.session;
+      $("mfa-secret").textContent = setup.SecretCode;
+      const label = encodeURIComponent(`Connecting The Dots:${challenge.username}`);
+      $("mfa-uri").textContent = `otpauth://totp/${label}?secret=${setup.SecretCode}&issuer=Connecting%20The%20Dots`;
+      show("mfa-setup");
+      say("ok", "Two-step sign-in is required: add this key to your authenticator app.");
+      $("mfa-setup-code").focus();
+    } else if (data.ChallengeName === "SOFTWARE_TOKEN_MFA") {
+      show("mfa-code");
+      say("ok", "Enter the code from your authenticator app.");
+      $("mfa-code").focus();
+    } else {
+      throw new Error(`sign-in needs ${data.ChallengeName}, which this page does not support`);
+    }
+  }
+
+  function respond(name, responses) {
+    return cognito("RespondToAuthChallenge", {
+      ChallengeName: name,
+      ClientId: config.clientId,
+      Session: challenge.session,
+      ChallengeResponses: { USERNAME: challenge.username, ...responses },
+    });
+  }
+
+  // Runs one sign-in step; on failure says why and puts focus back where the person can act.
+  function step(form, focusId, work) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        await work();
+        form.reset();
+      } catch (error) {
+        const wrong = error.code === "NotAuthorizedException" && form === signinForm;
+        say("error", wrong ? "Wrong email or password." : error.code === "CodeMismatchException" ? "That code is not right: try the current one." : error.message);
+        $(focusId).focus();
+      }
+    });
+  }
+
+  step(signinForm, "signin-password", async () => {
+    const username = signinForm.elements.email.value.trim();
+    say("ok", "Signing in…");
+    challenge = { username };
+    await advance(await cognito("InitiateAuth", {
+      AuthFlow: "USER_PASSWORD_AUTH",
+      ClientId: config.clientId,
+      AuthParameters: { USERNAME: username, PASSWORD: signinForm.elements.password.value },
+    }));
+  });
+
+  step(newPasswordForm, "new-password", async () => {
+    const password = newPasswordForm.elements.new_password.value;
+    if (password !== newPasswordForm.elements.new_password_again.value) {
+      $("new-password-again").focus();
+      throw new Error("The two passwords differ.");
+    }
+    await advance(await respond("NEW_PASSWORD_REQUIRED", { NEW_PASSWORD: password }));
+  });
+
+  step($("mfa-setup-form"), "mfa-setup-code", async () => {
+    const verified = await cognito("VerifySoftwareToken", {
+      Session: challenge.session,
+      UserCode: $("mfa-setup-code").value.trim(),
+      FriendlyDeviceName: "dashboard",
+    });
+    challenge.session = verified.Session || challenge.session;
+    await advance(await respond("MFA_SETUP", {}));
+  });
+
+  step($("mfa-code-form"), "mfa-code", async () => {
+    await advance(await respond("SOFTWARE_TOKEN_MFA", { SOFTWARE_TOKEN_MFA_CODE: $("mfa-code").value.trim() }));
   });
 
   $("signout-button").addEventListener("click", () => signOut());

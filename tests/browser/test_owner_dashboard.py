@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import csv
+import hmac
 import io
 import json
 import re
+import struct
+import time
 import urllib.request
 
 import pytest
@@ -157,3 +161,43 @@ def test_paging_filters_and_token_refresh(page: Page, site: Runner, watch: Watch
     renewed = page.evaluate("JSON.parse(sessionStorage.getItem('ctd.tokens'))")
     assert renewed["access"] != old["access"] and renewed["expiresAt"] > old["expiresAt"]
     expect_clean(watch)
+
+
+def totp(secret: str, at: float | None = None) -> str:
+    """RFC 6238: the code an authenticator app shows for `secret` (SHA-1, 30 s, 6 digits)."""
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(base64.b32decode(secret.upper() + "=" * (-len(secret) % 8)), struct.pack(">Q", counter), "sha1")
+    offset = digest.digest()[-1] & 0x0F
+    value = struct.unpack(">I", digest.digest()[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+def test_two_step_sign_in_is_set_up_then_required(page: Page, watch: Watch) -> None:
+    """With MFA on, the first sign-in enrols an authenticator app; later sign-ins ask for its code."""
+    with local_runner({"CTD_OWNER_MFA": "ON"}) as site:
+        page.goto(site.url + "/dashboard.html")
+        page.get_by_label("Email", exact=True).fill(site.owner_email)
+        page.get_by_label("Password", exact=True).fill(site.temporary_password)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+        page.get_by_label("New password again").fill(NEW_PASSWORD)
+        page.get_by_role("button", name="Set password and sign in").click()
+        expect(page.get_by_role("heading", name="Set up two-step sign-in")).to_be_visible()
+        secret = page.locator("#mfa-secret").inner_text()
+        assert f"secret={secret}" in page.locator("#mfa-uri").inner_text()
+        page.get_by_label("Code from the app").fill("000000" if totp(secret) != "000000" else "111111")
+        page.get_by_role("button", name="Verify and sign in").click()
+        expect(page.locator("#dash-status")).to_contain_text("That code is not right")
+        page.get_by_label("Code from the app").fill(totp(secret))
+        page.get_by_role("button", name="Verify and sign in").click()
+        expect(page.get_by_role("heading", name="Enquiries")).to_be_visible()
+
+        page.get_by_role("button", name="Sign out").click()
+        page.get_by_label("Email", exact=True).fill(site.owner_email)
+        page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", name="Two-step sign-in")).to_be_visible()
+        page.get_by_label("Code from your authenticator app").fill(totp(secret))
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", name="Enquiries")).to_be_visible()
+    expect_clean(watch, allowed_errors=("status of 400",))
