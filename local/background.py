@@ -7,7 +7,7 @@ import re
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +22,10 @@ class Runner:
     temporary_password: str
 
 
-@contextmanager
-def local_runner(env: dict[str, str] | None = None) -> Iterator[Runner]:
-    """The runner on a free port, `env` added to its environment; Ctrl-C (SIGINT) at the end must stop it cleanly."""
+def start_runner(
+    env: dict[str, str] | None = None, preexec_fn: Callable[[], object] | None = None
+) -> tuple[subprocess.Popen[str], Runner]:
+    """`python -m local` on a free port, `env` added to its environment, once it has printed its banner."""
     from local.emulator import free_port
 
     port = free_port()
@@ -38,6 +39,7 @@ def local_runner(env: dict[str, str] | None = None) -> Iterator[Runner]:
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
+        preexec_fn=preexec_fn,
     )
     assert process.stdout is not None
     banner = [process.stdout.readline(), process.stdout.readline()]
@@ -45,8 +47,15 @@ def local_runner(env: dict[str, str] | None = None) -> Iterator[Runner]:
     if f"http://127.0.0.1:{port}" not in banner[0] or not sign_in:
         process.kill()
         raise RuntimeError(f"the local runner did not start: {banner!r}")
+    return process, Runner(f"http://127.0.0.1:{port}", sign_in.group(1), sign_in.group(2))
+
+
+@contextmanager
+def local_runner(env: dict[str, str] | None = None) -> Iterator[Runner]:
+    """A started runner; Ctrl-C (SIGINT) at the end must stop it cleanly within 15 s."""
+    process, runner = start_runner(env)
     try:
-        yield Runner(f"http://127.0.0.1:{port}", sign_in.group(1), sign_in.group(2))
+        yield runner
     finally:
         process.send_signal(signal.SIGINT)
         try:

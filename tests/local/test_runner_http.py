@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -15,7 +12,8 @@ import uuid
 import pytest
 
 from components import web_assets
-from tests.conftest import ROOT, Runner
+from local.background import start_runner
+from tests.conftest import Runner
 from tests.local.conftest import request
 
 
@@ -75,18 +73,6 @@ def test_unknown_api_routes_are_json_404s(runner: Runner, method: str, path: str
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_runner_stops_on_signal_even_when_started_with_sigint_ignored(signum: int) -> None:
     """A shell's background job inherits SIGINT as ignored; the runner must still stop on Ctrl-C or SIGTERM."""
-    from local.emulator import free_port
-
-    env = {**os.environ, "PORT": str(free_port()), "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "local"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
-    )
-    assert "running at" in process.stdout.readline()
+    process, _ = start_runner(preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     process.send_signal(signum)
     assert process.wait(timeout=15) == 0
