@@ -25,13 +25,19 @@ class Post:
         self.from_html_form = from_html_form
 
 
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+
+
 def parse(content_type: str, body: bytes) -> Post:
     media_type = content_type.split(";")[0].strip().lower()
+    if media_type not in (JSON, FORM):
+        raise api.UnsupportedMediaType(f"content type {media_type or '(none)'} is not accepted; send {JSON} or {FORM}")
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise api.BadRequest("request body is not valid UTF-8") from None
-    if media_type == "application/json":
+    if media_type == JSON:
         try:
             fields = json.loads(text)
         except json.JSONDecodeError as error:
@@ -39,17 +45,12 @@ def parse(content_type: str, body: bytes) -> Post:
         if not isinstance(fields, dict):
             raise api.BadRequest("request body must be a JSON object of form fields")
         return Post(fields, from_html_form=False)
-    if media_type == "application/x-www-form-urlencoded":
-        pairs = urllib.parse.parse_qsl(text, keep_blank_values=True)
-        names = [name for name, _ in pairs]
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        if repeated:
-            raise api.BadRequest("a field was sent more than once", {n: "was sent more than once" for n in repeated})
-        return Post(dict(pairs), from_html_form=True)
-    raise api.UnsupportedMediaType(
-        f"content type {media_type or '(none)'} is not accepted; send application/json "
-        "or application/x-www-form-urlencoded"
-    )
+    pairs = urllib.parse.parse_qsl(text, keep_blank_values=True)
+    names = [name for name, _ in pairs]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise api.BadRequest("a field was sent more than once", {n: "was sent more than once" for n in repeated})
+    return Post(dict(pairs), from_html_form=True)
 
 
 def submission_id_of(fields: dict[str, Any]) -> str:

@@ -240,3 +240,8 @@ def test_logs_carry_the_request_id_and_no_personal_data(
     logged = " ".join(json.dumps(vars(r), default=str) for r in records)
     for private in ("private.person", "my secret plan", "Secretname", "bad@"):
         assert private not in logged
+
+
+def test_unsupported_type_is_415_even_when_the_body_is_not_utf8(contact: types.ModuleType, store: Store) -> None:
+    status, _, body = call(contact, api_event(b"\xff\xfe", "text/plain", base64_body=True))
+    assert status == 415 and "text/plain" in body["error"]["message"]
