@@ -42,7 +42,7 @@ def status_filter(params: dict[str, str]) -> str | None:
 
 def page_limit(params: dict[str, str]) -> int:
     raw = params.get("limit") or str(DEFAULT_PAGE)
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
         raise api.BadRequest(f"limit must be a whole number from 1 to {MAX_PAGE}", {"limit": "is not valid"})
     return int(raw)
 

@@ -119,6 +119,7 @@ def test_delete_removes_only_that_item(owner, contact, store: Store) -> None:
         ({"limit": "0"}, "limit"),
         ({"limit": "101"}, "limit"),
         ({"limit": "ten"}, "limit"),
+        ({"limit": "\u00b2"}, "limit"),  # a superscript two: str.isdigit() says yes, int() says no
         ({"cursor": "not-a-cursor"}, "cursor"),
         ({"cursor": "eyJpZCI6ICJ4In0"}, "cursor"),  # valid base64 JSON, wrong keys
     ],
