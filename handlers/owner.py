@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -48,7 +49,12 @@ def page_limit(params: dict[str, str]) -> int:
 
 
 def submission_id(event: api.Event) -> str:
-    return str((event.get("pathParameters") or {}).get("id", ""))
+    """The path's id; every id is a UUID, so anything else is unknown (and never reaches DynamoDB's key limits)."""
+    raw = str((event.get("pathParameters") or {}).get("id", ""))
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        raise api.NotFound(f"no submission with id {raw[:100]}") from None
 
 
 def _owner_route(route: str, work: Callable[[api.Event], api.Response]) -> Callable[[api.Event, object], api.Response]:

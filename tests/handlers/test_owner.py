@@ -97,9 +97,10 @@ def test_view_returns_the_item_and_unknown_ids_are_404(owner, contact, store: St
     assert status == 404 and body["error"]["code"] == "NotFound"
 
 
-@pytest.mark.parametrize("handler_name", ["update_submission", "delete_submission"])
-def test_changing_an_unknown_id_is_404_and_creates_nothing(owner, store: Store, handler_name: str) -> None:
-    event = owner_event("PATCH", "/x", params={"id": str(uuid.uuid4())}, body={"status": "handled"})
+@pytest.mark.parametrize("handler_name", ["get_submission", "update_submission", "delete_submission"])
+@pytest.mark.parametrize("unknown", [str(uuid.uuid4()), "not-an-id", "x" * 3000, ""])
+def test_an_unknown_id_is_404_and_creates_nothing(owner, store: Store, handler_name: str, unknown: str) -> None:
+    event = owner_event("PATCH", "/x", params={"id": unknown}, body={"status": "handled"})
     status, body = call(getattr(owner, handler_name), event)
     assert status == 404 and "no submission with id" in body["error"]["message"]
     assert store.items() == []
