@@ -6,11 +6,8 @@ from typing import Any
 
 import components  # noqa: F401  (puts handlers/ on sys.path)
 from components.routes import DEFAULT_ROUTE, ROUTES
-from form_schema import FIELDS, HONEYPOT, SUBMISSION_ID
+from form_schema import EMAIL_PATTERN, FIELDS, HONEYPOT, SUBMISSION_ID
 from table_schema import STATUSES
-
-# The handler's own email check, as a JSON Schema pattern.
-EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$"
 
 ERROR = {
     "type": "object",

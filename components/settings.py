@@ -8,13 +8,15 @@ from dataclasses import dataclass
 
 import pulumi
 
+from form_schema import EMAIL_PATTERN
+
 # CloudWatch Logs accepts only these retention periods (days); 0 means never expire.
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
                       2557, 2922, 3288, 3653)  # fmt: skip
 MFA_MODES = ("OFF", "OPTIONAL", "ON")
 # The handlers' DynamoDB client gives up within 7 s (handlers/store.py); functions must outlive it.
 MIN_FUNCTION_TIMEOUT = 8
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+_EMAIL = re.compile(EMAIL_PATTERN)  # the same check as the contact form's
 PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
 
 

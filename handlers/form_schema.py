@@ -35,7 +35,8 @@ CONTROL_FIELDS = (HONEYPOT, SUBMISSION_ID)
 
 # Deliberately plain: one @, no spaces, a dotted domain. RFC 5322 allows far more,
 # but nobody types those into a contact form, and the owner must be able to reply.
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
+EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$"
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 
 # Unicode's control characters (category Cc) are exactly these ranges; a message may keep \t and \n.
