@@ -127,10 +127,10 @@ class StaticSite(pulumi.ComponentResource):
                     override=True
                 ),
                 frame_options=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigFrameOptionsArgs(
-                    frame_option="DENY", override=True
+                    frame_option=web_assets.FRAME_OPTION, override=True
                 ),
                 referrer_policy=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigReferrerPolicyArgs(
-                    referrer_policy="strict-origin-when-cross-origin", override=True
+                    referrer_policy=web_assets.REFERRER_POLICY, override=True
                 ),
                 strict_transport_security=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigStrictTransportSecurityArgs(
                     access_control_max_age_sec=web_assets.HSTS_SECONDS, include_subdomains=True, override=True

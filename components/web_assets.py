@@ -65,8 +65,11 @@ def content_security_policy(connect_sources: list[str]) -> str:
 
 
 HSTS_SECONDS = 63072000  # two years, the HSTS preload list's minimum
+FRAME_OPTION = "DENY"
+REFERRER_POLICY = "strict-origin-when-cross-origin"
+# What CloudFront's response-headers policy adds, as the local runner sends it (no HSTS over plain http).
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
-    "x-frame-options": "DENY",
-    "referrer-policy": "strict-origin-when-cross-origin",
+    "x-frame-options": FRAME_OPTION,
+    "referrer-policy": REFERRER_POLICY,
 }
