@@ -32,3 +32,21 @@ def sign_in(site_url: str, email: str, password: str, new_password: str) -> str:
             ChallengeResponses={"USERNAME": email, "NEW_PASSWORD": new_password},
         )
     return answer["AuthenticationResult"]["AccessToken"]
+
+
+def all_submissions(site_url: str, token: str) -> list[dict[str, str]]:
+    """Every stored submission, read through the owner API (each status, every page)."""
+    items: list[dict[str, str]] = []
+    for status in ("new", "handled", "spam"):
+        cursor = ""
+        while True:
+            query = f"status={status}&limit=100" + (f"&cursor={cursor}" if cursor else "")
+            url = f"{site_url}/api/submissions?{query}"
+            request = urllib.request.Request(url, headers={"authorization": f"Bearer {token}"})  # noqa: S310
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310  (loopback)
+                page = json.load(response)
+            items += page["items"]
+            cursor = page["cursor"]
+            if not cursor:
+                break
+    return items

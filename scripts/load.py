@@ -91,24 +91,6 @@ def post(url: str, payload: dict[str, str]) -> tuple[int, str, float]:
     return status, body, (time.perf_counter() - started) * 1000
 
 
-def stored_ids(url: str, token: str) -> list[str]:
-    ids: list[str] = []
-    for status in ("new", "handled", "spam"):
-        cursor = ""
-        while True:
-            query = f"status={status}&limit=100" + (f"&cursor={cursor}" if cursor else "")
-            request = urllib.request.Request(
-                f"{url}/api/submissions?{query}", headers={"authorization": f"Bearer {token}"}
-            )
-            with urllib.request.urlopen(request, timeout=30) as response:
-                page = json.load(response)
-            ids += [item["id"] for item in page["items"]]
-            cursor = page["cursor"]
-            if not cursor:
-                break
-    return ids
-
-
 def run_load(url: str, token: str, total: int, clients: int, seed: int = 7) -> LoadResult:
     posts = plan(total, repeat_share=0.10, invalid_share=0.03, seed=seed)
     result = LoadResult()
@@ -129,7 +111,7 @@ def run_load(url: str, token: str, total: int, clients: int, seed: int = 7) -> L
             result.refused += 1
         else:
             raise AssertionError(f"unexpected {status} for a {kind} post: {body}")
-    result.stored_ids = stored_ids(url, token)
+    result.stored_ids = [item["id"] for item in owner_session.all_submissions(url, token)]
     return result
 
 

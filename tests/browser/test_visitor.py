@@ -8,6 +8,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
+from local import owner_session
 from tests.browser.conftest import Watch, expect_clean
 from tests.conftest import Runner
 from tests.local.test_dashboard_auth import claims_like, pool_signed
@@ -16,17 +17,8 @@ FORM = {"First name": "Ada", "Last name": "Lovelace", "Email": "ada@example.com"
 
 
 def stored(site: Runner) -> list[dict]:
-    """Every submission the owner API lists (inbox and spam), read with a token the local pool signed."""
-    token = pool_signed(claims_like(site))
-    items = []
-    for query in ("", "?status=spam"):
-        request = urllib.request.Request(
-            f"{site.url}/api/submissions{query}{'&' if query else '?'}limit=100",
-            headers={"authorization": f"Bearer {token}"},
-        )
-        with urllib.request.urlopen(request) as response:
-            items += json.load(response)["items"]
-    return items
+    """Every submission (all statuses), read through the owner API with a token the local pool signed."""
+    return owner_session.all_submissions(site.url, pool_signed(claims_like(site)))
 
 
 def set_dynamodb(site: Runner, mode: str) -> None:
