@@ -25,10 +25,20 @@ BUDGETS = {"zip_bytes": 16 * 1024, "cold_ratio": 1.05, "warm_us": 25.0, "rss_mb"
 LAMBDA_ENV = {"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", "TABLE_NAME": "submissions",
               "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}  # fmt: skip
 HANDLER_MODULES = ("contact", "owner", "not_found")
-FLOOR = (
-    "import boto3, botocore.config; boto3.client('dynamodb', config=botocore.config.Config("
-    "retries={'mode': 'standard', 'total_max_attempts': 2}, connect_timeout=1, read_timeout=2))"
-)
+
+
+def floor_code() -> str:
+    """A fresh interpreter's work for any boto3 handler: import boto3, build the handlers' own client config."""
+    os.environ.update(LAMBDA_ENV)
+    sys.path.insert(0, str(HANDLERS_DIR))
+    import store
+
+    config = store.BOTO_CONFIG
+    return (
+        "import boto3, botocore.config; boto3.client('dynamodb', config=botocore.config.Config("
+        f"retries={config.retries!r}, connect_timeout={config.connect_timeout!r}, "
+        f"read_timeout={config.read_timeout!r}))"
+    )
 
 
 def zipped_bytes() -> int:
@@ -51,10 +61,11 @@ def _fresh_process_seconds(code: str) -> float:
 
 def cold_start_ratio(module: str, runs: int) -> tuple[float, float, float]:
     """Median handler time, median floor time and the median of the paired ratios, over alternating runs."""
+    floor = floor_code()
     handler_times, floor_times, ratios = [], [], []
     for _ in range(runs):
         handler_time = _fresh_process_seconds(f"import {module}")
-        floor_time = _fresh_process_seconds(FLOOR)
+        floor_time = _fresh_process_seconds(floor)
         handler_times.append(handler_time)
         floor_times.append(floor_time)
         ratios.append(handler_time / floor_time)
