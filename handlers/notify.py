@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import logging
 import os
 import time
 import urllib.request
@@ -20,11 +19,9 @@ from typing import Any
 import boto3
 import botocore.exceptions
 
+from api import logger
 from submissions import from_item
 from table_schema import STATUS
-
-logger = logging.getLogger("ctd")
-logger.setLevel(logging.INFO)
 
 NOTIFY_FROM = os.environ.get("NOTIFY_FROM", "")
 NOTIFY_TO = [a for a in os.environ.get("NOTIFY_TO", "").split(",") if a]

@@ -296,7 +296,9 @@
       } catch (error) { say("error", error.message); return; }
       say("ok", `Marked ${button.dataset.status}.`);
       detail.hidden = true;
-      await Promise.all([loadPage(), drawChart()]);
+      // The chart counts the inbox: only moving into or out of spam changes it.
+      const inboxChanged = [current.status, button.dataset.status].includes("spam");
+      await Promise.all([loadPage(), inboxChanged ? drawChart() : null]);
     });
   }
 
