@@ -47,6 +47,11 @@ def config_js(values: dict[str, str]) -> str:
     return f"window.CTD_CONFIG = Object.freeze({json.dumps(values, sort_keys=True)});\n"
 
 
+def read_config_js(text: str) -> dict[str, str]:
+    """The values inside a config.js that config_js wrote (for scripts and tests that act like the pages)."""
+    return json.loads(text.split("Object.freeze(", 1)[1].rsplit(");", 1)[0])
+
+
 def content_security_policy(connect_sources: list[str]) -> str:
     """No inline script or style, nothing from other origins except the APIs the pages call."""
     return "; ".join(

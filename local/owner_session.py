@@ -7,12 +7,14 @@ import urllib.request
 
 import boto3
 
+from components import web_assets
+
 
 def page_config(site_url: str) -> dict[str, str]:
     """The values the runner's config.js hands to the pages."""
     with urllib.request.urlopen(f"{site_url}/config.js", timeout=10) as response:  # noqa: S310  (loopback)
         body = response.read().decode()
-    return json.loads(body.split("Object.freeze(", 1)[1].rsplit(");", 1)[0])
+    return web_assets.read_config_js(body)
 
 
 def sign_in(site_url: str, email: str, password: str, new_password: str) -> str:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from components import owner_pool_spec as spec
+from components import web_assets
 from components.routes import ROUTES
 from tests.components.conftest import Program
 
@@ -48,7 +47,7 @@ def test_pages_get_the_pool_and_client_and_may_call_cognito(program: Program) ->
     config_js = next(
         o for o in program.of_type("aws:s3/bucketObjectv2:BucketObjectv2") if o.inputs["key"] == "config.js"
     )
-    values = json.loads(config_js.inputs["content"].split("Object.freeze(", 1)[1].rsplit(");", 1)[0])
+    values = web_assets.read_config_js(config_js.inputs["content"])
     pool = program.one("aws:cognito/userPool:UserPool")
     assert values["userPoolId"] == f"{pool.name}-id"
     assert values["cognitoEndpoint"] == "https://cognito-idp.eu-west-1.amazonaws.com/"

@@ -22,10 +22,6 @@ from tests.local.conftest import request
 NEW_PASSWORD = "Correct-Horse-42!"
 
 
-def page_config(runner: Runner) -> dict[str, str]:
-    return owner_session.page_config(runner.url)
-
-
 @pytest.fixture(scope="session")
 def token(runner: Runner) -> str:
     """The owner's first sign-in as the dashboard makes it: temporary password, then a new one."""
@@ -41,7 +37,7 @@ def pool_signed(claims: dict, key: RSAKey | None = None) -> str:
 
 
 def claims_like(runner: Runner, **changes: object) -> dict:
-    config = page_config(runner)
+    config = owner_session.page_config(runner.url)
     now = int(time.time())
     claims = {
         "iss": f"https://cognito-idp.{config['region']}.amazonaws.com/{config['userPoolId']}",
