@@ -6,9 +6,11 @@ import argparse
 import os
 import signal
 import sys
-import threading
+import time
 
 from local.server import LocalSite, configure_logging
+
+SIGNAL_CHECK_SECONDS = 0.2
 
 
 def main() -> int:
@@ -22,19 +24,22 @@ def main() -> int:
         print(f"cannot listen on 127.0.0.1:{args.port}: {error.strerror}; try PORT=8123 make dev", file=sys.stderr)
         return 1
     owners = site.emulator.owners
-    stop = threading.Event()
     # Set explicitly: a process started in the background inherits SIGINT as ignored, and Python then
     # never raises KeyboardInterrupt. SIGTERM (docker stop, systemd, kill) stops it the same way.
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    print(f"Connecting The Dots is running at {site.url}  (Ctrl-C stops it)", flush=True)
-    print(
-        f"Owner sign-in at {site.url}/dashboard.html: {owners.owner_email} / {owners.temporary_password}"
-        " (a temporary password: you will be asked to choose a new one)",
-        flush=True,
-    )
+        signal.signal(signum, signal.default_int_handler)
     try:
-        stop.wait()
+        print(f"Connecting The Dots is running at {site.url}  (Ctrl-C stops it)", flush=True)
+        print(
+            f"Owner sign-in at {site.url}/dashboard.html: {owners.owner_email} / {owners.temporary_password}"
+            " (a temporary password: you will be asked to choose a new one)",
+            flush=True,
+        )
+        while True:
+            # Short sleeps, not one long wait: the kernel may deliver the signal to a server thread, and
+            # Python runs the handler only when the main thread next wakes.
+            time.sleep(SIGNAL_CHECK_SECONDS)
+    except KeyboardInterrupt:
         print("\nstopping", flush=True)
     finally:
         site.stop()

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
+import http.client
 import json
+import os
+import platform
 import signal
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -76,3 +81,38 @@ def test_runner_stops_on_signal_even_when_started_with_sigint_ignored(signum: in
     process, _ = start_runner(preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     process.send_signal(signum)
     assert process.wait(timeout=15) == 0
+
+
+# tgkill(2) sends a signal to one thread of another process; Python has no wrapper for it.
+TGKILL = {"x86_64": 234, "aarch64": 131}
+
+
+@pytest.mark.skipif(platform.machine() not in TGKILL or sys.platform != "linux", reason="needs Linux tgkill")
+def test_runner_stops_when_the_signal_lands_on_a_server_thread() -> None:
+    """The kernel may hand a process's SIGINT to any thread (CI saw it); the runner must still stop."""
+    process, _ = start_runner()
+    try:
+        threads = [int(tid) for tid in os.listdir(f"/proc/{process.pid}/task") if int(tid) != process.pid]
+        libc = ctypes.CDLL(None, use_errno=True)
+        assert libc.syscall(TGKILL[platform.machine()], process.pid, threads[0], signal.SIGINT) == 0
+        assert process.wait(timeout=15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_runner_stops_while_a_browser_keeps_a_connection_open() -> None:
+    """Browsers hold idle keep-alive connections; Ctrl-C must not wait for them to close."""
+    process, runner = start_runner()
+    connection = http.client.HTTPConnection(runner.url.removeprefix("http://"), timeout=10)
+    try:
+        connection.request("GET", "/")
+        assert connection.getresponse().read() and connection.sock is not None  # still open, as a browser's is
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 0
+    finally:
+        connection.close()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
