@@ -163,9 +163,14 @@ def test_paging_filters_and_token_refresh(page: Page, site: Runner, watch: Watch
     expect_clean(watch)
 
 
-def totp(secret: str, at: float | None = None) -> str:
-    """RFC 6238: the code an authenticator app shows for `secret` (SHA-1, 30 s, 6 digits)."""
-    counter = int((time.time() if at is None else at) // 30)
+def totp(secret: str) -> str:
+    """RFC 6238: the code an authenticator app shows for `secret` (SHA-1, 30 s, 6 digits).
+
+    moto accepts only the current 30 s step, so a code that would expire within 3 s is not used: wait for the next.
+    """
+    if time.time() % 30 > 27:
+        time.sleep(30 - time.time() % 30)
+    counter = int(time.time() // 30)
     digest = hmac.new(base64.b32decode(secret.upper() + "=" * (-len(secret) % 8)), struct.pack(">Q", counter), "sha1")
     offset = digest.digest()[-1] & 0x0F
     value = struct.unpack(">I", digest.digest()[offset : offset + 4])[0] & 0x7FFFFFFF
