@@ -18,8 +18,10 @@ test-fast: $(VENV)/.dev-installed  ## everything but the browser tests
 test-browser: $(VENV)/.dev-installed  ## only the browser tests (needs make browser-deps once)
 	$(BIN)/python -m pytest -m browser
 
-browser-deps:  ## Debian's Chromium for the browser tests (Playwright drives it; it never downloads one)
-	@command -v chromium >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+browser-deps:  ## Debian's Chromium (Playwright drives it; it never downloads one) and axe-core from npm
+	@command -v chromium >/dev/null && command -v npm >/dev/null || \
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium $$(command -v npm >/dev/null || echo npm); }
+	npm ci --prefix tests/browser --no-audit --no-fund
 
 fuzz: $(VENV)/.dev-installed  ## schemathesis against a local runner, 200 examples per operation
 	$(BIN)/python -m scripts.fuzz_api
@@ -39,7 +41,7 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .local .pytest_cache .ruff_cache
+	rm -rf $(VENV) .local .pytest_cache .ruff_cache tests/browser/node_modules
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \

@@ -27,6 +27,9 @@ FLAGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = ROOT / ".local" / "screenshots"
+# axe-core from npm (tests/browser/package-lock.json), installed by `make browser-deps`.
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -35,15 +38,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        message = "Chromium is not installed: run `make browser-deps` (apt-get install chromium) or set CHROMIUM"
-        # CI installs it (.ci/run), so there a missing browser is a failure; on a fresh laptop `make test`
-        # still runs everything else and says what was skipped.
+def require(path: Path, message: str) -> None:
+    """CI installs the browser test tools (.ci/run), so there a missing one is a failure; on a fresh laptop
+    `make test` still runs everything else and says what was skipped."""
+    if not path.exists():
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    require(
+        Path(CHROMIUM), "Chromium is not installed: run `make browser-deps` (apt-get install chromium) or set CHROMIUM"
+    )
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, chromium_sandbox=False)
         yield launched
@@ -99,6 +107,22 @@ def context(browser: Browser, watch: Watch) -> Iterator[BrowserContext]:
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
     return context.new_page()
+
+
+@pytest.fixture(scope="session")
+def axe() -> str:
+    require(AXE, "axe-core is not installed: run `make browser-deps` (npm ci in tests/browser)")
+    return AXE.read_text()
+
+
+def accessibility_problems(page: Page, axe: str) -> list[str]:
+    """axe-core's WCAG 2.2 A/AA and best-practice violations on the page as it is now, one line each."""
+    page.evaluate(axe)  # through DevTools, so the page's own Content-Security-Policy does not block it
+    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_RULES)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+    ]
 
 
 def expect_clean(watch: Watch, allowed_errors: tuple[str, ...] = ()) -> None:

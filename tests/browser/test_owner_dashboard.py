@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from local import owner_session
-from tests.browser.conftest import SCREENSHOTS, Watch, expect_clean
+from tests.browser.conftest import SCREENSHOTS, Watch, accessibility_problems, expect_clean
 from tests.conftest import Runner, local_runner
 
 NEW_PASSWORD = "Blue-Kettle-Song-81!"
@@ -58,12 +58,12 @@ def sign_in(page: Page, site: Runner, password: str) -> None:
     expect(page.get_by_role("heading", name="Enquiries")).to_be_visible()
 
 
-def test_owner_reads_handles_exports_deletes_and_signs_out(page: Page, watch: Watch) -> None:
+def test_owner_reads_handles_exports_deletes_and_signs_out(page: Page, watch: Watch, axe: str) -> None:
     with local_runner() as site:
-        owner_first_session(page, site, watch)
+        owner_first_session(page, site, watch, axe)
 
 
-def owner_first_session(page: Page, site: Runner, watch: Watch) -> None:
+def owner_first_session(page: Page, site: Runner, watch: Watch, axe: str) -> None:
     page.goto(site.url + "/contact.html")  # the first enquiry comes through the contact page itself
     for label, value in (("First name", "Grace"), ("Last name", "Hopper"), ("Email", "grace@example.com"),
                          ("Company", "Navy"), ("Message", "Compilers?\nSecond line")):  # fmt: skip
@@ -83,6 +83,7 @@ def owner_first_session(page: Page, site: Runner, watch: Watch) -> None:
     rows.nth(1).click()
     expect(page.locator("#detail")).to_contain_text("Second line")
     expect(page.get_by_role("button", name="Mark new")).to_be_hidden()  # it is new already
+    assert accessibility_problems(page, axe) == []  # the signed-in view: table, chart, detail
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "dashboard-signed-in-1280.png", full_page=True)
     page.get_by_role("button", name="Mark handled").click()
@@ -177,7 +178,7 @@ def totp(secret: str) -> str:
     return f"{value % 1_000_000:06d}"
 
 
-def test_two_step_sign_in_is_set_up_then_required(page: Page, watch: Watch) -> None:
+def test_two_step_sign_in_is_set_up_then_required(page: Page, watch: Watch, axe: str) -> None:
     """With MFA on, the first sign-in enrols an authenticator app; later sign-ins ask for its code."""
     with local_runner({"CTD_OWNER_MFA": "ON"}) as site:
         page.goto(site.url + "/dashboard.html")
@@ -188,6 +189,7 @@ def test_two_step_sign_in_is_set_up_then_required(page: Page, watch: Watch) -> N
         page.get_by_label("New password again").fill(NEW_PASSWORD)
         page.get_by_role("button", name="Set password and sign in").click()
         expect(page.get_by_role("heading", name="Set up two-step sign-in")).to_be_visible()
+        assert accessibility_problems(page, axe) == []
         secret = page.locator("#mfa-secret").inner_text()
         assert f"secret={secret}" in page.locator("#mfa-uri").inner_text()
         page.get_by_label("Code from the app").fill("000000" if totp(secret) != "000000" else "111111")
