@@ -7,12 +7,14 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+STARTUP_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -41,12 +43,18 @@ def start_runner(
         text=True,
         preexec_fn=preexec_fn,
     )
-    assert process.stdout is not None
-    banner = [process.stdout.readline(), process.stdout.readline()]
-    sign_in = re.search(r"dashboard\.html: (\S+) / (\S+)", banner[1])
-    if f"http://127.0.0.1:{port}" not in banner[0] or not sign_in:
+    stdout = process.stdout
+    assert stdout is not None
+    banner: list[str] = []
+    # Read in a thread so a runner that hangs before its banner fails the caller instead of stalling it.
+    reader = threading.Thread(target=lambda: banner.extend([stdout.readline(), stdout.readline()]), daemon=True)
+    reader.start()
+    reader.join(STARTUP_SECONDS)
+    sign_in = re.search(r"dashboard\.html: (\S+) / (\S+)", banner[1]) if len(banner) == 2 else None
+    if not sign_in or f"http://127.0.0.1:{port}" not in banner[0]:
         process.kill()
-        raise RuntimeError(f"the local runner did not start: {banner!r}")
+        process.wait()
+        raise RuntimeError(f"the local runner did not start within {STARTUP_SECONDS} s: {banner!r}")
     return process, Runner(f"http://127.0.0.1:{port}", sign_in.group(1), sign_in.group(2))
 
 

@@ -8,6 +8,8 @@ import json
 import os
 import platform
 import signal
+import socket
+import subprocess
 import sys
 import urllib.error
 import urllib.parse
@@ -17,7 +19,7 @@ import uuid
 import pytest
 
 from components import web_assets
-from local.background import start_runner
+from local.background import ROOT, start_runner
 from tests.conftest import Runner
 from tests.local.conftest import request
 
@@ -116,3 +118,22 @@ def test_runner_stops_while_a_browser_keeps_a_connection_open() -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_a_port_in_use_is_named_and_the_caller_is_told() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(RuntimeError, match="did not start"):
+            start_runner({"PORT": str(port)})
+        result = subprocess.run(
+            [sys.executable, "-m", "local"],
+            cwd=ROOT,
+            env={**os.environ, "PORT": str(port)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "PORT=8123 make dev" in result.stderr
