@@ -14,7 +14,9 @@ import components  # noqa: F401  (puts handlers/ on sys.path)
 import table_schema
 from components import owner_pool_spec as spec
 
-REGION = "eu-west-1"
+# moto's default region: the page's unsigned Cognito calls to a loopback URL carry no region, and moto sends
+# some of them (GlobalSignOut, on "Sign out") to its default region's pool, not the pool's own.
+REGION = "us-east-1"
 TABLE_NAME = "ctd-local-submissions"
 OWNER_EMAIL = "owner@example.com"
 NOTIFY_FROM = "site@example.com"  # an identity the emulator verifies, as the stack's SES identity would be

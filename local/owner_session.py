@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from typing import Any
 
 import boto3
 
@@ -17,10 +18,15 @@ def page_config(site_url: str) -> dict[str, str]:
     return web_assets.read_config_js(body)
 
 
+def cognito_client(site_url: str) -> tuple[Any, dict[str, str]]:
+    """A Cognito client for the runner's owner pool, as the page reaches it, and the page's config."""
+    config = page_config(site_url)
+    return boto3.client("cognito-idp", endpoint_url=config["cognitoEndpoint"], region_name=config["region"]), config
+
+
 def sign_in(site_url: str, email: str, password: str, new_password: str) -> str:
     """An access token for the owner; on first sign-in the temporary password is replaced by `new_password`."""
-    config = page_config(site_url)
-    cognito = boto3.client("cognito-idp", endpoint_url=config["cognitoEndpoint"], region_name=config["region"])
+    cognito, config = cognito_client(site_url)
     answer = cognito.initiate_auth(
         AuthFlow="USER_PASSWORD_AUTH",
         ClientId=config["clientId"],

@@ -201,7 +201,13 @@
     await advance(await respond("SOFTWARE_TOKEN_MFA", { SOFTWARE_TOKEN_MFA_CODE: $("mfa-code").value.trim() }));
   });
 
-  $("signout-button").addEventListener("click", () => signOut());
+  // The button, unlike an ended session, also signs out at Cognito: the refresh token in this tab (or a copy
+  // of it) can then mint no more access tokens. Signed out here even if Cognito cannot be reached.
+  $("signout-button").addEventListener("click", async () => {
+    const token = await accessToken();
+    if (token) await cognito("GlobalSignOut", { AccessToken: token }).catch(() => {});
+    signOut();
+  });
 
   async function openInbox() {
     show("inbox");

@@ -31,6 +31,18 @@ def post_contact(site: Runner, **fields: str) -> str:
         return json.load(response)["submission_id"]
 
 
+def renews(site: Runner, refresh_token: str) -> bool:
+    """Whether Cognito still turns this refresh token into a new access token."""
+    cognito, config = owner_session.cognito_client(site.url)
+    try:
+        cognito.initiate_auth(
+            AuthFlow="REFRESH_TOKEN_AUTH", ClientId=config["clientId"], AuthParameters={"REFRESH_TOKEN": refresh_token}
+        )
+    except cognito.exceptions.NotAuthorizedException:
+        return False
+    return True
+
+
 def sign_in_first_time(page: Page, site: Runner) -> None:
     page.goto(site.url + "/dashboard.html")
     page.get_by_label("Email", exact=True).fill(site.owner_email)
@@ -103,7 +115,11 @@ def owner_first_session(page: Page, site: Runner, watch: Watch, axe: str) -> Non
     expect(page.locator("#dash-status")).to_have_text("Deleted.")
     expect(rows).to_have_count(1)
 
+    refresh_token = page.evaluate("JSON.parse(sessionStorage.getItem('ctd.tokens')).refresh")
+    assert renews(site, refresh_token)
     page.get_by_role("button", name="Sign out").click()
+    expect(page.locator("#dash-status")).to_have_text("You are signed out.")
+    assert not renews(site, refresh_token)  # signed out at Cognito too, not only in this tab
     page.reload()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     expect(page.locator("#inbox")).to_be_hidden()
