@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -15,6 +16,20 @@ from components.settings import Notifications, Webhook
 STREAM_FILTER = {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"status": {"S": ["new"]}}}}
 MAX_RETRIES = 5
 DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600  # SQS's longest
+
+
+def send_email_statement(sender_arn: str, sender: str, recipients: tuple[str, ...]) -> dict[str, Any]:
+    """ses:SendEmail from the configured sender only. SES also checks the permission against a recipient's
+    identity when the address, or its domain, is a verified identity of this account, as every recipient is
+    in the SES sandbox (and a colleague's address is once the shared domain is verified for DKIM)."""
+    prefix = sender_arn.rsplit("/", 1)[0]
+    recipient_identities = sorted({name for address in recipients for name in (address, address.split("@")[1])})
+    return {
+        "Effect": "Allow",
+        "Action": ["ses:SendEmail"],
+        "Resource": [sender_arn, *(f"{prefix}/{name}" for name in recipient_identities)],
+        "Condition": {"StringEquals": {"ses:FromAddress": sender}},
+    }
 
 
 @dataclass
@@ -59,9 +74,8 @@ class Notifier(pulumi.ComponentResource):
         environment: dict[str, pulumi.Input[str]] = {"DASHBOARD_URL": args.dashboard_url}
         if args.notifications is not None:
             identity = aws.sesv2.EmailIdentity(f"{name}-sender", email_identity=args.notifications.sender, opts=child)
-            statements.append(
-                identity.arn.apply(lambda arn: {"Effect": "Allow", "Action": ["ses:SendEmail"], "Resource": arn})
-            )
+            sender, recipients = args.notifications.sender, args.notifications.recipients
+            statements.append(identity.arn.apply(lambda arn: send_email_statement(arn, sender, recipients)))
             environment["NOTIFY_FROM"] = args.notifications.sender
             environment["NOTIFY_TO"] = ",".join(args.notifications.recipients)
         if args.webhook is not None:

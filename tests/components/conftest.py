@@ -115,6 +115,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
             ]
         elif args.typ == "aws:acm/certificateValidation:CertificateValidation":
             outputs["certificateArn"] = args.inputs["certificateArn"]
+        elif args.typ == "aws:sesv2/emailIdentity:EmailIdentity":
+            outputs["arn"] = f"arn:aws:ses:{region}:{ACCOUNT}:identity/{args.inputs['emailIdentity']}"
         elif args.typ == "aws:route53/record:Record":
             outputs["fqdn"] = args.inputs["name"]
         self.program.resources.append(Declared(args.typ, args.name, dict(args.inputs), outputs))

@@ -9,6 +9,7 @@ import pytest
 from components.notifier import STREAM_FILTER
 from components.settings import SettingsError
 from tests.components.conftest import (
+    ACCOUNT,
     PROJECT,
     WEBHOOK_SECRET,
     WEBHOOK_URL,
@@ -60,6 +61,7 @@ def test_stream_feeds_the_notify_function_with_retries_and_a_dead_letter_queue(e
 def test_notify_function_may_do_exactly_its_job(everything: Program) -> None:
     statements = policy_of(everything, "notify")
     grants = {tuple(s["Action"]): s["Resource"] for s in statements}
+    conditions = {tuple(s["Action"]): s.get("Condition") for s in statements}
     table = everything.one("aws:dynamodb/table:Table")
     identity = everything.one("aws:sesv2/emailIdentity:EmailIdentity")
     parameter = everything.one("aws:ssm/parameter:Parameter")
@@ -69,7 +71,13 @@ def test_notify_function_may_do_exactly_its_job(everything: Program) -> None:
     )
     assert grants[("dynamodb:ListStreams",)] == "*"
     assert grants[("sqs:SendMessage",)] == everything.one("aws:sqs/queue:Queue").outputs["arn"]
-    assert grants[("ses:SendEmail",)] == identity.outputs["arn"]
+    identities = f"arn:aws:ses:eu-west-1:{ACCOUNT}:identity"
+    # The sender, and each recipient's address and domain: SES checks those that are verified identities.
+    assert grants[("ses:SendEmail",)] == [
+        identity.outputs["arn"],
+        *(f"{identities}/{name}" for name in ("example.com", "owner@example.com", "sales@example.com")),
+    ]
+    assert conditions[("ses:SendEmail",)] == {"StringEquals": {"ses:FromAddress": "site@example.com"}}
     assert grants[("ssm:GetParameter",)] == parameter.outputs["arn"]
     assert identity.inputs["emailIdentity"] == "site@example.com"
     writes = [a for s in statements for a in s["Action"] if a.startswith("dynamodb:") and "Stream" not in a]
