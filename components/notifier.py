@@ -11,10 +11,8 @@ import pulumi_aws as aws
 
 from components.function import FunctionArgs, HandlerFunction
 from components.settings import Notifications, Webhook
+from components.stream_trigger_spec import MAX_RETRIES, STREAM_FILTER
 
-# Only new, non-spam items invoke the function (the handler checks the same again).
-STREAM_FILTER = {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"status": {"S": ["new"]}}}}
-MAX_RETRIES = 5
 DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600  # SQS's longest
 
 

@@ -5,14 +5,19 @@ from __future__ import annotations
 import email
 import email.policy
 import importlib
+import json
 import logging
 import threading
 from typing import Any
 
 import boto3
 
+from components.stream_trigger_spec import MAX_RETRIES
+
 logger = logging.getLogger("ctd.local.stream")
 POLL_SECONDS = 0.5
+RETRY_SECONDS = 1.0
+DEAD_LETTER_QUEUE = "ctd-local-notify-dead-letters"
 
 
 def note_email(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
@@ -38,6 +43,8 @@ class StreamPoller:
         if self._notify.ses is not None:
             self._notify.ses.meta.events.register("before-parameter-build.sesv2.SendEmail", note_email)
             self._notify.ses.meta.events.register("after-call.sesv2.SendEmail", print_sent_email)
+        self._sqs = boto3.client("sqs")
+        self._dead_letter_url = self._sqs.create_queue(QueueName=DEAD_LETTER_QUEUE)["QueueUrl"]
         self._thread.start()
 
     def stop(self) -> None:
@@ -64,7 +71,37 @@ class StreamPoller:
                 logger.exception("stream polling failed; trying again")
 
     def _deliver(self, records: list[dict[str, Any]]) -> None:
-        result = self._notify.handler({"Records": records}, None)
-        for failure in result.get("batchItemFailures", []):
-            # In AWS the record would be retried, then land in the dead-letter queue.
-            logger.error("notification failed", extra={"sequence_number": failure["itemIdentifier"]})
+        """As Lambda's stream trigger does: resume from the first failed record, retry MAX_RETRIES times,
+        then send that record's details to the dead-letter queue and go on with the rest."""
+        pending, attempts = records, 0
+        while pending and not self._stop.is_set():
+            result = self._notify.handler({"Records": pending}, None)
+            failed = [failure["itemIdentifier"] for failure in result.get("batchItemFailures", [])]
+            if not failed:
+                return
+            sequence_numbers = [record["dynamodb"]["SequenceNumber"] for record in pending]
+            pending, attempts = pending[sequence_numbers.index(failed[0]) :], attempts + 1
+            if attempts <= MAX_RETRIES:
+                self._stop.wait(RETRY_SECONDS)
+                continue
+            self._dead_letter(pending[0], attempts)
+            pending, attempts = pending[1:], 0
+
+    def _dead_letter(self, record: dict[str, Any], attempts: int) -> None:
+        sequence_number = record["dynamodb"]["SequenceNumber"]
+        # The shape of Lambda's on-failure record for a stream: where the record is, not what it holds.
+        failure = {
+            "requestContext": {"condition": "RetryAttemptsExhausted", "approximateInvokeCount": attempts},
+            "DDBStreamBatchInfo": {
+                "streamArn": record.get("eventSourceARN", ""),
+                "startSequenceNumber": sequence_number,
+                "endSequenceNumber": sequence_number,
+                "batchSize": 1,
+            },
+        }
+        self._sqs.send_message(QueueUrl=self._dead_letter_url, MessageBody=json.dumps(failure))
+        print(
+            f"notification failed {attempts} times; record {sequence_number} is in the dead-letter queue"
+            f" {DEAD_LETTER_QUEUE} (the enquiry itself is stored)",
+            flush=True,
+        )

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from components.notifier import STREAM_FILTER
 from components.settings import SettingsError
+from components.stream_trigger_spec import STREAM_FILTER
 from tests.components.conftest import (
     ACCOUNT,
     PROJECT,

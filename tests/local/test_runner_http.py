@@ -137,3 +137,13 @@ def test_a_port_in_use_is_named_and_the_caller_is_told() -> None:
         )
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "PORT=8123 make dev" in result.stderr
+
+
+def test_the_runner_needs_nothing_from_the_pulumi_packages() -> None:
+    """`make dev` installs only requirements-local.txt: the runner must not import Pulumi, even indirectly."""
+    probe = (
+        "import sys, local.__main__; print(sorted({m.split('.')[0] for m in sys.modules} & {'pulumi', 'pulumi_aws'}))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

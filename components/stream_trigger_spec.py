@@ -1,0 +1,8 @@
+"""The notify function's stream trigger as data, read by the Notifier component and the local stream poller."""
+
+from __future__ import annotations
+
+# Only new, non-spam items invoke the function (the handler checks the same again).
+STREAM_FILTER = {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"status": {"S": ["new"]}}}}
+# Retries of a failing record before its details go to the dead-letter queue.
+MAX_RETRIES = 5
