@@ -33,11 +33,11 @@ BUDGETS = {"zip_bytes": 16 * 1024, "cold_ratio": 1.05, "warm_us": 25.0, "rss_mb"
 LAMBDA_ENV = {"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", "TABLE_NAME": "submissions",
               "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
               "NOTIFY_FROM": "site@example.com", "NOTIFY_TO": "owner@example.com"}  # fmt: skip
-HANDLER_MODULES = ("contact", "owner", "not_found", "notify")
 
 
 def floor_codes() -> dict[str, str]:
-    """Per handler module, its floor: a fresh interpreter importing boto3 and building the same client."""
+    """Each handler module Lambda imports, and its floor: a fresh interpreter importing boto3 and building
+    the same client."""
     dynamodb = dynamodb_floor_code()
     # notify builds an SES client with botocore's defaults (email runs off the request path).
     return {
@@ -176,9 +176,9 @@ def main() -> int:
     worst = 0.0
     floors = floor_codes()
     floor_instructions = {code: fresh_process_instructions(code) for code in set(floors.values())}
-    for module in HANDLER_MODULES:
-        handler_s, floor_s, ratio = cold_start_ratio(module, floors[module], runs)
-        instructions, floor_count = fresh_process_instructions(f"import {module}"), floor_instructions[floors[module]]
+    for module, floor in floors.items():
+        handler_s, floor_s, ratio = cold_start_ratio(module, floor, runs)
+        instructions, floor_count = fresh_process_instructions(f"import {module}"), floor_instructions[floor]
         counted = instructions / floor_count if instructions and floor_count else None
         judged = ratio if counted is None else counted
         worst = max(worst, judged)
@@ -203,7 +203,7 @@ def main() -> int:
     per_request = warm_instructions_per_request(calls=2_000)
     if per_request is not None:
         print(f"warm contact handler: {per_request:,.0f} instructions per request over 2,000 calls (valgrind)")
-    rss = max(peak_rss_mb(m) for m in HANDLER_MODULES)
+    rss = max(peak_rss_mb(m) for m in floors)
     print(f"peak RSS after import: {rss:.1f} MB (budget {BUDGETS['rss_mb']}) {verdict(rss, BUDGETS['rss_mb'])}")
     over = (
         size > BUDGETS["zip_bytes"]

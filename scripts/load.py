@@ -22,8 +22,6 @@ from dataclasses import dataclass, field
 from local import owner_session
 from local.background import local_runner
 
-LOAD_PASSWORD = "Load-Owner-Pass-1!"
-
 
 @dataclass
 class LoadResult:
@@ -121,7 +119,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=16)
     args = parser.parse_args()
     with local_runner() as site:
-        token = owner_session.sign_in(site.url, site.owner_email, site.temporary_password, LOAD_PASSWORD)
+        token = owner_session.sign_in(site.url, site.owner_email, site.temporary_password)
         result = run_load(site.url, token, args.total, args.clients)
     print(result.report())
     ok = not result.lost and result.extra == 0 and result.server_errors == 0

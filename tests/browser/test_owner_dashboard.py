@@ -19,7 +19,7 @@ from local import owner_session
 from tests.browser.conftest import SCREENSHOTS, Watch, accessibility_problems, expect_clean
 from tests.conftest import Runner, local_runner
 
-NEW_PASSWORD = "Blue-Kettle-Song-81!"
+NEW_PASSWORD = owner_session.NEW_PASSWORD
 
 
 def post_contact(site: Runner, **fields: str) -> str:
@@ -58,7 +58,7 @@ def sign_in_first_time(page: Page, site: Runner) -> None:
 @pytest.fixture(scope="module")
 def owner_password(site: Runner) -> str:
     """The module's owner past the first sign-in (which the next test makes in the browser, on its own runner)."""
-    owner_session.sign_in(site.url, site.owner_email, site.temporary_password, NEW_PASSWORD)
+    owner_session.sign_in(site.url, site.owner_email, site.temporary_password)
     return NEW_PASSWORD
 
 

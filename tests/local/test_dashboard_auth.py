@@ -19,13 +19,11 @@ from local import owner_session
 from tests.conftest import Runner
 from tests.local.conftest import request
 
-NEW_PASSWORD = "Correct-Horse-42!"
-
 
 @pytest.fixture(scope="session")
 def token(runner: Runner) -> str:
     """The owner's first sign-in as the dashboard makes it: temporary password, then a new one."""
-    return owner_session.sign_in(runner.url, runner.owner_email, runner.temporary_password, NEW_PASSWORD)
+    return owner_session.sign_in(runner.url, runner.owner_email, runner.temporary_password)
 
 
 def pool_signed(claims: dict, key: RSAKey | None = None) -> str:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from local import owner_session
-from scripts.load import LOAD_PASSWORD, run_load
+from scripts.load import run_load
 from tests.conftest import local_runner
 
 
 def test_concurrent_posts_store_exactly_the_accepted_unique_submissions() -> None:
     with local_runner() as site:
-        token = owner_session.sign_in(site.url, site.owner_email, site.temporary_password, LOAD_PASSWORD)
+        token = owner_session.sign_in(site.url, site.owner_email, site.temporary_password)
         result = run_load(site.url, token, total=240, clients=8)
     assert result.server_errors == 0
     assert result.repeats > 0 and result.refused > 0, "the plan exercises repeats and invalid posts"
