@@ -17,6 +17,8 @@ MFA_MODES = ("OFF", "OPTIONAL", "ON")
 # The handlers' DynamoDB client gives up within 7 s (handlers/store.py); functions must outlive it.
 MIN_FUNCTION_TIMEOUT = 8
 _EMAIL = re.compile(EMAIL_PATTERN)  # the same check as the contact form's
+# Optional secrets: Pulumi.yaml cannot mark them `secret: true` (see there), so the program checks.
+WEBHOOK_KEYS = ("webhookUrl", "webhookSecret")
 PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
 
 
@@ -126,9 +128,14 @@ def _notifications(config: pulumi.Config) -> Notifications | None:
 
 def _webhook(config: pulumi.Config) -> Webhook | None:
     # The plain values are read only to check them; the program uses the secret Outputs.
-    url = pulumi.runtime.get_config(f"{pulumi.get_project()}:webhookUrl") or ""
-    secret = pulumi.runtime.get_config(f"{pulumi.get_project()}:webhookSecret") or ""
+    values = {key: pulumi.runtime.get_config(f"{pulumi.get_project()}:{key}") or "" for key in WEBHOOK_KEYS}
+    for key, value in values.items():
+        if value and not pulumi.runtime.is_config_secret(f"{pulumi.get_project()}:{key}"):
+            raise _bad(key, "[not shown]", f"set it as a secret: `pulumi config set --secret {key} …`")
+    url, secret = values["webhookUrl"], values["webhookSecret"]
     if not url:
+        if secret:
+            raise _bad("webhookUrl", "", "set webhookUrl too, or remove webhookSecret")
         return None
     if not re.match(r"^https://[^\s/]+", url):
         raise _bad(

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-import json
 import runpy
 from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
 import pytest
-import yaml
 from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from tests.conftest import ROOT
+from tests.support.pulumi_engine import (
+    Secret,
+    StackValue,
+    apply_project_config,
+    load_project,
+    load_stack_file,
+    program_config,
+)
 
 PROJECT = "connecting-the-dots"
 ACCOUNT = "123456789012"
-SECRET_SETTINGS = {"webhookUrl", "webhookSecret"}
 WEBHOOK_URL = "https://hooks.example.com/services/T000/B000/abc123"
 WEBHOOK_SECRET = "s3cr3t-" + "k" * 40
 # Every optional feature on, as a user with a domain, SES, a webhook, WAF and alarms would set them.
@@ -26,8 +31,8 @@ EVERYTHING = {
     f"{PROJECT}:ownerEmails": ["owner@example.com"],
     f"{PROJECT}:notifyFrom": "site@example.com",
     f"{PROJECT}:notifyTo": ["owner@example.com", "sales@example.com"],
-    f"{PROJECT}:webhookUrl": WEBHOOK_URL,
-    f"{PROJECT}:webhookSecret": WEBHOOK_SECRET,
+    f"{PROJECT}:webhookUrl": Secret(WEBHOOK_URL),
+    f"{PROJECT}:webhookSecret": Secret(WEBHOOK_SECRET),
     f"{PROJECT}:alarmsEnabled": True,
     f"{PROJECT}:alarmEmail": "ops@example.com",
     f"{PROJECT}:wafRateLimit": 500,
@@ -126,30 +131,20 @@ class RecordingMocks(pulumi.runtime.Mocks):
         raise AssertionError(f"the program made an unexpected provider call: {args.token}")
 
 
-def stack_config(stack: str, overrides: dict[str, Any] | None = None) -> dict[str, str]:
-    """Pulumi.yaml defaults, then Pulumi.<stack>.yaml, then overrides: the config the CLI would pass."""
-    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
-    config: dict[str, Any] = {f"{PROJECT}:{key}": decl["default"] for key, decl in project["config"].items()}
-    config.update(yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"])
-    config.update(overrides or {})
-    return {key: _as_config_string(value) for key, value in config.items()}
-
-
-def _as_config_string(value: Any) -> str:
-    """How the CLI hands values to a program: strings, with booleans lower-case and arrays as JSON."""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, list | dict):
-        return json.dumps(value)
-    return str(value)
+def stack_config(stack: str, overrides: dict[str, Any] | None = None) -> tuple[dict[str, str], list[str]]:
+    """The config the CLI would hand the program: Pulumi.<stack>.yaml plus overrides (each as `pulumi config
+    set` would store it; `Secret(...)` as with --secret), through the engine's config step."""
+    config = load_stack_file(ROOT / f"Pulumi.{stack}.yaml")
+    for key, value in (overrides or {}).items():
+        config[key] = StackValue(value.value, secure=True) if isinstance(value, Secret) else StackValue(value)
+    return program_config(apply_project_config(stack, load_project(ROOT / "Pulumi.yaml"), config))
 
 
 def run_program(stack: str, overrides: dict[str, Any] | None = None) -> Program:
-    config = stack_config(stack, overrides)
-    mocks = RecordingMocks(config["aws:region"])
+    config, secret_keys = stack_config(stack, overrides)
+    mocks = RecordingMocks(config.get("aws:region", ""))
     monitor = RecordingMonitor(mocks)
-    secret = [k for k in config if k.split(":", 1)[1] in SECRET_SETTINGS]
-    pulumi.runtime.set_all_config(config, secret)
+    pulumi.runtime.set_all_config(config, secret_keys)
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
     _sync_await(run_pulumi_func(lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")))
     mocks.program.protected = monitor.protected

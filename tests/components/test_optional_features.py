@@ -17,6 +17,7 @@ from tests.components.conftest import (
     Program,
     run_program,
 )
+from tests.support.pulumi_engine import Secret
 
 SECRET_SIG = "4dabf18193072939515e22adb298388d"  # pulumi's marker for a secret value
 
@@ -163,8 +164,11 @@ def test_custom_domain_gets_a_us_east_1_certificate_alias_records_and_tls_1_2(ev
         ({"notifyTo": ["a@example.com"]}, "set notifyFrom and notifyTo together"),
         ({"notifyFrom": "not-an-email", "notifyTo": ["a@example.com"]}, "notifyFrom='not-an-email' is not allowed"),
         ({"notifyFrom": "s@example.com", "notifyTo": ["nope"]}, "notifyTo='[\"nope\"]' is not allowed"),
-        ({"webhookUrl": "http://insecure.example.com", "webhookSecret": "k" * 40}, "use an https:// URL"),
-        ({"webhookUrl": WEBHOOK_URL, "webhookSecret": "short"}, "webhookSecret='[secret]' is not allowed"),
+        ({"webhookUrl": Secret("http://insecure.example.com"), "webhookSecret": Secret("k" * 40)}, "use an https://"),
+        ({"webhookUrl": Secret(WEBHOOK_URL), "webhookSecret": Secret("short")}, "webhookSecret='[secret]' is not"),
+        ({"webhookUrl": WEBHOOK_URL, "webhookSecret": Secret(WEBHOOK_SECRET)}, "set it as a secret: `pulumi config"),
+        ({"webhookUrl": Secret(WEBHOOK_URL), "webhookSecret": WEBHOOK_SECRET}, "webhookSecret='[not shown]' is not"),
+        ({"webhookSecret": Secret(WEBHOOK_SECRET)}, "set webhookUrl too, or remove webhookSecret"),
         ({"wafRateLimit": 5}, "wafRateLimit=5 is not allowed; use 0 (no WAF) or at least 10"),
         ({"domain": "www.example.com"}, "set domain and hostedZoneId together"),
         ({"domain": "WWW.Example.com", "hostedZoneId": "Z1"}, "use a lower-case host name"),

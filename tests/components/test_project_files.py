@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 
 import jsonschema
 import pytest
@@ -10,13 +12,10 @@ import yaml
 
 from tests.components.conftest import PROJECT
 from tests.conftest import ROOT
-
-SCHEMA = ROOT.parent / "shared" / "schemas" / "pulumi-project.schema.json"
+from tests.support.pulumi_engine import SCHEMA
 
 
 def test_project_file_matches_the_pulumi_cli_schema() -> None:
-    if not SCHEMA.exists():
-        pytest.fail(f"the Pulumi project schema is missing at {SCHEMA}")
     project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
     jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text())).validate(project)
     assert project["name"] == PROJECT
@@ -45,3 +44,15 @@ def test_readme_settings_table_lists_every_setting() -> None:
     readme = (ROOT / "README.md").read_text()
     missing = [key for key in declared if f"`{key}`" not in readme]
     assert not missing, f"README.md's settings table lacks {missing}"
+
+
+def test_nothing_tracked_needs_what_a_users_clone_lacks() -> None:
+    """A user's clone has nothing beside it (CI's has the team's shared folder): only .ci/run may name that."""
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    pattern = re.compile(rb"\.\./shared|[\"']shared[\"']|/shared[/]")  # spelt so as not to match itself
+    naming = [
+        name
+        for name in tracked.decode().split("\0")
+        if name and name != ".ci/run" and (ROOT / name).is_file() and pattern.search((ROOT / name).read_bytes())
+    ]
+    assert naming == [], f"these tracked files refer to a folder beside the clone, which a user's clone lacks: {naming}"

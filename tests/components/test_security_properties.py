@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 
 from components.routes import ROUTES
-from tests.components.conftest import EVERYTHING, Program, run_program
+from tests.components.conftest import EVERYTHING, WEBHOOK_SECRET, Program, run_program
 
 SECRET_WORDS = ("secret", "password", "token", "key")
 
@@ -71,7 +71,7 @@ def no_secret_in_environment(p: Program) -> bool:
         for name, value in variables.items():
             if any(w in name.lower() for w in SECRET_WORDS) and not name.endswith("_PARAMETER"):
                 return False
-            if EVERYTHING["connecting-the-dots:webhookSecret"] in str(value) or "hooks.example.com" in str(value):
+            if WEBHOOK_SECRET in str(value) or "hooks.example.com" in str(value):
                 return False
     return True
 

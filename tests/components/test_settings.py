@@ -12,8 +12,6 @@ from tests.components.conftest import PROJECT, run_program
     ("key", "value", "expected"),
     [
         ("logRetentionDays", 13, "stack setting logRetentionDays=13 is not allowed; use one of 1, 3, 5, 7, 14,"),
-        ("logRetentionDays", "two weeks", "logRetentionDays='two weeks' is not allowed; use a whole number from 1"),
-        ("protectData", "yes", "protectData='yes' is not allowed; use true or false"),
         ("priceClass", "PriceClass_Cheap", "priceClass='PriceClass_Cheap' is not allowed; use one of PriceClass_100"),
         ("throttleRateLimit", 0, "throttleRateLimit=0 is not allowed; use a whole number from 1 to 10000"),
         ("throttleBurstLimit", 5, "throttleBurstLimit=5 is not allowed; use at least throttleRateLimit (10)"),

@@ -18,7 +18,7 @@ ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 
 def _setting(program: Program, key: str) -> str:
     stack = "prod" if program.one("aws:dynamodb/table:Table").inputs["deletionProtectionEnabled"] else "dev"
-    return stack_config(stack)[f"{PROJECT}:{key}"]
+    return stack_config(stack)[0][f"{PROJECT}:{key}"]
 
 
 def test_every_component_and_concept_is_declared(program: Program) -> None:
