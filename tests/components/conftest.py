@@ -87,6 +87,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         name, region = args.name.replace("/", "-"), self.region
+        resource_id = f"{name}-id"
         outputs = dict(args.inputs)
         outputs.setdefault("name", f"{name}-abc123")
         service = args.typ.split(":")[1].split("/")[0]
@@ -96,6 +97,10 @@ class RecordingMocks(pulumi.runtime.Mocks):
             outputs["streamArn"] = f"{outputs['arn']}/stream/2026-01-01T00:00:00.000"
         elif args.typ == "aws:cloudwatch/logGroup:LogGroup":
             outputs["arn"] = f"arn:aws:logs:{region}:{ACCOUNT}:log-group:{outputs['name']}"
+        elif args.typ == "aws:iam/role:Role":
+            outputs["arn"] = f"arn:aws:iam::{ACCOUNT}:role/{outputs['name']}"
+        elif args.typ == "aws:cognito/userPool:UserPool":
+            resource_id = f"{region}_AbCdEf123"  # the form Cognito gives pool ids
         elif args.typ == "aws:lambda/function:Function":
             outputs["invokeArn"] = f"arn:aws:apigateway:{region}:lambda:path/functions/{outputs['arn']}/invocations"
         elif args.typ == "aws:apigatewayv2/api:Api":
@@ -125,7 +130,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         elif args.typ == "aws:route53/record:Record":
             outputs["fqdn"] = args.inputs["name"]
         self.program.resources.append(Declared(args.typ, args.name, dict(args.inputs), outputs))
-        return f"{name}-id", outputs
+        return resource_id, outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
         raise AssertionError(f"the program made an unexpected provider call: {args.token}")

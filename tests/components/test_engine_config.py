@@ -1,5 +1,6 @@
 """Pulumi.yaml and each stack's config pass the Pulumi engine's config step, the one `pulumi preview` runs
-before the program: for each stack file in the repository and for each configuration the README shows."""
+before the program: for each stack file in the repository and for each configuration the README shows (whose
+program must then also fit AWS's API models)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import yaml
 
 from tests.components.conftest import PROJECT, run_program
 from tests.conftest import ROOT
+from tests.support.aws_calls import Checker
 from tests.support.pulumi_engine import (
     EngineConfigError,
     Secret,
@@ -61,7 +63,8 @@ def test_each_readme_configuration_passes_the_engine_and_the_program(stack: str,
         config_set(PROJECT, config, _run_readme_command(command))
     apply_project_config(stack, load_project(ROOT / "Pulumi.yaml"), config)
     overrides = {k: Secret(v.value) if v.secure else v.value for k, v in config.items()}
-    assert run_program(stack, overrides).resources
+    program = run_program(stack, overrides)
+    assert Checker().program_problems(program) == [], "a README configuration declares something AWS would refuse"
 
 
 def _project_with(tmp_path: Path, key: str, declaration: object) -> Path:
