@@ -62,6 +62,7 @@ site = StaticSite(
         },
         connect_sources=[cognito_endpoint(settings.region)],
         price_class=settings.price_class,
+        page_version_retention_days=settings.page_version_retention_days,
         domain=SiteDomain(settings.domain.name, settings.domain.hosted_zone_id, certificate.arn)
         if settings.domain and certificate
         else None,

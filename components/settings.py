@@ -65,6 +65,7 @@ class StackSettings:
     lambda_memory_mb: int
     lambda_timeout_seconds: int
     price_class: str
+    page_version_retention_days: int  # how long the site bucket keeps a page's old versions
     owner_emails: tuple[str, ...]  # Cognito users created by the stack
     owner_mfa: str
     notifications: Notifications | None  # None: no email
@@ -181,6 +182,7 @@ def load_settings() -> StackSettings:
         lambda_memory_mb=_int(config, "lambdaMemoryMb", 128, 10240),
         lambda_timeout_seconds=_int(config, "lambdaTimeoutSeconds", MIN_FUNCTION_TIMEOUT, 29),
         price_class=price_class,
+        page_version_retention_days=_int(config, "pageVersionRetentionDays", 1, 3650),
         owner_emails=_emails(config, "ownerEmails"),
         owner_mfa=mfa,
         notifications=_notifications(config),

@@ -32,6 +32,7 @@ class StaticSiteArgs:
     page_config: dict[str, pulumi.Input[str]]  # the values config.js hands to the pages
     connect_sources: list[str]  # other origins the pages call (the CSP's connect-src)
     price_class: str
+    page_version_retention_days: int  # old versions of replaced or deleted files, kept for rollback
     domain: SiteDomain | None = None  # None: the distribution's own *.cloudfront.net name
     web_acl_arn: pulumi.Input[str] | None = None
 
@@ -109,6 +110,28 @@ class StaticSite(pulumi.ComponentResource):
                 )
             ],
             opts=child,
+        )
+        # Versions let a bad page deploy be rolled back (README); old ones expire so the bucket does not grow.
+        versioning = aws.s3.BucketVersioning(
+            f"{name}-content",
+            bucket=bucket.id,
+            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
+            opts=child,
+        )
+        aws.s3.BucketLifecycleConfiguration(
+            f"{name}-content",
+            bucket=bucket.id,
+            rules=[
+                aws.s3.BucketLifecycleConfigurationRuleArgs(
+                    id="expire-old-page-versions",
+                    status="Enabled",
+                    filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
+                    noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
+                        noncurrent_days=args.page_version_retention_days
+                    ),
+                )
+            ],
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
         )
         oac = aws.cloudfront.OriginAccessControl(
             f"{name}-oac",

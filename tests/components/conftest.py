@@ -49,6 +49,7 @@ class Declared:
     name: str
     inputs: dict[str, Any]
     outputs: dict[str, Any]
+    resource_id: str = ""  # the id the provider would return
 
 
 @dataclass
@@ -129,7 +130,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
             outputs["arn"] = f"arn:aws:ses:{region}:{ACCOUNT}:identity/{args.inputs['emailIdentity']}"
         elif args.typ == "aws:route53/record:Record":
             outputs["fqdn"] = args.inputs["name"]
-        self.program.resources.append(Declared(args.typ, args.name, dict(args.inputs), outputs))
+        self.program.resources.append(Declared(args.typ, args.name, dict(args.inputs), outputs, resource_id))
         return resource_id, outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:

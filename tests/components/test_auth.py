@@ -30,7 +30,7 @@ def test_authorizer_guards_exactly_the_signed_in_routes(program: Program) -> Non
     pool = program.one("aws:cognito/userPool:UserPool")
     client = program.one("aws:cognito/userPoolClient:UserPoolClient")
     jwt = authorizer.inputs["jwtConfiguration"]
-    assert jwt["issuer"] == f"https://cognito-idp.eu-west-1.amazonaws.com/{pool.name}-id"
+    assert jwt["issuer"] == f"https://cognito-idp.eu-west-1.amazonaws.com/{pool.resource_id}"
     assert jwt["audiences"] == [f"{client.name}-id"]
     routes = {r.inputs["routeKey"]: r.inputs for r in program.of_type("aws:apigatewayv2/route:Route")}
     assert any(r.signed_in for r in ROUTES) and any(not r.signed_in for r in ROUTES)
@@ -49,7 +49,7 @@ def test_pages_get_the_pool_and_client_and_may_call_cognito(program: Program) ->
     )
     values = web_assets.read_config_js(config_js.inputs["content"])
     pool = program.one("aws:cognito/userPool:UserPool")
-    assert values["userPoolId"] == f"{pool.name}-id"
+    assert values["userPoolId"] == pool.resource_id
     assert values["cognitoEndpoint"] == "https://cognito-idp.eu-west-1.amazonaws.com/"
     headers = program.one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy").inputs
     csp = headers["securityHeadersConfig"]["contentSecurityPolicy"]["contentSecurityPolicy"]

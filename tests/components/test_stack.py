@@ -63,6 +63,17 @@ def test_bucket_is_private_and_owner_enforced(program: Program) -> None:
     assert ownership["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
 
 
+def test_pages_keep_old_versions_for_rollback_and_expire_them(program: Program) -> None:
+    versioning = program.one("aws:s3/bucketVersioning:BucketVersioning").inputs
+    assert versioning["versioningConfiguration"] == {"status": "Enabled"}
+    (rule,) = program.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
+    assert rule["status"] == "Enabled" and rule["filter"] == {"prefix": ""}
+    assert rule["noncurrentVersionExpiration"] == {"noncurrentDays": int(_setting(program, "pageVersionRetentionDays"))}
+    assert (
+        versioning["bucket"] == program.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs["bucket"]
+    )
+
+
 def test_only_the_distribution_reads_the_bucket_and_only_over_tls(program: Program) -> None:
     distribution = program.one("aws:cloudfront/distribution:Distribution")
     policy = json.loads(program.one("aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])
