@@ -26,6 +26,7 @@ FIELDS: tuple[Field, ...] = (
     Field("message", "Message", False, 5000, multiline=True),
 )
 FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
+NAME_FIELDS = ("first_name", "last_name")
 
 # A hidden input people never see or fill; bots that fill every input do.
 HONEYPOT = "website"
@@ -33,15 +34,19 @@ HONEYPOT = "website"
 SUBMISSION_ID = "submission_id"
 CONTROL_FIELDS = (HONEYPOT, SUBMISSION_ID)
 
-# Deliberately plain: one @, no spaces, a dotted domain. RFC 5322 allows far more,
-# but nobody types those into a contact form, and the owner must be able to reply.
-EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$"
+# Addresses SES can reply to: ASCII local part (no SMTPUTF8), LDH domain (IDN as xn--). Also the page's
+# `pattern` and the OpenAPI rule: `-` escaped for the browser's v-mode regex, no look-ahead (schemathesis).
+EMAIL_PATTERN = (
+    r"^[A-Za-z0-9_%+'\-]+(?:\.[A-Za-z0-9_%+'\-]+)*"
+    r"@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)+$"
+)
+MAX_LOCAL_PART = 64
 _EMAIL = re.compile(EMAIL_PATTERN)
 
 
-# Unicode's control characters (category Cc) are exactly these ranges; a message may keep \t and \n.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-_CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Control characters (Cc), U+2028/2029 (line breaks to mail), lone surrogates; a message keeps \t and \n.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def clean_fields(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, str]]:
@@ -71,7 +76,11 @@ def clean_fields(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, str]
             errors[spec.name] = f"{spec.label} must be at most {spec.max_length} characters"
         elif (_CONTROL_MULTILINE if spec.multiline else _CONTROL).search(value):
             errors[spec.name] = f"{spec.label} contains control characters"
-        elif spec.kind == "email" and not _EMAIL.match(value):
+        elif spec.kind == "email" and not value.isascii():
+            errors[spec.name] = (
+                f"{spec.label} must use unaccented letters (a to z): replies to others cannot be delivered"
+            )
+        elif spec.kind == "email" and not (_EMAIL.match(value) and value.index("@") <= MAX_LOCAL_PART):
             errors[spec.name] = f"{spec.label} must be an address like name@example.com"
         else:
             values[spec.name] = value

@@ -1,8 +1,5 @@
 """The table stream's consumer: emails the owners about each new enquiry, and optionally calls a signed webhook.
-
-Runs apart from the contact route, so a submission is stored whether or not email works. A record that
-fails is reported in a partial batch response; Lambda retries only it, then sends it to the dead-letter queue.
-"""
+Apart from the contact route, so a submission is stored whether or not email works; a failed record is retried."""
 
 from __future__ import annotations
 
@@ -12,7 +9,8 @@ import json
 import os
 import time
 import urllib.request
-from email.message import EmailMessage
+from email.header import Header
+from email.mime.text import MIMEText
 from email.utils import formataddr
 from typing import Any
 
@@ -20,6 +18,7 @@ import boto3
 import botocore.exceptions
 
 from api import logger
+from form_schema import FIELDS, NAME_FIELDS
 from submissions import from_item
 from table_schema import STATUS
 
@@ -28,6 +27,7 @@ NOTIFY_TO = [a for a in os.environ.get("NOTIFY_TO", "").split(",") if a]
 DASHBOARD_URL = os.environ.get("DASHBOARD_URL", "")
 WEBHOOK_PARAMETER = os.environ.get("WEBHOOK_PARAMETER", "")  # an SSM SecureString name, never the secret
 WEBHOOK_TIMEOUT_SECONDS = 5
+SENDER_NAME = "Connecting The Dots"
 ses = boto3.client("sesv2") if NOTIFY_FROM else None
 ssm = boto3.client("ssm") if WEBHOOK_PARAMETER else None
 _webhook: dict[str, str] | None = None
@@ -50,46 +50,41 @@ def new_enquiries(records: list[dict[str, Any]]) -> list[tuple[str, dict[str, An
     return found
 
 
-def email_for(item: dict[str, Any], sender: str, recipients: list[str], dashboard_url: str) -> EmailMessage:
+def email_for(item: dict[str, Any], sender: str, recipients: list[str], dashboard_url: str) -> MIMEText:
+    """Visitor text reaches one header, the Subject, only as encoded words (decoded once: a typed encoded
+    word stays text); Reply-To is the stored address alone, which the form keeps to plain ASCII."""
     name = f"{item.get('first_name', '')} {item.get('last_name', '')}".strip()
-    message = EmailMessage()
-    message["Subject"] = f"New enquiry from {name}" + (f" ({item['company']})" if item.get("company") else "")
-    message["From"] = formataddr(("Connecting The Dots", sender))
-    message["To"] = ", ".join(recipients)
-    message["Reply-To"] = formataddr((name, item["email"]))  # the owner's reply goes to the visitor
+    subject = f"New enquiry from {name}" + (f" ({item['company']})" if item.get("company") else "")
     lines = [
         f"Name: {name}",
-        f"Email: {item['email']}",
-        *(
-            f"{label}: {item[key]}"
-            for key, label in (("company", "Company"), ("job_title", "Job title"), ("phone_number", "Phone"))
-            if item.get(key)
-        ),
+        *(f"{f.label}: {item[f.name]}" for f in FIELDS if f.name not in (*NAME_FIELDS, "message") and item.get(f.name)),
         "",
         item.get("message") or "(no message)",
         "",
         f"Open it in the dashboard: {dashboard_url}" if dashboard_url else "",
         f"Reference: {item.get('id', '')}",
     ]
-    message.set_content("\n".join(lines))
+    message = MIMEText("\n".join(lines), "plain", "utf-8")
+    message["Subject"] = Header(subject, "utf-8", header_name="Subject")
+    message["From"] = formataddr((SENDER_NAME, sender))
+    message["To"] = ", ".join(recipients)
+    message["Reply-To"] = item["email"]  # the owner's reply goes to the visitor
     return message
 
 
-def send_email(client: Any, message: EmailMessage) -> None:
+def send_email(client: Any, message: MIMEText, sender: str, recipients: list[str]) -> None:
     try:
         client.send_email(
-            FromEmailAddress=message["From"],
-            Destination={"ToAddresses": [a.strip() for a in message["To"].split(",")]},
+            FromEmailAddress=sender,
+            Destination={"ToAddresses": recipients},
             Content={"Raw": {"Data": message.as_bytes()}},
         )
     except botocore.exceptions.ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         if code == "MessageRejected":
-            # New SES accounts are in the sandbox, where the sender and every recipient must be
-            # verified identities; an unverified one is refused this way.
+            # In SES's sandbox, every address must be a verified identity.
             logger.error(
-                "SES rejected the email: the account is probably in the SES sandbox or an address is unverified; "
-                "verify the sender and each recipient, or request production access (see the README)",
+                "SES rejected the email: probably the SES sandbox or an unverified address (see the README)",
                 extra={"ses_error": code},
             )
         else:
@@ -137,7 +132,7 @@ def post_webhook(url: str, secret: str, item: dict[str, Any]) -> None:
 
 def deliver(item: dict[str, Any]) -> None:
     if ses is not None:
-        send_email(ses, email_for(item, NOTIFY_FROM, NOTIFY_TO, DASHBOARD_URL))
+        send_email(ses, email_for(item, NOTIFY_FROM, NOTIFY_TO, DASHBOARD_URL), NOTIFY_FROM, NOTIFY_TO)
     hook = webhook()
     if hook is not None:
         post_webhook(hook["url"], hook["secret"], item)

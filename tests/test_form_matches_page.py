@@ -5,7 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from components import web_assets
-from form_schema import CONTROL_FIELDS, FIELDS
+from form_schema import CONTROL_FIELDS, EMAIL_PATTERN, FIELDS
 
 
 class FormFields(HTMLParser):
@@ -45,3 +45,9 @@ def test_every_visible_field_has_a_label() -> None:
     for name, attributes in page.fields.items():
         if attributes.get("type") != "hidden":
             assert attributes.get("id") in page.labels, f"{name} has no <label for>"
+
+
+def test_email_pattern_is_the_schemas() -> None:
+    """The browser checks addresses with the server's rule (the browser anchors a pattern itself)."""
+    (email,) = [f for f in FIELDS if f.kind == "email"]
+    assert parse_contact_page().fields[email.name].get("pattern") == EMAIL_PATTERN.removeprefix("^").removesuffix("$")

@@ -56,7 +56,7 @@
       if (!el.name || el.type === "hidden" || el.closest(".hp") || el.validity.valid) continue;
       const label = form.querySelector(`label[for="${el.id}"]`).firstChild.textContent.trim();
       if (el.validity.valueMissing) errors[el.name] = `${label} is required`;
-      else if (el.validity.typeMismatch) errors[el.name] = `${label} must be an address like name@example.com`;
+      else if (el.validity.typeMismatch || el.validity.patternMismatch) errors[el.name] = `${label} must be an address like name@example.com`;
       else errors[el.name] = `${label} is not valid`;
     }
     return errors;
