@@ -36,6 +36,8 @@ api = HttpApi(
         log_retention_days=settings.log_retention_days,
         throttle_rate_limit=settings.throttle_rate_limit,
         throttle_burst_limit=settings.throttle_burst_limit,
+        contact_rate_limit=settings.contact_rate_limit,
+        contact_burst_limit=settings.contact_burst_limit,
         memory_mb=settings.lambda_memory_mb,
         timeout_seconds=settings.lambda_timeout_seconds,
         authorizer=JwtAuthorizerArgs(issuer=auth.issuer, audience=auth.client_id),

@@ -10,7 +10,7 @@ import pulumi_aws as aws
 
 import table_schema as ts
 from components.function import FunctionArgs, HandlerFunction, handler_archive
-from components.routes import ROUTES, Route
+from components.routes import CONTACT_ROUTE_KEY, ROUTES, Route
 
 # One JSON line per request: enough to trace a failure to the function's log by request id.
 _ACCESS_LOG_FORMAT = json.dumps(
@@ -42,6 +42,8 @@ class HttpApiArgs:
     log_retention_days: int
     throttle_rate_limit: int
     throttle_burst_limit: int
+    contact_rate_limit: int  # POST /api/contact's own steady rate and burst, tighter than the owner's routes
+    contact_burst_limit: int
     memory_mb: int
     timeout_seconds: int
     authorizer: JwtAuthorizerArgs | None = None
@@ -148,6 +150,13 @@ class HttpApi(pulumi.ComponentResource):
                 throttling_rate_limit=args.throttle_rate_limit,
                 throttling_burst_limit=args.throttle_burst_limit,
             ),
+            route_settings=[
+                aws.apigatewayv2.StageRouteSettingArgs(
+                    route_key=CONTACT_ROUTE_KEY,
+                    throttling_rate_limit=args.contact_rate_limit,
+                    throttling_burst_limit=args.contact_burst_limit,
+                )
+            ],
             access_log_settings=aws.apigatewayv2.StageAccessLogSettingsArgs(
                 destination_arn=access_logs.arn, format=_ACCESS_LOG_FORMAT
             ),

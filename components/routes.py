@@ -29,6 +29,9 @@ class Route:
         return self.path if self.path == DEFAULT_ROUTE else f"{self.method}{self.path}"
 
 
+# The one route anyone may write to: it gets its own, tighter throttle (contactRateLimit).
+CONTACT_ROUTE_KEY = "POST /api/contact"
+
 ROUTES: tuple[Route, ...] = (
     Route("contact", "POST", "/api/contact", "contact.handler", False, ("dynamodb:PutItem",)),
     Route("list", "GET", "/api/submissions", "owner.list_submissions", True, ("dynamodb:Query",)),

@@ -62,6 +62,8 @@ class StackSettings:
     submission_retention_days: int  # 0 keeps submissions forever
     throttle_rate_limit: int  # steady requests per second across the API
     throttle_burst_limit: int
+    contact_rate_limit: int  # POST /api/contact alone: public, so tighter
+    contact_burst_limit: int
     lambda_memory_mb: int
     lambda_timeout_seconds: int
     price_class: str
@@ -170,6 +172,10 @@ def load_settings() -> StackSettings:
     burst = _int(config, "throttleBurstLimit", 1, 5000)
     if burst < rate:
         raise _bad("throttleBurstLimit", burst, f"use at least throttleRateLimit ({rate}) so a burst can pass")
+    contact_rate = _int(config, "contactRateLimit", 1, rate)
+    contact_burst = _int(config, "contactBurstLimit", 1, burst)
+    if contact_burst < contact_rate:
+        raise _bad("contactBurstLimit", contact_burst, f"use at least contactRateLimit ({contact_rate})")
     mfa = config.require("ownerMfa")
     _choice("ownerMfa", mfa, MFA_MODES)
     return StackSettings(
@@ -179,6 +185,8 @@ def load_settings() -> StackSettings:
         submission_retention_days=_int(config, "submissionRetentionDays", 0, 36500),
         throttle_rate_limit=rate,
         throttle_burst_limit=burst,
+        contact_rate_limit=contact_rate,
+        contact_burst_limit=contact_burst,
         lambda_memory_mb=_int(config, "lambdaMemoryMb", 128, 10240),
         lambda_timeout_seconds=_int(config, "lambdaTimeoutSeconds", MIN_FUNCTION_TIMEOUT, 29),
         price_class=price_class,

@@ -62,7 +62,7 @@ def content_security_policy(connect_sources: list[str]) -> str:
             "img-src 'self' data:",
             "connect-src " + " ".join(["'self'", *connect_sources]),
             "object-src 'none'",
-            "base-uri 'self'",
+            "base-uri 'none'",
             "form-action 'self'",
             "frame-ancestors 'none'",
         ]

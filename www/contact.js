@@ -85,7 +85,7 @@
         status.focus();
       } else if (response.status === 400 && body.error && body.error.fields && showFieldErrors(body.error.fields)) {
         showStatus("error", "Please correct the highlighted fields.");
-      } else if (response.status === 503 || response.status >= 500) {
+      } else if (response.status === 429 || response.status >= 500) {  // throttled or unavailable: a retry works
         showStatus("error", "We could not save your message just now. Nothing was lost on your side: please press Send again in a moment.");
       } else {
         showStatus("error", (body.error && body.error.message) || `Your message was not sent (error ${response.status}).`);

@@ -16,6 +16,7 @@ from tests.components.conftest import PROJECT, run_program
         ("throttleRateLimit", 0, "throttleRateLimit=0 is not allowed; use a whole number from 1 to 10000"),
         ("throttleBurstLimit", 5, "throttleBurstLimit=5 is not allowed; use at least throttleRateLimit (10)"),
         ("lambdaTimeoutSeconds", 60, "lambdaTimeoutSeconds=60 is not allowed; use a whole number from 8 to 29"),
+        ("contactRateLimit", 11, "contactRateLimit=11 is not allowed; use a whole number from 1 to 10"),
         ("submissionRetentionDays", -1, "submissionRetentionDays=-1 is not allowed; use a whole number from 0"),
     ],
 )

@@ -227,3 +227,12 @@ def test_local_table_and_declared_table_agree(program: Program) -> None:
         for i in declared["globalSecondaryIndexes"]
     }
     assert local["StreamSpecification"]["StreamViewType"] == declared["streamViewType"]
+
+
+def test_the_public_contact_route_has_its_own_tighter_throttle(program: Program) -> None:
+    stage = program.one("aws:apigatewayv2/stage:Stage").inputs
+    (contact,) = stage["routeSettings"]
+    assert contact["routeKey"] == "POST /api/contact" and "POST /api/contact" in {r.key for r in ROUTES}
+    assert contact["throttlingRateLimit"] == int(_setting(program, "contactRateLimit"))
+    assert contact["throttlingBurstLimit"] == int(_setting(program, "contactBurstLimit"))
+    assert contact["throttlingRateLimit"] <= stage["defaultRouteSettings"]["throttlingRateLimit"]

@@ -322,7 +322,17 @@ CALLS: dict[str, Call | None] = {
     "aws:apigatewayv2/stage:Stage": Call(
         "apigatewayv2",
         "CreateStage",
-        lambda d: pascal({k: v for k, v in d.inputs.items() if k != "name"}) | {"StageName": d.inputs["name"]},
+        lambda d: (
+            pascal({k: v for k, v in d.inputs.items() if k not in ("name", "routeSettings")})
+            | {
+                "StageName": d.inputs["name"],
+                # Pulumi lists route settings; the API keys them by route.
+                "RouteSettings": {
+                    r["routeKey"]: pascal({k: v for k, v in r.items() if k != "routeKey"})
+                    for r in d.inputs.get("routeSettings", [])
+                },
+            }
+        ),
     ),
     "aws:apigatewayv2/authorizer:Authorizer": Call(
         "apigatewayv2",
