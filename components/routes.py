@@ -29,9 +29,6 @@ class Route:
         return self.path if self.path == DEFAULT_ROUTE else f"{self.method}{self.path}"
 
 
-# The one route anyone may write to: it gets its own, tighter throttle (contactRateLimit).
-CONTACT_ROUTE_KEY = "POST /api/contact"
-
 ROUTES: tuple[Route, ...] = (
     Route("contact", "POST", "/api/contact", "contact.handler", False, ("dynamodb:PutItem",)),
     Route("list", "GET", "/api/submissions", "owner.list_submissions", True, ("dynamodb:Query",)),
@@ -41,3 +38,5 @@ ROUTES: tuple[Route, ...] = (
     Route("delete", "DELETE", "/api/submissions/{id}", "owner.delete_submission", True, ("dynamodb:DeleteItem",)),
     Route("not-found", "", DEFAULT_ROUTE, "not_found.handler", False, ()),
 )
+# The one route anyone may write to: it gets its own, tighter throttle (contactRateLimit).
+CONTACT_ROUTE_KEY = next(r.key for r in ROUTES if r.name == "contact")
