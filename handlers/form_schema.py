@@ -34,8 +34,7 @@ HONEYPOT = "website"
 SUBMISSION_ID = "submission_id"
 CONTROL_FIELDS = (HONEYPOT, SUBMISSION_ID)
 
-# Addresses SES can reply to: ASCII local part (no SMTPUTF8), LDH domain (IDN as xn--). Also the page's
-# `pattern` and the OpenAPI rule: `-` escaped for the browser's v-mode regex, no look-ahead (schemathesis).
+# What SES can reply to (no SMTPUTF8; IDN as xn--). Also the page's v-mode `pattern`, so `-` is escaped.
 EMAIL_PATTERN = (
     r"^[A-Za-z0-9_%+'\-]+(?:\.[A-Za-z0-9_%+'\-]+)*"
     r"@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)+$"
@@ -44,9 +43,10 @@ MAX_LOCAL_PART = 64
 _EMAIL = re.compile(EMAIL_PATTERN)
 
 
-# Control characters (Cc), U+2028/2029 (line breaks to mail), lone surrogates; a message keeps \t and \n.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Control characters, but \t and \n in a message (Latin-1 classes: 10x cheaper to compile than wider ones).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile("\u2028|\u2029")  # mail breaks lines there: not in a one-line field
 
 
 def clean_fields(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, str]]:
@@ -74,7 +74,11 @@ def clean_fields(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, str]
             continue
         if len(value) > spec.max_length:
             errors[spec.name] = f"{spec.label} must be at most {spec.max_length} characters"
-        elif (_CONTROL_MULTILINE if spec.multiline else _CONTROL).search(value):
+        elif (
+            (_CONTROL_MULTILINE if spec.multiline else _CONTROL).search(value)
+            or (not spec.multiline and _LINE_BREAKS.search(value))
+            or value != value.encode(errors="ignore").decode()  # a lone surrogate is not Unicode text
+        ):
             errors[spec.name] = f"{spec.label} contains control characters"
         elif spec.kind == "email" and not value.isascii():
             errors[spec.name] = (

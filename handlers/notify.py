@@ -51,8 +51,7 @@ def new_enquiries(records: list[dict[str, Any]]) -> list[tuple[str, dict[str, An
 
 
 def email_for(item: dict[str, Any], sender: str, recipients: list[str], dashboard_url: str) -> MIMEText:
-    """Visitor text reaches one header, the Subject, only as encoded words (decoded once: a typed encoded
-    word stays text); Reply-To is the stored address alone, which the form keeps to plain ASCII."""
+    """Visitor text is in one header only, as encoded words; Reply-To is the stored address alone."""
     name = f"{item.get('first_name', '')} {item.get('last_name', '')}".strip()
     subject = f"New enquiry from {name}" + (f" ({item['company']})" if item.get("company") else "")
     lines = [
