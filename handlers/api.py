@@ -109,6 +109,26 @@ def body_bytes(event: Event, limit: int) -> bytes:
     return data
 
 
+def unique_fields(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """The pairs as a dict, or BadRequest naming each name sent twice (JSON keys and form fields alike)."""
+    repeated = sorted({k for k, _ in pairs if [n for n, _ in pairs].count(k) > 1})
+    if repeated:
+        raise BadRequest("a field was sent more than once", {n: "was sent more than once" for n in repeated})
+    return dict(pairs)
+
+
+def parse_json(data: bytes | str, what: str) -> Any:
+    """A caller's JSON, or BadRequest naming what is wrong: never a 500 for deep nesting or huge numbers."""
+    try:
+        return json.loads(data, object_pairs_hook=unique_fields)
+    except json.JSONDecodeError as error:
+        raise BadRequest(f"{what} is not valid JSON: {error.msg} at position {error.pos}") from None
+    except RecursionError:
+        raise BadRequest(f"{what} is nested too deeply") from None
+    except ValueError:  # bytes that are not UTF-8, an integer of over 4,300 digits
+        raise BadRequest(f"{what} is not valid JSON text") from None
+
+
 def json_response(status: int, body: dict[str, Any], rid: str, headers: dict[str, str] | None = None) -> Response:
     return {
         "statusCode": status,

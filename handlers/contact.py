@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import urllib.parse
 import uuid
 from typing import Any
@@ -11,9 +10,11 @@ from typing import Any
 import api
 import store
 import submissions
-from form_schema import FIELDS_BY_NAME, HONEYPOT, SUBMISSION_ID, clean_fields
+from form_schema import FIELDS, FIELDS_BY_NAME, HONEYPOT, SUBMISSION_ID, clean_fields
 
-MAX_BODY_BYTES = 10 * 1024
+# Every post within the field limits fits, in either encoding: one character takes at most 12 bytes
+# (an escaped surrogate pair in JSON, four %XX in a form), plus names, the id and the honeypot.
+MAX_BODY_BYTES = 12 * sum(f.max_length for f in FIELDS) + 2048
 THANKS_PAGE = "/thanks.html"
 
 
@@ -29,28 +30,26 @@ JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 
 
+def media_type(content_type: str) -> str:
+    return content_type.split(";")[0].strip().lower()
+
+
 def parse(content_type: str, body: bytes) -> Post:
-    media_type = content_type.split(";")[0].strip().lower()
-    if media_type not in (JSON, FORM):
-        raise api.UnsupportedMediaType(f"content type {media_type or '(none)'} is not accepted; send {JSON} or {FORM}")
-    try:
-        text = body.decode("utf-8")
+    """Both encodings under one set of rules: UTF-8 only, each field once."""
+    kind = media_type(content_type)
+    if kind not in (JSON, FORM):
+        raise api.UnsupportedMediaType(f"content type {kind or '(none)'} is not accepted; send {JSON} or {FORM}")
+    try:  # strict: %XX that is not UTF-8 is refused like raw bytes are, never turned into U+FFFD
+        text = body.decode()
+        pairs = [] if kind == JSON else urllib.parse.parse_qsl(text, keep_blank_values=True, errors="strict")
     except UnicodeDecodeError:
         raise api.BadRequest("request body is not valid UTF-8") from None
-    if media_type == JSON:
-        try:
-            fields = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise api.BadRequest(f"request body is not valid JSON: {error.msg} at position {error.pos}") from None
+    if kind == JSON:
+        fields = api.parse_json(text, "request body")
         if not isinstance(fields, dict):
             raise api.BadRequest("request body must be a JSON object of form fields")
         return Post(fields, from_html_form=False)
-    pairs = urllib.parse.parse_qsl(text, keep_blank_values=True)
-    names = [name for name, _ in pairs]
-    repeated = sorted({n for n in names if names.count(n) > 1})
-    if repeated:
-        raise api.BadRequest("a field was sent more than once", {n: "was sent more than once" for n in repeated})
-    return Post(dict(pairs), from_html_form=True)
+    return Post(api.unique_fields(pairs), from_html_form=True)
 
 
 def submission_id_of(fields: dict[str, Any]) -> str:
@@ -100,18 +99,14 @@ def html_error(error: api.ApiError, rid: str) -> api.Response:
 
 
 def handler(event: api.Event, context: object) -> api.Response:
-    post: Post | None = None
-
     def work() -> api.Response:
-        nonlocal post
-        body = api.body_bytes(event, MAX_BODY_BYTES)
-        post = parse(api.header(event, "content-type"), body)
+        post = parse(api.header(event, "content-type"), api.body_bytes(event, MAX_BODY_BYTES))
         submission_id, _ = accept(store.dynamodb, store.TABLE_NAME, store.RETENTION_DAYS, post)
         if post.from_html_form:
             return {"statusCode": 303, "headers": {"location": THANKS_PAGE, "cache-control": "no-store"}, "body": ""}
         return api.json_response(201, {"submission_id": submission_id}, api.request_id(event))
 
-    def render_error(error: api.ApiError, rid: str) -> api.Response:
-        return (html_error if post is not None and post.from_html_form else api.json_error)(error, rid)
-
-    return api.run(event, "POST /api/contact", work, render_error)
+    # Chosen from the request before any work, so an error before parsing (too large, bad UTF-8) still
+    # reaches a browser's plain form post as a page.
+    from_html_form = media_type(api.header(event, "content-type")) == FORM
+    return api.run(event, "POST /api/contact", work, html_error if from_html_form else api.json_error)

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import table_schema as ts
-from api import BadRequest, NotFound
+from api import BadRequest, NotFound, parse_json
 from submissions import dynamo_errors, from_item, now_iso
 
 
@@ -22,8 +22,8 @@ def decode_cursor(cursor: str, index_key: str, index_value: str) -> dict[str, di
     """The ExclusiveStartKey inside a cursor this API issued for the same view, or BadRequest."""
     bad = BadRequest("cursor is not one this list issued; start again without it", {"cursor": "is not valid"})
     try:
-        plain = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, UnicodeDecodeError):
+        plain = parse_json(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)), "cursor")
+    except (ValueError, BadRequest):
         raise bad from None
     expected = {ts.HASH_KEY, ts.CREATED_AT, index_key}
     if not isinstance(plain, dict) or set(plain) != expected or plain.get(index_key) != index_value:

@@ -10,7 +10,7 @@ import os
 import time
 import urllib.request
 from email.header import Header
-from email.mime.text import MIMEText
+from email.message import Message
 from email.utils import formataddr
 from typing import Any
 
@@ -50,7 +50,7 @@ def new_enquiries(records: list[dict[str, Any]]) -> list[tuple[str, dict[str, An
     return found
 
 
-def email_for(item: dict[str, Any], sender: str, recipients: list[str], dashboard_url: str) -> MIMEText:
+def email_for(item: dict[str, Any], sender: str, recipients: list[str], dashboard_url: str) -> Message:
     """Visitor text is in one header only, as encoded words; Reply-To is the stored address alone."""
     name = f"{item.get('first_name', '')} {item.get('last_name', '')}".strip()
     subject = f"New enquiry from {name}" + (f" ({item['company']})" if item.get("company") else "")
@@ -63,7 +63,8 @@ def email_for(item: dict[str, Any], sender: str, recipients: list[str], dashboar
         f"Open it in the dashboard: {dashboard_url}" if dashboard_url else "",
         f"Reference: {item.get('id', '')}",
     ]
-    message = MIMEText("\n".join(lines), "plain", "utf-8")
+    message = Message()  # compat32, not email.mime, which imports email.policy at every cold start
+    message.set_payload("\n".join(lines), "utf-8")  # text/plain, base64
     message["Subject"] = Header(subject, "utf-8", header_name="Subject")
     message["From"] = formataddr((SENDER_NAME, sender))
     message["To"] = ", ".join(recipients)
@@ -71,7 +72,7 @@ def email_for(item: dict[str, Any], sender: str, recipients: list[str], dashboar
     return message
 
 
-def send_email(client: Any, message: MIMEText, sender: str, recipients: list[str]) -> None:
+def send_email(client: Any, message: Message, sender: str, recipients: list[str]) -> None:
     try:
         client.send_email(
             FromEmailAddress=sender,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -84,10 +83,7 @@ def _get(event: api.Event) -> api.Response:
 def _update(event: api.Event) -> api.Response:
     if not api.header(event, "content-type").lower().startswith("application/json"):
         raise api.UnsupportedMediaType('send application/json like {"status": "handled"}')
-    try:
-        body = json.loads(api.body_bytes(event, MAX_PATCH_BYTES) or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise api.BadRequest("request body is not valid JSON") from None
+    body = api.parse_json(api.body_bytes(event, MAX_PATCH_BYTES) or b"null", "request body")
     if not isinstance(body, dict) or set(body) != {"status"} or body["status"] not in STATUSES:
         raise api.BadRequest(
             f'send {{"status": …}} with one of {", ".join(STATUSES)}', {"status": "is missing or not valid"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -183,3 +184,21 @@ def test_formula_cells_are_neutralised(cell: str, shown: str) -> None:
     from csv_export import neutralise
 
     assert neutralise(cell) == shown
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["[" * 1024, '{"status": "new", "status": "handled"}'],  # deeper than the recursion limit; a repeated key
+)
+def test_hostile_json_in_a_status_change_is_400(owner, contact, store: Store, body: str) -> None:
+    (sid,) = add(contact, store, 1)
+    status, answer = call(owner.update_submission, owner_event("PATCH", "/x", params={"id": sid}, body=body))
+    assert status == 400 and answer["error"]["code"] == "BadRequest"
+    assert {i["status"] for i in store.items()} == {"new"}
+
+
+@pytest.mark.parametrize("plain", ["[" * 5000 + "]" * 5000, '{"id": ' + "9" * 5000 + "}"])
+def test_a_hostile_cursor_is_400(owner, store: Store, plain: str) -> None:
+    cursor = base64.urlsafe_b64encode(plain.encode()).decode()
+    status, answer = call(owner.list_submissions, owner_event("GET", "/api/submissions", {"cursor": cursor}))
+    assert status == 400 and answer["error"]["fields"] == {"cursor": "is not valid"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import types
+import urllib.parse
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -87,3 +88,36 @@ def test_any_cursor_is_decoded_or_refused_as_bad_request(cursor: str) -> None:
 def test_unicode_whitespace_and_separators_are_handled(value: str) -> None:
     values, errors = clean_fields({"first_name": value, "last_name": "L", "email": "a@b.co"})
     assert ("first_name" in values) != ("first_name" in errors)
+
+
+hostile_json = st.one_of(
+    st.integers(min_value=900, max_value=20_000).map(lambda depth: "[" * depth + "]" * depth),
+    st.integers(min_value=900, max_value=20_000).map(lambda depth: '{"first_name": ' + "[" * depth + "}"),
+    st.integers(min_value=4_000, max_value=20_000).map(lambda digits: '{"first_name": ' + "7" * digits + "}"),
+    st.text(max_size=50).map(lambda text: f'{{"first_name": {json.dumps(text)}, "first_name": "again"}}'),
+)
+
+
+@PROPERTY_SETTINGS
+@given(body=hostile_json, form=st.booleans())
+def test_hostile_bodies_never_get_a_5xx(contact: types.ModuleType, store: Store, body: str, form: bool) -> None:
+    content_type = "application/x-www-form-urlencoded" if form else "application/json"
+    response = contact.handler(api_event(body, content_type), None)
+    assert response["statusCode"] in ANSWERS, response
+    assert store.items() == [] or response["statusCode"] in (201, 303)
+
+
+@PROPERTY_SETTINGS
+@given(fields=st.fixed_dictionaries({f.name: st.text(max_size=f.max_length) for f in FIELDS if f.kind != "email"}))
+def test_a_form_post_stores_exactly_the_cleaned_input(contact: types.ModuleType, store: Store, fields) -> None:
+    fields = {**fields, "email": "ada@example.com"}
+    before = {i["id"] for i in store.items()}
+    response = contact.handler(api_event(urllib.parse.urlencode(fields), "application/x-www-form-urlencoded"), None)
+    new = [i for i in store.items() if i["id"] not in before]
+    values, errors = clean_fields(fields)
+    if errors:
+        assert response["statusCode"] == 400 and new == []
+        return
+    assert response["statusCode"] == 303
+    (item,) = new
+    assert {name: item.get(name) for name in FIELDS_BY_NAME if item.get(name)} == values
