@@ -77,7 +77,7 @@ def clean_fields(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, str]
         elif (
             (_CONTROL_MULTILINE if spec.multiline else _CONTROL).search(value)
             or (not spec.multiline and _LINE_BREAKS.search(value))
-            or value != value.encode(errors="ignore").decode()  # a lone surrogate is not Unicode text
+            or not (value.isascii() or value == value.encode(errors="ignore").decode())  # lone surrogates
         ):
             errors[spec.name] = f"{spec.label} contains control characters"
         elif spec.kind == "email" and not value.isascii():

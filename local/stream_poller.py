@@ -8,6 +8,8 @@ import importlib
 import json
 import logging
 import threading
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -18,17 +20,25 @@ logger = logging.getLogger("ctd.local.stream")
 POLL_SECONDS = 0.5
 RETRY_SECONDS = 1.0
 DEAD_LETTER_QUEUE = "ctd-local-notify-dead-letters"
+OUTBOX = Path(__file__).resolve().parent.parent / ".local" / "outbox"
 
 
 def note_email(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
-    message = email.message_from_bytes(params["Content"]["Raw"]["Data"], policy=email.policy.default)
+    raw = params["Content"]["Raw"]["Data"]
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    context["ctd_email"] = raw
     context["ctd_summary"] = f"email sent to {message['To']}: {message['Subject']} (reply-to {message['Reply-To']})"
 
 
 def print_sent_email(http_response: Any, context: dict[str, Any], **_: Any) -> None:
-    """One line per email SES (moto) accepted, so a developer sees it happen."""
-    if http_response.status_code == 200 and "ctd_summary" in context:
-        print(context["ctd_summary"], flush=True)
+    """Each email SES (moto) accepted: its exact bytes kept as an .eml file (any mail client opens it), and
+    one line with its path, so a developer sees it happen."""
+    if http_response.status_code == 200 and "ctd_email" in context:
+        OUTBOX.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+        path = OUTBOX / f"{stamp}.eml"
+        path.write_bytes(context["ctd_email"])
+        print(f"{context['ctd_summary']}\n  kept as {path}", flush=True)
 
 
 class StreamPoller:

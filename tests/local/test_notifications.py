@@ -3,6 +3,8 @@ refuses, the record is retried, then its details go to the dead-letter queue, an
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import queue
 import signal
@@ -10,6 +12,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import boto3
 import pytest
@@ -92,6 +95,10 @@ def test_a_refused_email_is_retried_then_dead_lettered_and_the_enquiry_kept(star
     assert post_json(site.url + "/__local/faults", {"email": "ok"})[0] == 200
     assert post_json(site.url + "/api/contact", enquiry("Delivered"))[0] == 201
     assert "email sent to owner@example.com" in output.wait_for("email sent", seconds=15)[-1]
+    kept = Path(output.wait_for("kept as", seconds=5)[-1].split("kept as ", 1)[1].strip())
+    delivered = email.message_from_bytes(kept.read_bytes(), policy=email.policy.default)
+    assert delivered["Reply-To"].addresses[0].addr_spec == "ada@example.com"
+    assert str(delivered["Subject"]) == "New enquiry from Delivered Lovelace"
     token = owner_session.sign_in(site.url, site.owner_email, site.temporary_password)
     stored = sorted(item["first_name"] for item in owner_session.all_submissions(site.url, token))
     assert stored == ["Delivered", "Refused"]
