@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: dev test test-fast test-browser browser-deps lint format fuzz load bench clean
+.PHONY: dev test test-fast test-browser browser-deps spreadsheet-deps lint format fuzz load bench clean
 
 dev: $(VENV)/.local-installed  ## run the site on http://127.0.0.1:$${PORT:-8000}
 	$(BIN)/python -m local
@@ -22,6 +22,10 @@ browser-deps:  ## Debian's Chromium (Playwright drives it; it never downloads on
 	@command -v chromium >/dev/null && command -v npm >/dev/null || \
 		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium $$(command -v npm >/dev/null || echo npm); }
 	npm ci --prefix tests/browser --no-audit --no-fund
+
+spreadsheet-deps:  ## LibreOffice Calc without a GUI: the CSV export is opened by a real spreadsheet in the tests
+	@command -v soffice >/dev/null || \
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libreoffice-calc-nogui; }
 
 fuzz: $(VENV)/.dev-installed  ## schemathesis against a local runner, 200 examples per operation
 	$(BIN)/python -m scripts.fuzz_api

@@ -1,28 +1,39 @@
-"""Submissions as CSV that spreadsheets open safely: UTF-8 with BOM, formula-looking cells neutralised."""
+"""Submissions as CSV that spreadsheets open safely: UTF-8 with BOM, every cell quoted, formulas defused."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from form_schema import FIELDS
 
 COLUMNS = ("created_at", "status", *(f.name for f in FIELDS), "id")
-# A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Where a spreadsheet may start a field: the cell's start, and in a `;` or tab locale (or when line breaks
+# are misread) after those characters too; spaces and quotes before a formula character do not stop it.
+_FIELD_START = re.compile(r"(^|[;\t\r\n])([ \"]*)([=+\-@])")
+# A signed number or phone number (+44 20 7946 0000): digits cannot form a function or a cell reference,
+# so it is left as typed rather than shown with an apostrophe.
+_NUMBER = re.compile(r"[+-][\d ()./-]*(?=$|[;\t\r\n])")
 
 
 def neutralise(value: str) -> str:
-    """Prefix a formula-looking cell with an apostrophe so it is shown as text, never run."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    """An apostrophe before each formula character that could start a field, so it shows as text."""
+
+    def defuse(start: re.Match[str]) -> str:
+        if _NUMBER.match(value, start.start(3)):
+            return start[0]
+        return f"{start[1]}'{start[2]}{start[3]}"
+
+    return _FIELD_START.sub(defuse, value)
 
 
 def to_csv(items: Iterable[dict[str, Any]]) -> str:
     out = io.StringIO()
     out.write("\ufeff")  # the BOM makes Excel read UTF-8 (names like Zoë) correctly
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
     for item in items:
         writer.writerow([neutralise(str(item.get(column) or "")) for column in COLUMNS])

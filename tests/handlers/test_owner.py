@@ -178,7 +178,20 @@ def test_export_is_utf8_with_bom_newest_first_and_neutralises_formulas(owner, co
 
 @pytest.mark.parametrize(
     ("cell", "shown"),
-    [("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"), ("a=1", "a=1")],
+    [
+        ("=1+1", "'=1+1"),
+        ("@x", "'@x"),
+        ("-minus", "'-minus"),
+        ("+1 cell", "'+1 cell"),
+        ("a=1", "a=1"),
+        ("ok;=1+1", "ok;'=1+1"),
+        ('ok; "=1', "ok;' \"=1"),
+        ("\t=1", "\t'=1"),
+        ("hi\r\n@x", "hi\r\n'@x"),
+        ("+44 20 7946 0000", "+44 20 7946 0000"),  # a number or phone number stays as typed
+        ("-5", "-5"),
+        ("call; +44 1", "call; +44 1"),
+    ],
 )
 def test_formula_cells_are_neutralised(cell: str, shown: str) -> None:
     from csv_export import neutralise

