@@ -6,7 +6,7 @@ from typing import Any
 
 import components  # noqa: F401  (puts handlers/ on sys.path)
 from components.routes import DEFAULT_ROUTE, ROUTES
-from form_schema import EMAIL_PATTERN, FIELDS, HONEYPOT, SUBMISSION_ID
+from form_schema import EMAIL_PATTERN, FIELDS, HONEYPOT, MAX_BODY_BYTES, SUBMISSION_ID
 from table_schema import STATUSES
 
 ERROR = {
@@ -107,7 +107,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
                 },
             },
             "409": _error("submission_id already used for a different submission"),
-            "413": _error("body over 10 KB"),
+            "413": _error(f"body over {MAX_BODY_BYTES:,} bytes (every post within the field limits fits)"),
             "415": _error("content type not accepted"),
             "503": UNAVAILABLE,
         },

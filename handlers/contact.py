@@ -10,11 +10,8 @@ from typing import Any
 import api
 import store
 import submissions
-from form_schema import FIELDS, FIELDS_BY_NAME, HONEYPOT, SUBMISSION_ID, clean_fields
+from form_schema import FIELDS_BY_NAME, HONEYPOT, MAX_BODY_BYTES, SUBMISSION_ID, clean_fields
 
-# Every post within the field limits fits, in either encoding: one character takes at most 12 bytes
-# (an escaped surrogate pair in JSON, four %XX in a form), plus names, the id and the honeypot.
-MAX_BODY_BYTES = 12 * sum(f.max_length for f in FIELDS) + 2048
 THANKS_PAGE = "/thanks.html"
 
 

@@ -27,6 +27,9 @@ FIELDS: tuple[Field, ...] = (
 )
 FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 NAME_FIELDS = ("first_name", "last_name")
+# Every post within the field limits fits, in either encoding: one character takes at most 12 bytes
+# (an escaped surrogate pair in JSON, four %XX in a form), plus names, the id and the honeypot.
+MAX_BODY_BYTES = 12 * sum(f.max_length for f in FIELDS) + 2048
 
 # A hidden input people never see or fill; bots that fill every input do.
 HONEYPOT = "website"

@@ -60,7 +60,9 @@ class Faults:
                 model.name,
             )
 
-    def apply(self, body: bytes) -> tuple[int, dict[str, str]]:
+    def apply(self, content_type: str, body: bytes) -> tuple[int, dict[str, str]]:
+        if content_type.split(";")[0].strip().lower() != "application/json":
+            return 415, {"error": "send application/json (content-type), so no other page can change faults"}
         try:
             wanted = json.loads(body)
         except ValueError:

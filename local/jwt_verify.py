@@ -49,8 +49,10 @@ class JwtVerifier:
         try:
             header, claims = json.loads(_b64(parts[0])), json.loads(_b64(parts[1]))
             signature = _b64(parts[2])
-        except ValueError:
+        except (ValueError, RecursionError):
             raise InvalidToken("undecodable JWT") from None
+        if not isinstance(header, dict) or not isinstance(claims, dict):
+            raise InvalidToken("header or payload is not a JSON object")
         if header.get("alg") != "RS256":
             raise InvalidToken(f"algorithm {header.get('alg')!r} is not RS256")
         try:
@@ -61,11 +63,16 @@ class JwtVerifier:
             raise InvalidToken("bad signature") from None
         if claims.get("iss") != self.issuer:
             raise InvalidToken("wrong issuer")
-        audiences = claims.get("aud") if isinstance(claims.get("aud"), list) else [claims.get("aud")]
-        if self.audience not in audiences and claims.get("client_id") != self.audience:
+        # API Gateway: the aud claim if the token has one (ID tokens), else client_id (access tokens).
+        audiences = claims["aud"] if isinstance(claims.get("aud"), list) else [claims.get("aud")]
+        if (self.audience not in audiences) if "aud" in claims else (claims.get("client_id") != self.audience):
             raise InvalidToken("wrong audience")
-        if not isinstance(claims.get("exp"), int | float) or claims["exp"] <= time.time():
+        now = time.time()
+        if not isinstance(claims.get("exp"), int | float) or claims["exp"] <= now:
             raise InvalidToken("expired")
+        for early in ("nbf", "iat"):  # when present, each must be in the past
+            if early in claims and (not isinstance(claims[early], int | float) or claims[early] > now):
+                raise InvalidToken(f"{early} is in the future")
         if claims.get("token_use") not in ("access", "id"):
             raise InvalidToken("not an access or id token")
         return claims

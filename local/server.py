@@ -52,6 +52,8 @@ def _asset_headers(name: str) -> dict[str, str]:
 
 class SiteServer(ThreadingHTTPServer):
     daemon_threads = True
+    # http.server's default backlog is 5: a burst of posts (a form, a load test) had its connections reset.
+    request_queue_size = 128
 
     def __init__(self, port: int, gateway: Gateway, config_js: str, security_headers: dict[str, str]) -> None:
         super().__init__(("127.0.0.1", port), RequestHandler)
@@ -68,14 +70,19 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         started = time.perf_counter()
-        length = int(self.headers.get("content-length") or 0)
-        if length > MAX_REQUEST_BYTES:
+        length_header = self.headers.get("content-length") or "0"
+        length = int(length_header) if length_header.isdigit() else -1  # "abc" or "-1" would crash or hang
+        if length < 0 or "\0" in self.path:
+            reply = Reply(400, {"content-type": "application/json"}, b'{"message":"Bad Request"}')
+            self.close_connection = True
+        elif length > MAX_REQUEST_BYTES:
             reply = Reply(413, {"content-type": "application/json"}, b'{"message":"Request Entity Too Large"}')
             self.close_connection = True
         else:
             body = self.rfile.read(length) if length else b""
             if self.path == faults.PATH and self.command == "POST":
-                status, answer = self.server.faults.apply(body)
+                # JSON only: a page the developer visits can send text/plain cross-origin without asking.
+                status, answer = self.server.faults.apply(self.headers.get("content-type", ""), body)
                 reply = Reply(status, {"content-type": "application/json"}, json.dumps(answer).encode())
             elif self.path == OPENAPI_PATH and self.command in ("GET", "HEAD"):
                 reply = Reply(200, {"content-type": "application/json"}, self.server.openapi)
@@ -86,13 +93,7 @@ class RequestHandler(BaseHTTPRequestHandler):
                 reply = static_reply(self.path.split("?", 1)[0], self.server.config_js)
             else:
                 reply = Reply(405, {"content-type": "text/plain", "allow": "GET, HEAD"}, b"Method Not Allowed")
-        self.send_response(reply.status)
-        for name, value in {**self.server.security_headers, **reply.headers}.items():
-            self.send_header(name, value)
-        self.send_header("content-length", str(len(reply.body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(reply.body)
+        self._send(reply)
         access_log.info(
             "request",
             extra={
@@ -102,6 +103,24 @@ class RequestHandler(BaseHTTPRequestHandler):
                 "ms": round((time.perf_counter() - started) * 1000, 1),
             },
         )
+
+    def _send(self, reply: Reply) -> None:
+        self.send_response(reply.status)
+        for name, value in {**self.server.security_headers, **reply.headers}.items():
+            self.send_header(name, value)
+        self.send_header("content-length", str(len(reply.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(reply.body)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (a bad request line, a URI or headers too long, HTTP/2.0) with the same
+        security headers and JSON shape as every other answer, instead of its bare HTML page."""
+        self.close_connection = True
+        self.request_version = "HTTP/1.1"  # before the request line parsed, http.server would omit the headers
+        phrase = message or self.responses.get(code, ("Error",))[0]
+        body = json.dumps({"message": phrase}).encode()
+        self._send(Reply(code, {"content-type": "application/json", "connection": "close"}, body))
 
     def __getattr__(self, name: str) -> object:
         # Every method reaches _serve (API Gateway's $default route takes any method);

@@ -23,7 +23,10 @@ def stored(site: Runner) -> list[dict]:
 
 def set_dynamodb(site: Runner, mode: str) -> None:
     request = urllib.request.Request(
-        site.url + "/__local/faults", json.dumps({"dynamodb": mode}).encode(), method="POST"
+        site.url + "/__local/faults",
+        json.dumps({"dynamodb": mode}).encode(),
+        method="POST",
+        headers={"content-type": "application/json"},
     )
     with urllib.request.urlopen(request) as response:
         assert json.load(response)["dynamodb"] == mode

@@ -67,6 +67,10 @@ def test_a_token_signed_by_the_pool_is_accepted(runner: Runner, token: str) -> N
         pytest.param(lambda r: pool_signed(claims_like(r, iss="https://evil.example/pool")), id="wrong issuer"),
         pytest.param(lambda r: pool_signed(claims_like(r, client_id="another-client")), id="wrong audience"),
         pytest.param(lambda r: pool_signed(claims_like(r, token_use="refresh")), id="wrong token use"),
+        pytest.param(lambda r: "W10.e30.x", id="header not an object"),
+        pytest.param(lambda r: pool_signed(claims_like(r, aud="another-client")), id="wrong aud, right client_id"),
+        pytest.param(lambda r: pool_signed(claims_like(r, nbf=int(time.time()) + 600)), id="not yet valid"),
+        pytest.param(lambda r: pool_signed(claims_like(r, iat=int(time.time()) + 600)), id="issued in the future"),
         pytest.param(
             lambda r: pool_signed(
                 claims_like(r), RSAKey.import_key(rsa.generate_private_key(public_exponent=65537, key_size=2048))
