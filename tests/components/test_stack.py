@@ -129,6 +129,7 @@ def test_every_response_carries_the_security_headers(program: Program) -> None:
     assert headers["frameOptions"]["frameOption"] == "DENY"
     csp = headers["contentSecurityPolicy"]["contentSecurityPolicy"]
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert "base-uri 'none'" in csp and not any("<base" in p.read_text() for p in web_assets.WWW_DIR.glob("*.html"))
 
 
 def test_every_site_file_is_uploaded_with_its_type_and_caching(program: Program) -> None:
