@@ -3,17 +3,34 @@
 import pulumi
 
 from components.alarms import AlarmArgs, AlarmSet
-from components.auth import OwnerAuth, OwnerAuthArgs
+from components.auth import OwnerAuth, OwnerAuthArgs, OwnerEmailArgs
 from components.edge_certificate import EdgeCertificate
 from components.edge_firewall import EdgeFirewall
 from components.http_api import HttpApi, HttpApiArgs, JwtAuthorizerArgs
-from components.notifier import Notifier, NotifierArgs
+from components.mail_domain import MailDomain, MailDomainArgs
+from components.mail_spec import OWNER_MAIL_LOCAL_PART
+from components.notifier import Notifier, NotifierArgs, SendingDomain
 from components.owner_pool_spec import cognito_endpoint
 from components.settings import load_settings
 from components.static_site import SiteDomain, StaticSite, StaticSiteArgs
 from components.table import SubmissionsTable, TableArgs
 
 settings = load_settings()
+
+mail = (
+    MailDomain(
+        "mail",
+        MailDomainArgs(
+            zone_id=settings.mail_domain.zone_id,
+            domain=settings.mail_domain.name,
+            mail_from_subdomain=settings.mail_domain.mail_from_subdomain,
+            dmarc_policy=settings.mail_domain.dmarc_policy,
+            region=settings.region,
+        ),
+    )
+    if settings.mail_domain
+    else None
+)
 
 table = SubmissionsTable("submissions", TableArgs(protect_data=settings.protect_data))
 
@@ -24,6 +41,13 @@ auth = OwnerAuth(
         owner_emails=settings.owner_emails,
         mfa=settings.owner_mfa,
         protect_data=settings.protect_data,
+        email=OwnerEmailArgs(
+            identity_arn=mail.identity_arn,
+            from_address=mail.domain.apply(lambda d: f"{OWNER_MAIL_LOCAL_PART}@{d}"),
+            configuration_set_name=mail.configuration_set_name,
+        )
+        if mail
+        else None,
     ),
 )
 
@@ -80,6 +104,11 @@ notifier = (
             dashboard_url=site.url.apply(lambda url: f"{url}/dashboard.html"),
             notifications=settings.notifications,
             webhook=settings.webhook,
+            sending_domain=SendingDomain(
+                mail.domain, mail.identity_arn, mail.configuration_set_name, mail.configuration_set_arn
+            )
+            if mail
+            else None,
             log_retention_days=settings.log_retention_days,
             memory_mb=settings.lambda_memory_mb,
             timeout_seconds=settings.lambda_timeout_seconds,
@@ -101,6 +130,7 @@ if settings.alarms.enabled:
             function_names=functions,
             table_name=table.name,
             dead_letter_queue_name=notifier.dead_letter_queue_name if notifier else None,
+            mail_configuration_set_name=mail.configuration_set_name if mail else None,
         ),
     )
     pulumi.export("alarm_topic_arn", alarms.topic_arn)
@@ -113,3 +143,5 @@ pulumi.export("user_pool_id", auth.pool_id)
 pulumi.export("user_pool_client_id", auth.client_id)
 pulumi.export("bucket_name", site.bucket_name)
 pulumi.export("distribution_id", site.distribution_id)
+if mail:
+    pulumi.export("mail_domain", mail.domain)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
+from components import mail_spec
 from components.settings import Alarms as AlarmSettings
 
 FIVE_MINUTES = 300
@@ -19,6 +21,8 @@ class AlarmArgs:
     function_names: dict[str, pulumi.Input[str]]  # logical name -> function name
     table_name: pulumi.Input[str]
     dead_letter_queue_name: pulumi.Input[str] | None = None
+    # The mail domain's configuration set: its bounces, complaints, rejects and delays reach the topic.
+    mail_configuration_set_name: pulumi.Input[str] | None = None
 
 
 class AlarmSet(pulumi.ComponentResource):
@@ -105,5 +109,52 @@ class AlarmSet(pulumi.ComponentResource):
                 statistic="Maximum",
                 description="Enquiry notifications failed after every retry; they wait in the dead-letter queue.",
             )
+        if args.mail_configuration_set_name is not None:
+            self._watch_mail(name, topic, args.mail_configuration_set_name)
         self.topic_arn = topic.arn
         self.register_outputs({"topic_arn": self.topic_arn})
+
+    def _watch_mail(self, name: str, topic: aws.sns.Topic, configuration_set_name: pulumi.Input[str]) -> None:
+        """Mail SES accepted but a receiver refused or delayed goes to the topic, as an alarm would."""
+        child = pulumi.ResourceOptions(parent=self)
+        account = aws.get_caller_identity_output().account_id
+        policy = aws.sns.TopicPolicy(
+            f"{name}-topic-publishers",
+            arn=topic.arn,
+            policy=pulumi.Output.all(topic.arn, account).apply(lambda pair: topic_policy(pair[0], pair[1])),
+            opts=child,
+        )
+        aws.sesv2.ConfigurationSetEventDestination(
+            f"{name}-mail-events",
+            configuration_set_name=configuration_set_name,
+            event_destination_name="owner-alarms",
+            event_destination=aws.sesv2.ConfigurationSetEventDestinationEventDestinationArgs(
+                enabled=True,
+                matching_event_types=list(mail_spec.WATCHED_EVENTS),
+                sns_destination=aws.sesv2.ConfigurationSetEventDestinationEventDestinationSnsDestinationArgs(
+                    topic_arn=topic.arn
+                ),
+            ),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
+        )
+
+
+def topic_policy(topic_arn: str, account: str) -> str:
+    """CloudWatch (the alarms) and SES (mail events) may publish, for this account only. Setting a policy
+    replaces SNS's default, so CloudWatch is named too."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": service.split(".")[0],
+                    "Effect": "Allow",
+                    "Principal": {"Service": service},
+                    "Action": "sns:Publish",
+                    "Resource": topic_arn,
+                    "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+                }
+                for service in ("cloudwatch.amazonaws.com", "ses.amazonaws.com")
+            ],
+        }
+    )

@@ -16,6 +16,16 @@ class OwnerAuthArgs:
     owner_emails: tuple[str, ...]
     mfa: str  # OFF, OPTIONAL or ON
     protect_data: bool
+    # Invitations and password resets through the mail domain's SES identity (past Cognito's default
+    # sender's daily limit, from the business's own name); None keeps Cognito's default sender.
+    email: OwnerEmailArgs | None = None
+
+
+@dataclass(frozen=True)
+class OwnerEmailArgs:
+    identity_arn: pulumi.Input[str]
+    from_address: pulumi.Input[str]
+    configuration_set_name: pulumi.Input[str]
 
 
 class OwnerAuth(pulumi.ComponentResource):
@@ -43,6 +53,14 @@ class OwnerAuth(pulumi.ComponentResource):
                 ]
             ),
             deletion_protection="ACTIVE" if args.protect_data else "INACTIVE",
+            email_configuration=aws.cognito.UserPoolEmailConfigurationArgs(
+                email_sending_account="DEVELOPER",
+                source_arn=args.email.identity_arn,
+                from_email_address=args.email.from_address,
+                configuration_set=args.email.configuration_set_name,
+            )
+            if args.email
+            else None,
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect_data),
         )
         client = aws.cognito.UserPoolClient(

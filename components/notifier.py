@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components import mail_spec
 from components.function import FunctionArgs, HandlerFunction
 from components.settings import Notifications, Webhook
 from components.stream_trigger_spec import MAX_RETRIES, STREAM_FILTER
@@ -16,18 +17,32 @@ from components.stream_trigger_spec import MAX_RETRIES, STREAM_FILTER
 DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600  # SQS's longest
 
 
-def send_email_statement(sender_arn: str, sender: str, recipients: tuple[str, ...]) -> dict[str, Any]:
+def send_email_statement(
+    sender_arn: str, sender: str, recipients: tuple[str, ...], configuration_set_arn: str | None = None
+) -> dict[str, Any]:
     """ses:SendEmail from the configured sender only. SES also checks the permission against a recipient's
     identity when the address, or its domain, is a verified identity of this account, as every recipient is
-    in the SES sandbox (and a colleague's address is once the shared domain is verified for DKIM)."""
+    in the SES sandbox (and a colleague's address is once the shared domain is verified for DKIM), and
+    against the configuration set an email goes through."""
     prefix = sender_arn.rsplit("/", 1)[0]
     recipient_identities = sorted({name for address in recipients for name in (address, address.split("@")[1])})
+    resources = list(dict.fromkeys([sender_arn, *(f"{prefix}/{name}" for name in recipient_identities)]))
     return {
         "Effect": "Allow",
         "Action": ["ses:SendEmail"],
-        "Resource": [sender_arn, *(f"{prefix}/{name}" for name in recipient_identities)],
+        "Resource": [*resources, *([configuration_set_arn] if configuration_set_arn else [])],
         "Condition": {"StringEquals": {"ses:FromAddress": sender}},
     }
+
+
+@dataclass(frozen=True)
+class SendingDomain:
+    """The mail domain's identity and configuration set (MailDomain's outputs), when the stack has one."""
+
+    domain: pulumi.Output[str]
+    identity_arn: pulumi.Output[str]
+    configuration_set_name: pulumi.Output[str]
+    configuration_set_arn: pulumi.Output[str]
 
 
 @dataclass
@@ -39,6 +54,7 @@ class NotifierArgs:
     log_retention_days: int
     memory_mb: int
     timeout_seconds: int
+    sending_domain: SendingDomain | None = None  # None: notifyFrom is its own SES email identity
     code: pulumi.Archive | None = None  # defaults to the handlers' archive
 
 
@@ -71,11 +87,22 @@ class Notifier(pulumi.ComponentResource):
         ]
         environment: dict[str, pulumi.Input[str]] = {"DASHBOARD_URL": args.dashboard_url}
         if args.notifications is not None:
-            identity = aws.sesv2.EmailIdentity(f"{name}-sender", email_identity=args.notifications.sender, opts=child)
-            sender, recipients = args.notifications.sender, args.notifications.recipients
-            statements.append(identity.arn.apply(lambda arn: send_email_statement(arn, sender, recipients)))
-            environment["NOTIFY_FROM"] = args.notifications.sender
-            environment["NOTIFY_TO"] = ",".join(args.notifications.recipients)
+            recipients, chosen = args.notifications.recipients, args.notifications.sender
+            domain = args.sending_domain
+            if domain is not None:
+                sender = domain.domain.apply(lambda d: chosen or f"{mail_spec.NOTIFY_LOCAL_PART}@{d}")
+                statements.append(
+                    pulumi.Output.all(domain.identity_arn, sender, domain.configuration_set_arn).apply(
+                        lambda a: send_email_statement(a[0], a[1], recipients, a[2])
+                    )
+                )
+                environment["NOTIFY_CONFIGURATION_SET"] = domain.configuration_set_name
+            else:
+                sender = pulumi.Output.from_input(chosen)
+                identity = aws.sesv2.EmailIdentity(f"{name}-sender", email_identity=chosen, opts=child)
+                statements.append(identity.arn.apply(lambda arn: send_email_statement(arn, chosen, recipients)))
+            environment["NOTIFY_FROM"] = sender
+            environment["NOTIFY_TO"] = ",".join(recipients)
         if args.webhook is not None:
             parameter = aws.ssm.Parameter(
                 f"{name}-webhook",

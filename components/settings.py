@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pulumi
 
+from components import mail_spec
 from form_schema import EMAIL_PATTERN
 
 # CloudWatch Logs accepts only these retention periods (days); 0 means never expire.
@@ -19,6 +20,7 @@ MIN_FUNCTION_TIMEOUT = 8
 _EMAIL = re.compile(EMAIL_PATTERN)  # the same check as the contact form's
 # Optional secrets: Pulumi.yaml cannot mark them `secret: true` (see there), so the program checks.
 WEBHOOK_KEYS = ("webhookUrl", "webhookSecret")
+HOST_NAME = re.compile(r"^(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})+$")
 PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
 
 
@@ -28,8 +30,16 @@ class SettingsError(pulumi.RunError):
 
 @dataclass(frozen=True)
 class Notifications:
-    sender: str  # the verified SES identity emails come from
+    sender: str  # the SES identity emails come from; "" for notifications@ the mail domain
     recipients: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MailDomainSettings:
+    name: str | None  # None: the hosted zone's own domain
+    zone_id: str
+    mail_from_subdomain: str
+    dmarc_policy: str  # "" publishes no DMARC record
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,7 @@ class StackSettings:
     owner_emails: tuple[str, ...]  # Cognito users created by the stack
     owner_mfa: str
     notifications: Notifications | None  # None: no email
+    mail_domain: MailDomainSettings | None  # None: single-address sending (or none), Cognito's default sender
     webhook: Webhook | None
     alarms: Alarms
     waf_rate_limit: int  # requests per 5 minutes per IP on /api/*; 0: no WAF
@@ -122,11 +133,36 @@ def _email(config: pulumi.Config, key: str) -> str:
     return value
 
 
-def _notifications(config: pulumi.Config) -> Notifications | None:
+def _notifications(config: pulumi.Config, mail_domain: MailDomainSettings | None) -> Notifications | None:
     sender, recipients = _email(config, "notifyFrom"), _emails(config, "notifyTo")
-    if bool(sender) != bool(recipients):
-        raise _bad("notifyFrom", sender, "set notifyFrom and notifyTo together (email is off when both are empty)")
-    return Notifications(sender, recipients) if sender else None
+    if recipients and not sender and mail_domain is None:
+        raise _bad("notifyFrom", sender, "set notifyFrom with notifyTo, or a mail domain (domain and hostedZoneId)")
+    if sender and not recipients:
+        raise _bad("notifyTo", [], "set notifyTo with notifyFrom (email is off when both are empty)")
+    if sender and mail_domain is None and sender.rsplit("@", 1)[1].lower() in mail_spec.FREE_MAIL_DOMAINS:
+        pulumi.log.warn(
+            f"notifyFrom={sender!r} is at a free-mail provider whose DMARC policy tells receivers to refuse or junk "
+            "mail from it sent by SES. Use an address at your own domain, ideally with domain and hostedZoneId "
+            "set so the stack signs mail for it (DKIM, SPF)."
+        )
+    return Notifications(sender, recipients) if recipients else None
+
+
+def _mail_domain(config: pulumi.Config, domain: CustomDomain | None) -> MailDomainSettings | None:
+    name, zone = config.require("mailDomain"), config.require("hostedZoneId")
+    if name == "none" or (not name and domain is None):
+        return None
+    if not zone:
+        raise _bad("mailDomain", name, "set hostedZoneId too: the stack writes the domain's DKIM and SPF records")
+    if name and not HOST_NAME.match(name):
+        raise _bad("mailDomain", name, 'use a lower-case domain like example.com, "" for the zone\'s, or "none"')
+    subdomain = config.require("mailFromSubdomain")
+    if not re.fullmatch(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", subdomain):
+        raise _bad("mailFromSubdomain", subdomain, "use one lower-case DNS label such as bounce")
+    policy = config.require("dmarcPolicy")
+    if policy:
+        _choice("dmarcPolicy", policy, mail_spec.DMARC_POLICIES)
+    return MailDomainSettings(name or None, zone, subdomain, policy)
 
 
 def _webhook(config: pulumi.Config) -> Webhook | None:
@@ -153,7 +189,7 @@ def _domain(config: pulumi.Config) -> CustomDomain | None:
     name, zone = config.require("domain"), config.require("hostedZoneId")
     if bool(name) != bool(zone):
         raise _bad("domain", name, "set domain and hostedZoneId together (or neither, for the CloudFront domain)")
-    if name and not re.match(r"^(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})+$", name):
+    if name and not HOST_NAME.match(name):
         raise _bad("domain", name, "use a lower-case host name like www.example.com")
     return CustomDomain(name, zone) if name else None
 
@@ -176,6 +212,7 @@ def load_settings() -> StackSettings:
     contact_burst = _int(config, "contactBurstLimit", 1, burst)
     if contact_burst < contact_rate:
         raise _bad("contactBurstLimit", contact_burst, f"use at least contactRateLimit ({contact_rate})")
+    mail_domain = _mail_domain(config, _domain(config))
     mfa = config.require("ownerMfa")
     _choice("ownerMfa", mfa, MFA_MODES)
     return StackSettings(
@@ -193,7 +230,8 @@ def load_settings() -> StackSettings:
         page_version_retention_days=_int(config, "pageVersionRetentionDays", 1, 3650),
         owner_emails=_emails(config, "ownerEmails"),
         owner_mfa=mfa,
-        notifications=_notifications(config),
+        notifications=_notifications(config, mail_domain),
+        mail_domain=mail_domain,
         webhook=_webhook(config),
         alarms=Alarms(
             enabled=_bool(config, "alarmsEnabled"),

@@ -24,6 +24,7 @@ from table_schema import STATUS
 
 NOTIFY_FROM = os.environ.get("NOTIFY_FROM", "")
 NOTIFY_TO = [a for a in os.environ.get("NOTIFY_TO", "").split(",") if a]
+CONFIGURATION_SET = os.environ.get("NOTIFY_CONFIGURATION_SET", "")
 DASHBOARD_URL = os.environ.get("DASHBOARD_URL", "")
 WEBHOOK_PARAMETER = os.environ.get("WEBHOOK_PARAMETER", "")  # an SSM SecureString name, never the secret
 WEBHOOK_TIMEOUT_SECONDS = 5
@@ -69,6 +70,8 @@ def email_for(item: dict[str, Any], sender: str, recipients: list[str], dashboar
     message["From"] = formataddr((SENDER_NAME, sender))
     message["To"] = ", ".join(recipients)
     message["Reply-To"] = item["email"]  # the owner's reply goes to the visitor
+    if CONFIGURATION_SET:  # SES's header for raw mail: its events (bounces, complaints) are watched
+        message["X-SES-CONFIGURATION-SET"] = CONFIGURATION_SET
     return message
 
 

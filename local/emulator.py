@@ -12,6 +12,7 @@ from moto.server import ThreadedMotoServer
 
 import components  # noqa: F401  (puts handlers/ on sys.path)
 import table_schema
+from components import mail_spec
 from components import owner_pool_spec as spec
 
 # moto's default region: the page's unsigned Cognito calls to a loopback URL carry no region, and moto sends
@@ -19,7 +20,11 @@ from components import owner_pool_spec as spec
 REGION = "us-east-1"
 TABLE_NAME = "ctd-local-submissions"
 OWNER_EMAIL = "owner@example.com"
-NOTIFY_FROM = "site@example.com"  # an identity the emulator verifies, as the stack's SES identity would be
+# The mail-domain path, as the stack sets it up: the domain's identity with its configuration set, and the
+# sender at that domain (mail_spec.NOTIFY_LOCAL_PART).
+MAIL_DOMAIN = "example.com"
+NOTIFY_FROM = f"{mail_spec.NOTIFY_LOCAL_PART}@{MAIL_DOMAIN}"
+CONFIGURATION_SET = "ctd-local-mail"
 
 
 def create_table_request(table_name: str) -> dict[str, object]:
@@ -82,12 +87,15 @@ class Emulator:
                 "RETENTION_DAYS": str(retention_days),
                 "NOTIFY_FROM": NOTIFY_FROM,
                 "NOTIFY_TO": OWNER_EMAIL,
+                "NOTIFY_CONFIGURATION_SET": CONFIGURATION_SET,
             }
         )
         os.environ.pop("AWS_PROFILE", None)
         os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"  # moto then checks TOTP codes for real
         boto3.client("dynamodb").create_table(**create_table_request(TABLE_NAME))
-        boto3.client("sesv2").create_email_identity(EmailIdentity=NOTIFY_FROM)
+        ses = boto3.client("sesv2")
+        ses.create_configuration_set(ConfigurationSetName=CONFIGURATION_SET)
+        ses.create_email_identity(EmailIdentity=MAIL_DOMAIN, ConfigurationSetName=CONFIGURATION_SET)
         self.owners = self._create_owner_pool()
 
     def _create_owner_pool(self) -> OwnerPool:

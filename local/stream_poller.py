@@ -27,7 +27,10 @@ def note_email(params: dict[str, Any], context: dict[str, Any], **_: Any) -> Non
     raw = params["Content"]["Raw"]["Data"]
     message = email.message_from_bytes(raw, policy=email.policy.default)
     context["ctd_email"] = raw
-    context["ctd_summary"] = f"email sent to {message['To']}: {message['Subject']} (reply-to {message['Reply-To']})"
+    context["ctd_summary"] = (
+        f"email sent to {message['To']} from {message['From']}: {message['Subject']} (reply-to {message['Reply-To']},"
+        f" configuration set {message['X-SES-CONFIGURATION-SET'] or 'none'})"
+    )
 
 
 def print_sent_email(http_response: Any, context: dict[str, Any], **_: Any) -> None:

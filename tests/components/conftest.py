@@ -24,6 +24,7 @@ from tests.support.pulumi_engine import (
 
 PROJECT = "connecting-the-dots"
 ACCOUNT = "123456789012"
+ZONE_DOMAIN = "example.com"  # the hosted zone's domain, as Route 53 would answer for the test zone id
 WEBHOOK_URL = "https://hooks.example.com/services/T000/B000/abc123"
 WEBHOOK_SECRET = "s3cr3t-" + "k" * 40
 # Every optional feature on, as a user with a domain, SES, a webhook, WAF and alarms would set them.
@@ -128,12 +129,29 @@ class RecordingMocks(pulumi.runtime.Mocks):
             outputs["certificateArn"] = args.inputs["certificateArn"]
         elif args.typ == "aws:sesv2/emailIdentity:EmailIdentity":
             outputs["arn"] = f"arn:aws:ses:{region}:{ACCOUNT}:identity/{args.inputs['emailIdentity']}"
+            if "@" not in args.inputs["emailIdentity"]:  # a domain: Easy DKIM issues three tokens
+                outputs["dkimSigningAttributes"] = {
+                    **args.inputs.get("dkimSigningAttributes", {}),
+                    "tokens": [f"{n}abcdefghijklmnopqrstuvwxyz{n}" for n in range(3)],
+                }
+        elif args.typ == "aws:sesv2/configurationSet:ConfigurationSet":
+            outputs["arn"] = f"arn:aws:ses:{region}:{ACCOUNT}:configuration-set/{args.inputs['configurationSetName']}"
         elif args.typ == "aws:route53/record:Record":
             outputs["fqdn"] = args.inputs["name"]
         self.program.resources.append(Declared(args.typ, args.name, dict(args.inputs), outputs, resource_id))
         return resource_id, outputs
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """The data sources the program reads, answered as AWS would; any other call fails the test."""
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                "accountId": ACCOUNT,
+                "arn": f"arn:aws:iam::{ACCOUNT}:user/deployer",
+                "userId": "AIDA",
+                "id": ACCOUNT,
+            }, []
+        if args.token == "aws:route53/getZone:getZone":
+            return {"zoneId": args.args["zoneId"], "name": f"{ZONE_DOMAIN}.", "id": args.args["zoneId"]}, []
         raise AssertionError(f"the program made an unexpected provider call: {args.token}")
 
 

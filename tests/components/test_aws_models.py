@@ -21,7 +21,7 @@ SERVICES: dict[str, str | tuple[str, ...]] = {
     "logs": "logs",
     "xray": "xray",
     "s3": "s3",
-    "ses": "sesv2",
+    "ses": ("sesv2", "ses"),  # one IAM prefix; SendRawEmail is only in SES's first API
     "sqs": "sqs",
     "sns": "sns",
     "cognito-idp": "cognito-idp",
@@ -33,7 +33,12 @@ IAM_ONLY = {"s3:GetObject": "GetObject", "lambda:InvokeFunction": "Invoke"}
 
 def _statements(program: Program) -> list[dict]:
     documents = [json.loads(p.inputs["policy"]) for p in program.of_type("aws:iam/rolePolicy:RolePolicy")]
-    documents += [json.loads(p.inputs["policy"]) for p in program.of_type("aws:s3/bucketPolicy:BucketPolicy")]
+    for typ in (
+        "aws:s3/bucketPolicy:BucketPolicy",
+        "aws:sesv2/emailIdentityPolicy:EmailIdentityPolicy",
+        "aws:sns/topicPolicy:TopicPolicy",
+    ):
+        documents += [json.loads(p.inputs["policy"]) for p in program.of_type(typ)]
     return [s for d in documents for s in d["Statement"]]
 
 

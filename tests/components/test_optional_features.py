@@ -10,6 +10,7 @@ from components.settings import SettingsError
 from components.stream_trigger_spec import STREAM_FILTER
 from tests.components.conftest import (
     ACCOUNT,
+    EVERYTHING,
     PROJECT,
     WEBHOOK_SECRET,
     WEBHOOK_URL,
@@ -59,7 +60,14 @@ def test_stream_feeds_the_notify_function_with_retries_and_a_dead_letter_queue(e
     assert queue.inputs["sqsManagedSseEnabled"] is True
 
 
-def test_notify_function_may_do_exactly_its_job(everything: Program) -> None:
+@pytest.fixture(scope="module")
+def single_address() -> Program:
+    """Every optional feature, but email from one verified address rather than a mail domain."""
+    return run_program("prod", {**EVERYTHING, f"{PROJECT}:mailDomain": "none"})
+
+
+def test_notify_function_may_do_exactly_its_job(single_address: Program) -> None:
+    everything = single_address
     statements = policy_of(everything, "notify")
     grants = {tuple(s["Action"]): s["Resource"] for s in statements}
     conditions = {tuple(s["Action"]): s.get("Condition") for s in statements}
@@ -160,8 +168,12 @@ def test_custom_domain_gets_a_us_east_1_certificate_alias_records_and_tls_1_2(ev
 @pytest.mark.parametrize(
     ("overrides", "expected"),
     [
-        ({"notifyFrom": "site@example.com"}, "set notifyFrom and notifyTo together"),
-        ({"notifyTo": ["a@example.com"]}, "set notifyFrom and notifyTo together"),
+        ({"notifyFrom": "site@example.com"}, "set notifyTo with notifyFrom"),
+        ({"notifyTo": ["a@example.com"]}, "set notifyFrom with notifyTo, or a mail domain (domain and hostedZoneId)"),
+        ({"mailDomain": "example.com"}, "mailDomain='example.com' is not allowed; set hostedZoneId too"),
+        ({"domain": "www.example.com", "hostedZoneId": "Z1", "mailDomain": "Example.com"}, "use a lower-case domain"),
+        ({"domain": "www.example.com", "hostedZoneId": "Z1", "mailFromSubdomain": "a.b"}, "use one lower-case DNS"),
+        ({"domain": "www.example.com", "hostedZoneId": "Z1", "dmarcPolicy": "strict"}, "use one of none, quarantine"),
         ({"notifyFrom": "not-an-email", "notifyTo": ["a@example.com"]}, "notifyFrom='not-an-email' is not allowed"),
         ({"notifyFrom": "s@example.com", "notifyTo": ["nope"]}, "notifyTo='[\"nope\"]' is not allowed"),
         ({"webhookUrl": Secret("http://insecure.example.com"), "webhookSecret": Secret("k" * 40)}, "use an https://"),

@@ -206,6 +206,48 @@ def one_role_per_function(p: Program) -> bool:
     return len(roles) == len(set(roles))
 
 
+def _mail(p: Program) -> tuple[dict, dict] | None:
+    """The mail domain's identity and configuration set inputs, or None without one."""
+    sets = p.of_type("aws:sesv2/configurationSet:ConfigurationSet")
+    if not sets:
+        return None
+    domains = [i for i in p.of_type("aws:sesv2/emailIdentity:EmailIdentity") if "@" not in i.inputs["emailIdentity"]]
+    return (domains[0].inputs, sets[0].inputs) if len(domains) == 1 else ({}, {})
+
+
+def mail_signed_by_its_domain(p: Program) -> bool:
+    mail = _mail(p)
+    if mail is None:
+        return True
+    dkim = [r for r in p.of_type("aws:route53/record:Record") if "._domainkey." in r.inputs["name"]]
+    return mail[0].get("dkimSigningAttributes") == {"nextSigningKeyLength": "RSA_2048_BIT"} and len(dkim) == 3
+
+
+def mail_from_aligned(p: Program) -> bool:
+    if _mail(p) is None:
+        return True
+    mail_from = p.of_type("aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes")
+    mx = [r for r in p.of_type("aws:route53/record:Record") if r.inputs["type"] == "MX"]
+    return len(mail_from) == 1 and [r.inputs["name"] for r in mx] == [mail_from[0].inputs["mailFromDomain"]]
+
+
+def no_send_skips_the_configuration_set(p: Program) -> bool:
+    mail = _mail(p)
+    if mail is None:
+        return True
+    events = p.of_type("aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination")
+    watched = not p.of_type("aws:sns/topic:Topic") or (
+        len(events) == 1 and {"BOUNCE", "COMPLAINT"} <= set(events[0].inputs["eventDestination"]["matchingEventTypes"])
+    )
+    return mail[0].get("configurationSetName") == mail[1]["configurationSetName"] and watched
+
+
+def cognito_sends_only_for_this_account(p: Program) -> bool:
+    policies = p.of_type("aws:sesv2/emailIdentityPolicy:EmailIdentityPolicy")
+    statements = [s for r in policies for s in json.loads(r.inputs["policy"])["Statement"]]
+    return all("aws:SourceAccount" in s.get("Condition", {}).get("StringEquals", {}) for s in statements)
+
+
 @dataclass(frozen=True)
 class Property:
     id: str
@@ -214,6 +256,27 @@ class Property:
 
 
 PROPERTIES = [
+    Property(
+        "mail: DKIM",
+        "With a mail domain, SES signs with 2048-bit Easy DKIM and the three CNAMEs are in the zone (DMARC alignment).",
+        mail_signed_by_its_domain,
+    ),
+    Property(
+        "mail: MAIL FROM",
+        "With a mail domain, the envelope sender is its own subdomain with SES's feedback MX (SPF alignment).",
+        mail_from_aligned,
+    ),
+    Property(
+        "mail: configuration set",
+        "Every email from the mail domain goes through the configuration set, whose bounces and complaints "
+        "reach the alarm topic when alarms are on.",
+        no_send_skips_the_configuration_set,
+    ),
+    Property(
+        "mail: Cognito sending authorization",
+        "Cognito may send as the mail domain only for this account (no confused deputy).",
+        cognito_sends_only_for_this_account,
+    ),
     Property(
         "S3.8/AWSGuard s3-bucket-public-access",
         "Enquiry pages must not be reachable around CloudFront; all four blocks and owner-enforced ACLs.",
@@ -318,3 +381,17 @@ def test_a_violation_is_detected() -> None:
     assert not no_wildcard_actions(program) and not route_functions_have_exactly_their_table_actions(program)
     program.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs["blockPublicPolicy"] = False
     assert not bucket_private(program)
+
+
+def test_a_mail_violation_is_detected() -> None:
+    """An identity without its default configuration set, and a Cognito grant for any account, are caught."""
+    program = run_program("prod", EVERYTHING)
+    assert no_send_skips_the_configuration_set(program) and cognito_sends_only_for_this_account(program)
+    (domain,) = [i for i in program.of_type("aws:sesv2/emailIdentity:EmailIdentity")]
+    del domain.inputs["configurationSetName"]
+    assert not no_send_skips_the_configuration_set(program)
+    policy = program.one("aws:sesv2/emailIdentityPolicy:EmailIdentityPolicy")
+    doc = json.loads(policy.inputs["policy"])
+    del doc["Statement"][0]["Condition"]
+    policy.inputs["policy"] = json.dumps(doc)
+    assert not cognito_sends_only_for_this_account(program)

@@ -18,7 +18,7 @@ import boto3
 import pytest
 from moto.backends import get_backend
 
-from local.emulator import NOTIFY_FROM, REGION, TABLE_NAME
+from local.emulator import CONFIGURATION_SET, NOTIFY_FROM, REGION, TABLE_NAME
 from tests.handlers.conftest import Store, valid_fields
 
 SECRET = "k" * 40
@@ -33,6 +33,7 @@ def notify(store: Store, monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
     module = importlib.import_module("notify")
     monkeypatch.setattr(module, "ses", boto3.client("sesv2"))
     monkeypatch.setattr(module, "NOTIFY_FROM", NOTIFY_FROM)
+    monkeypatch.setattr(module, "CONFIGURATION_SET", CONFIGURATION_SET)
     monkeypatch.setattr(module, "NOTIFY_TO", ["owner@example.com"])
     monkeypatch.setattr(module, "DASHBOARD_URL", "https://www.example.com/dashboard.html")
     monkeypatch.setattr(module, "ssm", None)
@@ -151,3 +152,13 @@ def test_failing_webhook_fails_only_its_record_and_stops_there(notify, contact, 
     result = notify.handler({"Records": records}, None)
     assert result == {"batchItemFailures": [{"itemIdentifier": records[0]["dynamodb"]["SequenceNumber"]}]}
     assert len(receiver.calls) == 1, "the second record waits for the retry instead of being delivered twice"
+
+
+def test_email_goes_from_the_configured_sender_through_the_configuration_set(notify, contact, store: Store) -> None:
+    before = len(sent())
+    submit(contact, store)
+    assert notify.handler({"Records": store.stream_records()}, None) == {"batchItemFailures": []}
+    (message,) = sent()[before:]
+    parsed = email.message_from_string(message.raw_data, policy=email.policy.default)
+    assert message.source == NOTIFY_FROM and parsed["From"].addresses[0].addr_spec == NOTIFY_FROM
+    assert parsed["X-SES-CONFIGURATION-SET"] == CONFIGURATION_SET

@@ -99,6 +99,8 @@ def test_a_refused_email_is_retried_then_dead_lettered_and_the_enquiry_kept(star
     delivered = email.message_from_bytes(kept.read_bytes(), policy=email.policy.default)
     assert delivered["Reply-To"].addresses[0].addr_spec == "ada@example.com"
     assert str(delivered["Subject"]) == "New enquiry from Delivered Lovelace"
+    assert delivered["From"].addresses[0].addr_spec == "notifications@example.com"  # the mail domain's sender
+    assert delivered["X-SES-CONFIGURATION-SET"] == "ctd-local-mail"
     token = owner_session.sign_in(site.url, site.owner_email, site.temporary_password)
     stored = sorted(item["first_name"] for item in owner_session.all_submissions(site.url, token))
     assert stored == ["Delivered", "Refused"]

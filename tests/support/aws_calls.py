@@ -352,7 +352,10 @@ CALLS: dict[str, Call | None] = {
         "cognito-idp",
         "CreateUserPool",
         lambda d: (
-            pascal({k: v for k, v in d.inputs.items() if k not in ("passwordPolicy", "softwareTokenMfaConfiguration")})
+            pascal(
+                {k: v for k, v in d.inputs.items() if k not in ("passwordPolicy", "softwareTokenMfaConfiguration")},
+                {"fromEmailAddress": "From"},
+            )
             | {"PoolName": auto_name(d), "Policies": {"PasswordPolicy": pascal(d.inputs["passwordPolicy"])}}
         ),
     ),
@@ -449,7 +452,37 @@ CALLS: dict[str, Call | None] = {
         lambda d: {"Name": auto_name(d), "Type": d.inputs["type"], "Value": d.inputs["value"]["value"]},
     ),
     "aws:sesv2/emailIdentity:EmailIdentity": Call(
-        "sesv2", "CreateEmailIdentity", lambda d: {"EmailIdentity": d.inputs["emailIdentity"]}
+        "sesv2",
+        "CreateEmailIdentity",
+        lambda d: (
+            pascal({k: v for k, v in d.inputs.items() if k in ("emailIdentity", "configurationSetName")})
+            | (
+                {"DkimSigningAttributes": pascal(d.inputs["dkimSigningAttributes"])}
+                if "dkimSigningAttributes" in d.inputs
+                else {}
+            )
+        ),
+    ),
+    "aws:sesv2/configurationSet:ConfigurationSet": Call(
+        "sesv2", "CreateConfigurationSet", lambda d: {"ConfigurationSetName": d.inputs["configurationSetName"]}
+    ),
+    "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination": Call(
+        "sesv2",
+        "CreateConfigurationSetEventDestination",
+        lambda d: pascal(d.inputs, {"topicArn": "TopicArn"}),
+    ),
+    "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes": Call(
+        "sesv2",
+        "PutEmailIdentityMailFromAttributes",
+        lambda d: pascal(d.inputs, {"behaviorOnMxFailure": "BehaviorOnMxFailure"}),
+    ),
+    "aws:sesv2/emailIdentityPolicy:EmailIdentityPolicy": Call(
+        "sesv2", "CreateEmailIdentityPolicy", lambda d: pascal(d.inputs)
+    ),
+    "aws:sns/topicPolicy:TopicPolicy": Call(
+        "sns",
+        "SetTopicAttributes",
+        lambda d: {"TopicArn": d.inputs["arn"], "AttributeName": "Policy", "AttributeValue": d.inputs["policy"]},
     ),
     "aws:wafv2/webAcl:WebAcl": Call("wafv2", "CreateWebACL", _web_acl),
     "aws:acm/certificate:Certificate": Call(
