@@ -2,10 +2,11 @@
 
 import pulumi
 
-from components.alarms import AlarmArgs, AlarmSet
+from components.alarms import AlarmSet, AlarmSetArgs
 from components.auth import OwnerAuth, OwnerAuthArgs, OwnerEmailArgs
-from components.edge_certificate import EdgeCertificate
-from components.edge_firewall import EdgeFirewall
+from components.edge_certificate import EdgeCertificate, EdgeCertificateArgs
+from components.edge_firewall import EdgeFirewall, EdgeFirewallArgs
+from components.function import FunctionSizing
 from components.http_api import HttpApi, HttpApiArgs, JwtAuthorizerArgs
 from components.mail_domain import MailDomain, MailDomainArgs
 from components.mail_spec import OWNER_MAIL_LOCAL_PART
@@ -13,7 +14,7 @@ from components.notifier import Notifier, NotifierArgs, SendingDomain
 from components.owner_pool_spec import cognito_endpoint
 from components.settings import load_settings
 from components.static_site import SiteDomain, StaticSite, StaticSiteArgs
-from components.table import SubmissionsTable, TableArgs
+from components.table import SubmissionsTable, SubmissionsTableArgs
 
 settings = load_settings()
 
@@ -32,7 +33,12 @@ mail = (
     else None
 )
 
-table = SubmissionsTable("submissions", TableArgs(protect_data=settings.protect_data))
+table = SubmissionsTable("submissions", SubmissionsTableArgs(protect_data=settings.protect_data))
+sizing = FunctionSizing(
+    memory_mb=settings.lambda_memory_mb,
+    timeout_seconds=settings.lambda_timeout_seconds,
+    log_retention_days=settings.log_retention_days,
+)
 
 auth = OwnerAuth(
     "owners",
@@ -57,23 +63,21 @@ api = HttpApi(
         table_name=table.name,
         table_arn=table.arn,
         submission_retention_days=settings.submission_retention_days,
-        log_retention_days=settings.log_retention_days,
+        sizing=sizing,
         throttle_rate_limit=settings.throttle_rate_limit,
         throttle_burst_limit=settings.throttle_burst_limit,
         contact_rate_limit=settings.contact_rate_limit,
         contact_burst_limit=settings.contact_burst_limit,
-        memory_mb=settings.lambda_memory_mb,
-        timeout_seconds=settings.lambda_timeout_seconds,
         authorizer=JwtAuthorizerArgs(issuer=auth.issuer, audience=auth.client_id),
     ),
 )
 
 certificate = (
-    EdgeCertificate("site-certificate", settings.domain.name, settings.domain.hosted_zone_id)
+    EdgeCertificate("site-certificate", EdgeCertificateArgs(settings.domain.name, settings.domain.hosted_zone_id))
     if settings.domain
     else None
 )
-firewall = EdgeFirewall("edge-firewall", settings.waf_rate_limit) if settings.waf_rate_limit else None
+firewall = EdgeFirewall("edge-firewall", EdgeFirewallArgs(settings.waf_rate_limit)) if settings.waf_rate_limit else None
 
 site = StaticSite(
     "site",
@@ -109,9 +113,7 @@ notifier = (
             )
             if mail
             else None,
-            log_retention_days=settings.log_retention_days,
-            memory_mb=settings.lambda_memory_mb,
-            timeout_seconds=settings.lambda_timeout_seconds,
+            sizing=sizing,
         ),
     )
     if settings.notifications or settings.webhook
@@ -119,12 +121,12 @@ notifier = (
 )
 
 if settings.alarms.enabled:
-    functions = {name: function.name for name, function in api.functions.items()}
+    functions = dict(api.function_names)
     if notifier:
-        functions["notify"] = notifier.function.name
+        functions["notify"] = notifier.function_name
     alarms = AlarmSet(
         "alarms",
-        AlarmArgs(
+        AlarmSetArgs(
             settings=settings.alarms,
             api_id=api.api_id,
             function_names=functions,

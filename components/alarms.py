@@ -14,8 +14,8 @@ from components.settings import Alarms as AlarmSettings
 FIVE_MINUTES = 300
 
 
-@dataclass
-class AlarmArgs:
+@dataclass(frozen=True)
+class AlarmSetArgs:
     settings: AlarmSettings
     api_id: pulumi.Input[str]
     function_names: dict[str, pulumi.Input[str]]  # logical name -> function name
@@ -28,8 +28,8 @@ class AlarmArgs:
 class AlarmSet(pulumi.ComponentResource):
     topic_arn: pulumi.Output[str]
 
-    def __init__(self, name: str, args: AlarmArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("ctd:alarms:AlarmSet", name, None, opts)
+    def __init__(self, name: str, args: AlarmSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("ctd:index:AlarmSet", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         # Not KMS-encrypted: the AWS-managed SNS key does not let CloudWatch publish, and alarm
         # messages carry metric names and counts, never an enquiry's content.

@@ -34,7 +34,7 @@ class OwnerAuth(pulumi.ComponentResource):
     issuer: pulumi.Output[str]
 
     def __init__(self, name: str, args: OwnerAuthArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("ctd:auth:OwnerAuth", name, None, opts)
+        super().__init__("ctd:index:OwnerAuth", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         pool = aws.cognito.UserPool(
             name,

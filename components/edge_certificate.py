@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pulumi
 import pulumi_aws as aws
 
 EDGE_REGION = "us-east-1"
 
 
+@dataclass(frozen=True)
+class EdgeCertificateArgs:
+    domain: str  # e.g. www.example.com
+    zone_id: str  # the Route 53 hosted zone that holds it
+
+
 class EdgeCertificate(pulumi.ComponentResource):
     arn: pulumi.Output[str]  # resolves once the certificate is issued
 
-    def __init__(self, name: str, domain: str, zone_id: str, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("ctd:certificate:EdgeCertificate", name, None, opts)
+    def __init__(self, name: str, args: EdgeCertificateArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        domain, zone_id = args.domain, args.zone_id
+        super().__init__("ctd:index:EdgeCertificate", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         certificate = aws.acm.Certificate(
             name, region=EDGE_REGION, domain_name=domain, validation_method="DNS", opts=child

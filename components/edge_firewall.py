@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pulumi
 import pulumi_aws as aws
 
@@ -16,11 +18,17 @@ def _visibility(metric: str) -> w.WebAclRuleVisibilityConfigArgs:
     )
 
 
+@dataclass(frozen=True)
+class EdgeFirewallArgs:
+    rate_limit: int  # requests per 5 minutes one IP may make to /api/*
+
+
 class EdgeFirewall(pulumi.ComponentResource):
     arn: pulumi.Output[str]
 
-    def __init__(self, name: str, rate_limit: int, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("ctd:firewall:EdgeFirewall", name, None, opts)
+    def __init__(self, name: str, args: EdgeFirewallArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        rate_limit = args.rate_limit
+        super().__init__("ctd:index:EdgeFirewall", name, None, opts)
         api_path = w.WebAclRuleStatementRateBasedStatementScopeDownStatementArgs(
             byte_match_statement=w.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementArgs(
                 positional_constraint="STARTS_WITH",

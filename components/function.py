@@ -33,12 +33,19 @@ def handler_archive() -> pulumi.AssetArchive:
     return pulumi.AssetArchive({p.name: pulumi.FileAsset(str(p)) for p in handler_files()})
 
 
-@dataclass
-class FunctionArgs:
-    handler: str  # "module.function" inside handlers/
-    log_retention_days: int
+@dataclass(frozen=True)
+class FunctionSizing:
+    """The stack's size for every function: memory (and so CPU), timeout, and how long its logs are kept."""
+
     memory_mb: int
     timeout_seconds: int
+    log_retention_days: int
+
+
+@dataclass(frozen=True)
+class HandlerFunctionArgs:
+    handler: str  # "module.function" inside handlers/
+    sizing: FunctionSizing
     # Extra policy statements: exactly the actions on exactly the resources this code calls.
     statements: list[pulumi.Input[dict[str, Any]]] = field(default_factory=list)
     environment: dict[str, pulumi.Input[str]] = field(default_factory=dict)
@@ -49,12 +56,11 @@ class HandlerFunction(pulumi.ComponentResource):
     name: pulumi.Output[str]
     arn: pulumi.Output[str]
     invoke_arn: pulumi.Output[str]
-    role_name: pulumi.Output[str]
 
-    def __init__(self, name: str, args: FunctionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("ctd:function:HandlerFunction", name, None, opts)
+    def __init__(self, name: str, args: HandlerFunctionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("ctd:index:HandlerFunction", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        logs = aws.cloudwatch.LogGroup(f"{name}-logs", retention_in_days=args.log_retention_days, opts=child)
+        logs = aws.cloudwatch.LogGroup(f"{name}-logs", retention_in_days=args.sizing.log_retention_days, opts=child)
         role = aws.iam.Role(f"{name}-role", assume_role_policy=_ASSUME_ROLE, opts=child)
         log_statement = logs.arn.apply(
             lambda arn: {
@@ -74,8 +80,8 @@ class HandlerFunction(pulumi.ComponentResource):
             handler=args.handler,
             code=args.code or handler_archive(),
             role=role.arn,
-            memory_size=args.memory_mb,
-            timeout=args.timeout_seconds,
+            memory_size=args.sizing.memory_mb,
+            timeout=args.sizing.timeout_seconds,
             environment=aws.lambda_.FunctionEnvironmentArgs(variables=args.environment) if args.environment else None,
             logging_config=aws.lambda_.FunctionLoggingConfigArgs(
                 log_format="JSON", log_group=logs.name, application_log_level="INFO", system_log_level="WARN"
@@ -87,5 +93,4 @@ class HandlerFunction(pulumi.ComponentResource):
         self.name = function.name
         self.arn = function.arn
         self.invoke_arn = function.invoke_arn
-        self.role_name = role.name
         self.register_outputs({"name": self.name, "arn": self.arn})

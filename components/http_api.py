@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 import table_schema as ts
-from components.function import FunctionArgs, HandlerFunction, handler_archive
+from components.function import FunctionSizing, HandlerFunction, HandlerFunctionArgs, handler_archive
 from components.routes import CONTACT_ROUTE_KEY, ROUTES, Route
 
 # One JSON line per request: enough to trace a failure to the function's log by request id.
@@ -34,18 +34,16 @@ class JwtAuthorizerArgs:
     audience: pulumi.Input[str]
 
 
-@dataclass
+@dataclass(frozen=True)
 class HttpApiArgs:
     table_name: pulumi.Input[str]
     table_arn: pulumi.Input[str]
     submission_retention_days: int
-    log_retention_days: int
+    sizing: FunctionSizing
     throttle_rate_limit: int
     throttle_burst_limit: int
     contact_rate_limit: int  # POST /api/contact's own steady rate and burst, tighter than the owner's routes
     contact_burst_limit: int
-    memory_mb: int
-    timeout_seconds: int
     authorizer: JwtAuthorizerArgs | None = None
 
 
@@ -57,13 +55,18 @@ def table_statement(route: Route, table_arn: str) -> dict[str, object]:
     return {"Effect": "Allow", "Action": list(route.table_actions), "Resource": resources}
 
 
+def route_resource_name(api_name: str, route: Route) -> str:
+    """The logical name of a route's function, integration, route and permission: the API's, then the route's."""
+    return f"{api_name}-{route.name}"
+
+
 class HttpApi(pulumi.ComponentResource):
     endpoint: pulumi.Output[str]
     api_id: pulumi.Output[str]
-    functions: dict[str, HandlerFunction]
+    function_names: dict[str, pulumi.Output[str]]  # route name -> its function's name (for alarms)
 
     def __init__(self, name: str, args: HttpApiArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("ctd:api:HttpApi", name, None, opts)
+        super().__init__("ctd:index:HttpApi", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         api = aws.apigatewayv2.Api(name, protocol_type="HTTP", opts=child)
         authorizer_id: pulumi.Output[str] | None = None
@@ -78,68 +81,12 @@ class HttpApi(pulumi.ComponentResource):
                 ),
                 opts=child,
             ).id
-
-        code = handler_archive()
-        self.functions = {}
-        routes = []
-        for route in ROUTES:
-            statements = []
-            if route.table_actions:
-                statements.append(
-                    pulumi.Output.from_input(args.table_arn).apply(lambda arn, r=route: table_statement(r, arn))
-                )
-            function = HandlerFunction(
-                route.name,
-                FunctionArgs(
-                    handler=route.handler,
-                    log_retention_days=args.log_retention_days,
-                    memory_mb=args.memory_mb,
-                    timeout_seconds=args.timeout_seconds,
-                    statements=statements,
-                    environment={
-                        "TABLE_NAME": args.table_name,
-                        "RETENTION_DAYS": str(args.submission_retention_days),
-                    }
-                    if route.table_actions
-                    else {},
-                    code=code,
-                ),
-                opts=child,
-            )
-            self.functions[route.name] = function
-            integration = aws.apigatewayv2.Integration(
-                route.name,
-                api_id=api.id,
-                integration_type="AWS_PROXY",
-                integration_uri=function.invoke_arn,
-                payload_format_version="2.0",
-                opts=child,
-            )
-            if route.signed_in and authorizer_id is None:
-                raise ValueError(f"route {route.key} needs a signed-in user but the API has no authorizer")
-            routes.append(
-                aws.apigatewayv2.Route(
-                    route.name,
-                    api_id=api.id,
-                    route_key=route.key,
-                    target=integration.id.apply(lambda i: f"integrations/{i}"),
-                    authorization_type="JWT" if route.signed_in else "NONE",
-                    authorizer_id=authorizer_id if route.signed_in else None,
-                    opts=child,
-                )
-            )
-            # Only this API, and only this route, may invoke the function.
-            aws.lambda_.Permission(
-                route.name,
-                action="lambda:InvokeFunction",
-                function=function.name,
-                principal="apigateway.amazonaws.com",
-                source_arn=api.execution_arn.apply(lambda arn, r=route: f"{arn}/*/{r.arn_path}"),
-                opts=child,
-            )
+        code = handler_archive()  # one archive, shared by every route's function
+        self.function_names = {}
+        routes = [self._route(name, route, api, authorizer_id, args, code) for route in ROUTES]
 
         access_logs = aws.cloudwatch.LogGroup(
-            f"{name}-access-logs", retention_in_days=args.log_retention_days, opts=child
+            f"{name}-access-logs", retention_in_days=args.sizing.log_retention_days, opts=child
         )
         aws.apigatewayv2.Stage(
             name,
@@ -165,3 +112,61 @@ class HttpApi(pulumi.ComponentResource):
         self.endpoint = api.api_endpoint
         self.api_id = api.id
         self.register_outputs({"endpoint": self.endpoint})
+
+    def _route(
+        self,
+        name: str,
+        route: Route,
+        api: aws.apigatewayv2.Api,
+        authorizer_id: pulumi.Output[str] | None,
+        args: HttpApiArgs,
+        code: pulumi.Archive,
+    ) -> aws.apigatewayv2.Route:
+        """One route's function (with exactly its table actions), integration, route and invoke permission."""
+        if route.signed_in and authorizer_id is None:
+            raise ValueError(f"route {route.key} needs a signed-in user but the API has no authorizer")
+        child = pulumi.ResourceOptions(parent=self)
+        logical = route_resource_name(name, route)
+        statements = []
+        if route.table_actions:
+            statements.append(pulumi.Output.from_input(args.table_arn).apply(lambda arn: table_statement(route, arn)))
+        function = HandlerFunction(
+            logical,
+            HandlerFunctionArgs(
+                handler=route.handler,
+                sizing=args.sizing,
+                statements=statements,
+                environment={"TABLE_NAME": args.table_name, "RETENTION_DAYS": str(args.submission_retention_days)}
+                if route.table_actions
+                else {},
+                code=code,
+            ),
+            opts=child,
+        )
+        self.function_names[route.name] = function.name
+        integration = aws.apigatewayv2.Integration(
+            logical,
+            api_id=api.id,
+            integration_type="AWS_PROXY",
+            integration_uri=function.invoke_arn,
+            payload_format_version="2.0",
+            opts=child,
+        )
+        # Only this API, and only this route, may invoke the function.
+        aws.lambda_.Permission(
+            logical,
+            action="lambda:InvokeFunction",
+            function=function.name,
+            principal="apigateway.amazonaws.com",
+            source_arn=api.execution_arn.apply(lambda arn: f"{arn}/*/{route.arn_path}"),
+            opts=child,
+        )
+        return aws.apigatewayv2.Route(
+            logical,
+            api_id=api.id,
+            route_key=route.key,
+            target=integration.id.apply(lambda i: f"integrations/{i}"),
+            authorization_type="JWT" if route.signed_in else "NONE",
+            authorizer_id=authorizer_id if route.signed_in else None,
+            opts=child,
+        )

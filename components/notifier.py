@@ -10,7 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import mail_spec
-from components.function import FunctionArgs, HandlerFunction
+from components.function import FunctionSizing, HandlerFunction, HandlerFunctionArgs
 from components.settings import Notifications, Webhook
 from components.stream_trigger_spec import MAX_RETRIES, STREAM_FILTER
 
@@ -45,26 +45,23 @@ class SendingDomain:
     configuration_set_arn: pulumi.Output[str]
 
 
-@dataclass
+@dataclass(frozen=True)
 class NotifierArgs:
     table_stream_arn: pulumi.Input[str]
     dashboard_url: pulumi.Input[str]
     notifications: Notifications | None
     webhook: Webhook | None
-    log_retention_days: int
-    memory_mb: int
-    timeout_seconds: int
+    sizing: FunctionSizing
     sending_domain: SendingDomain | None = None  # None: notifyFrom is its own SES email identity
     code: pulumi.Archive | None = None  # defaults to the handlers' archive
 
 
 class Notifier(pulumi.ComponentResource):
-    function: HandlerFunction
+    function_name: pulumi.Output[str]
     dead_letter_queue_name: pulumi.Output[str]
-    dead_letter_queue_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: NotifierArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("ctd:notifier:Notifier", name, None, opts)
+        super().__init__("ctd:index:Notifier", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         dead_letters = aws.sqs.Queue(
             f"{name}-dead-letters",
@@ -116,13 +113,11 @@ class Notifier(pulumi.ComponentResource):
                 parameter.arn.apply(lambda arn: {"Effect": "Allow", "Action": ["ssm:GetParameter"], "Resource": arn})
             )
             environment["WEBHOOK_PARAMETER"] = parameter.name
-        self.function = HandlerFunction(
+        function = HandlerFunction(
             name,
-            FunctionArgs(
+            HandlerFunctionArgs(
                 handler="notify.handler",
-                log_retention_days=args.log_retention_days,
-                memory_mb=args.memory_mb,
-                timeout_seconds=args.timeout_seconds,
+                sizing=args.sizing,
                 statements=statements,
                 environment=environment,
                 code=args.code,
@@ -132,7 +127,7 @@ class Notifier(pulumi.ComponentResource):
         aws.lambda_.EventSourceMapping(
             f"{name}-stream",
             event_source_arn=args.table_stream_arn,
-            function_name=self.function.arn,
+            function_name=function.arn,
             starting_position="LATEST",
             batch_size=10,
             maximum_retry_attempts=MAX_RETRIES,
@@ -148,6 +143,6 @@ class Notifier(pulumi.ComponentResource):
             ),
             opts=child,
         )
+        self.function_name = function.name
         self.dead_letter_queue_name = dead_letters.name
-        self.dead_letter_queue_arn = dead_letters.arn
         self.register_outputs({"dead_letter_queue": self.dead_letter_queue_name})

@@ -26,7 +26,7 @@ class SiteDomain:
     certificate_arn: pulumi.Input[str]  # an issued ACM certificate in us-east-1
 
 
-@dataclass
+@dataclass(frozen=True)
 class StaticSiteArgs:
     api_endpoint: pulumi.Input[str]  # https://<id>.execute-api.<region>.amazonaws.com
     page_config: dict[str, pulumi.Input[str]]  # the values config.js hands to the pages
@@ -81,7 +81,7 @@ class StaticSite(pulumi.ComponentResource):
     bucket_name: pulumi.Output[str]
 
     def __init__(self, name: str, args: StaticSiteArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("ctd:site:StaticSite", name, None, opts)
+        super().__init__("ctd:index:StaticSite", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         bucket = aws.s3.Bucket(f"{name}-content", opts=child)
         public_access = aws.s3.BucketPublicAccessBlock(

@@ -11,7 +11,7 @@ import table_schema as ts
 
 
 @dataclass(frozen=True)
-class TableArgs:
+class SubmissionsTableArgs:
     protect_data: bool  # deletion protection, point-in-time recovery and Pulumi `protect`
 
 
@@ -20,10 +20,10 @@ class SubmissionsTable(pulumi.ComponentResource):
     arn: pulumi.Output[str]
     stream_arn: pulumi.Output[str]
 
-    def __init__(self, name: str, args: TableArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("ctd:table:SubmissionsTable", name, None, opts)
+    def __init__(self, name: str, args: SubmissionsTableArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("ctd:index:SubmissionsTable", name, None, opts)
         table = aws.dynamodb.Table(
-            "submissions",
+            name,
             billing_mode="PAY_PER_REQUEST",
             hash_key=ts.HASH_KEY,
             attributes=[aws.dynamodb.TableAttributeArgs(name=n, type=t) for n, t in ts.ATTRIBUTES.items()],

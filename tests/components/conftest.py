@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import runpy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -164,13 +165,20 @@ def stack_config(stack: str, overrides: dict[str, Any] | None = None) -> tuple[d
     return program_config(apply_project_config(stack, load_project(ROOT / "Pulumi.yaml"), config))
 
 
-def run_program(stack: str, overrides: dict[str, Any] | None = None) -> Program:
+def run_program(
+    stack: str, overrides: dict[str, Any] | None = None, program: Callable[[], object] | None = None
+) -> Program:
+    """__main__.py (or `program`) under mocks with the stack's config as the engine would pass it.
+
+    Pulumi's mocks never see `protect`; observing it needs the SDK's private MockMonitor, run_pulumi_func and
+    _sync_await, kept here alone so an SDK upgrade that moves them breaks one place."""
     config, secret_keys = stack_config(stack, overrides)
     mocks = RecordingMocks(config.get("aws:region", ""))
     monitor = RecordingMonitor(mocks)
     pulumi.runtime.set_all_config(config, secret_keys)
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
-    _sync_await(run_pulumi_func(lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")))
+    main = program or (lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__"))
+    _sync_await(run_pulumi_func(main))
     mocks.program.protected = monitor.protected
     return mocks.program
 

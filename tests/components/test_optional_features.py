@@ -115,10 +115,12 @@ def test_alarms_watch_every_function_the_api_table_and_dead_letters(everything: 
     alarms = {a.name: a.inputs for a in everything.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
     for a in alarms.values():
         assert a["alarmActions"] == [topic.outputs["arn"]]
-    functions = [f.name for f in everything.of_type("aws:lambda/function:Function")]
-    for name in functions:
-        assert alarms[f"alarms-{name}-errors"]["dimensions"] == {"FunctionName": f"{name}-abc123"}
-        assert f"alarms-{name}-throttles" in alarms
+    watched = {
+        (a["metricName"], a["dimensions"]["FunctionName"]) for a in alarms.values() if a["namespace"] == "AWS/Lambda"
+    }
+    for function in everything.of_type("aws:lambda/function:Function"):
+        physical = function.outputs["name"]
+        assert {("Errors", physical), ("Throttles", physical)} <= watched, function.name
     assert alarms["alarms-api-5xx"]["metricName"] == "5xx" and alarms["alarms-api-5xx"]["threshold"] == 5
     assert (
         alarms["alarms-dead-letters"]["dimensions"]["QueueName"]

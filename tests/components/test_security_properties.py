@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from components.http_api import route_resource_name
 from components.routes import ROUTES
 from tests.components.conftest import EVERYTHING, WEBHOOK_SECRET, Program, run_program
 
@@ -52,7 +53,7 @@ def route_functions_have_exactly_their_table_actions(p: Program) -> bool:
         granted = {
             a
             for name, s in allow_statements(p)
-            if name == f"{route.name}-policy"
+            if name == f"{route_resource_name('api', route)}-policy"
             for a in _list(s["Action"])
             if a.startswith("dynamodb:")
         }
@@ -374,7 +375,7 @@ def test_property_holds(declared: Program, prop: Property) -> None:
 def test_a_violation_is_detected() -> None:
     """The checks can fail: a wildcard grant and a public bucket are caught."""
     program = run_program("dev")
-    policy = program.one("aws:iam/rolePolicy:RolePolicy", "contact-policy")
+    policy = program.one("aws:iam/rolePolicy:RolePolicy", "api-contact-policy")
     doc = json.loads(policy.inputs["policy"])
     doc["Statement"].append({"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"})
     policy.inputs["policy"] = json.dumps(doc)

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 
 import yaml
 
 from components import web_assets
+from components.function import FunctionSizing
+from components.http_api import HttpApi, HttpApiArgs, JwtAuthorizerArgs, route_resource_name
 from components.routes import ROUTES
 from components.static_site import ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED
-from tests.components.conftest import PROJECT, Declared, Program, stack_config
+from tests.components.conftest import PROJECT, Declared, Program, run_program, stack_config
 from tests.conftest import ROOT
 
 FUNCTION = "aws:lambda/function:Function"
+API = "api"  # the HttpApi's name in __main__.py
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 
 
@@ -24,10 +28,10 @@ def _setting(program: Program, key: str) -> str:
 def test_every_component_and_concept_is_declared(program: Program) -> None:
     types = {r.typ for r in program.resources}
     for typ in (
-        "ctd:table:SubmissionsTable",
-        "ctd:api:HttpApi",
-        "ctd:function:HandlerFunction",
-        "ctd:site:StaticSite",
+        "ctd:index:SubmissionsTable",
+        "ctd:index:HttpApi",
+        "ctd:index:HandlerFunction",
+        "ctd:index:StaticSite",
         "aws:dynamodb/table:Table",
         "aws:apigatewayv2/api:Api",
         "aws:apigatewayv2/stage:Stage",
@@ -146,7 +150,7 @@ def test_every_site_file_is_uploaded_with_its_type_and_caching(program: Program)
 
 def test_functions_are_python_313_arm64_json_logs_traced(program: Program) -> None:
     functions = program.of_type(FUNCTION)
-    assert sorted(f.name for f in functions) == sorted(r.name for r in ROUTES)
+    assert sorted(f.name for f in functions) == sorted(route_resource_name(API, r) for r in ROUTES)
     log_groups = {g.outputs["name"]: g for g in program.of_type("aws:cloudwatch/logGroup:LogGroup")}
     for function in functions:
         inputs = function.inputs
@@ -171,7 +175,7 @@ def test_each_function_has_its_own_role_with_exactly_its_routes_actions(program:
     assert len({f.inputs["role"] for f in functions}) == len(functions), "functions share a role"
     table_arn = program.one("aws:dynamodb/table:Table").outputs["arn"]
     for route in ROUTES:
-        function = next(f for f in functions if f.name == route.name)
+        function = next(f for f in functions if f.name == route_resource_name(API, route))
         statements = _policy_of(program, function)["Statement"]
         logs = next(s for s in statements if s["Action"][0].startswith("logs:"))
         assert logs["Resource"].endswith(f":log-group:{function.inputs['loggingConfig']['logGroup']}:*")
@@ -193,9 +197,9 @@ def test_routes_come_from_the_route_table_and_invoke_only_from_this_api(program:
     assert set(declared) == {r.key for r in ROUTES}
     for route in ROUTES:
         assert declared[route.key]["authorizationType"] == ("JWT" if route.signed_in else "NONE")
-        integration = program.one("aws:apigatewayv2/integration:Integration", route.name).inputs
+        integration = program.one("aws:apigatewayv2/integration:Integration", route_resource_name(API, route)).inputs
         assert integration["payloadFormatVersion"] == "2.0" and integration["integrationType"] == "AWS_PROXY"
-        permission = program.one("aws:lambda/permission:Permission", route.name).inputs
+        permission = program.one("aws:lambda/permission:Permission", route_resource_name(API, route)).inputs
         assert permission["principal"] == "apigateway.amazonaws.com"
         assert permission["sourceArn"] == f"arn:aws:execute-api:eu-west-1:123456789012:api123/*/{route.arn_path}"
 
@@ -237,3 +241,38 @@ def test_the_public_contact_route_has_its_own_tighter_throttle(program: Program)
     assert contact["throttlingRateLimit"] == int(_setting(program, "contactRateLimit"))
     assert contact["throttlingBurstLimit"] == int(_setting(program, "contactBurstLimit"))
     assert contact["throttlingRateLimit"] <= stage["defaultRouteSettings"]["throttlingRateLimit"]
+
+
+def test_components_follow_pulumis_contract(everything: Program) -> None:
+    """Type tokens ctd:index:<ClassName>, and no two resources of one type share a logical name."""
+    tokens = {r.typ for r in everything.resources if r.typ.startswith("ctd:")}
+    assert tokens and all(re.fullmatch(r"ctd:index:[A-Z][A-Za-z]+", t) for t in tokens), tokens
+    names = [(r.typ, r.name) for r in everything.resources]
+    assert len(names) == len(set(names)), "two resources would share a URN"
+
+
+def test_a_second_api_does_not_collide_with_the_first() -> None:
+    """Every child is named after its component, so two instances can live in one stack."""
+
+    def two_apis() -> None:
+        sizing = FunctionSizing(memory_mb=256, timeout_seconds=10, log_retention_days=14)
+        for name in ("api", "api-staging"):
+            HttpApi(
+                name,
+                HttpApiArgs(
+                    table_name="t",
+                    table_arn="arn:aws:dynamodb:eu-west-1:123456789012:table/t",
+                    submission_retention_days=0,
+                    sizing=sizing,
+                    throttle_rate_limit=10,
+                    throttle_burst_limit=20,
+                    contact_rate_limit=2,
+                    contact_burst_limit=5,
+                    authorizer=JwtAuthorizerArgs(issuer="https://issuer.example", audience="client"),
+                ),
+            )
+
+    declared = run_program("dev", program=two_apis)
+    names = [(r.typ, r.name) for r in declared.resources]
+    assert len(declared.of_type("aws:apigatewayv2/api:Api")) == 2
+    assert len(names) == len(set(names))
