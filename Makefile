@@ -36,9 +36,10 @@ load: $(VENV)/.dev-installed  ## 2,000 posts from 16 clients; proves nothing los
 bench: $(VENV)/.dev-installed  ## package size, cold start, warm cost and memory against their budgets
 	$(BIN)/python -m scripts.bench
 
-lint: $(VENV)/.dev-installed
+lint: $(VENV)/.dev-installed  ## ruff, and mypy --strict (pyproject.toml) over the code that ships or runs locally
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy handlers components local
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .

@@ -34,7 +34,7 @@ class EdgeFirewall(pulumi.ComponentResource):
                 positional_constraint="STARTS_WITH",
                 search_string="/api/",
                 field_to_match=w.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementFieldToMatchArgs(
-                    uri_path={}
+                    uri_path=w.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementFieldToMatchUriPathArgs()  # type: ignore[no-untyped-call]  # an empty Args class
                 ),
                 text_transformations=[
                     w.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementTextTransformationArgs(
@@ -61,7 +61,7 @@ class EdgeFirewall(pulumi.ComponentResource):
         common_rules = w.WebAclRuleArgs(
             name="aws-common-rules",
             priority=1,
-            override_action=w.WebAclRuleOverrideActionArgs(none={}),
+            override_action=w.WebAclRuleOverrideActionArgs(none=w.WebAclRuleOverrideActionNoneArgs()),  # type: ignore[no-untyped-call]
             statement=w.WebAclRuleStatementArgs(
                 managed_rule_group_statement=w.WebAclRuleStatementManagedRuleGroupStatementArgs(
                     vendor_name="AWS",
@@ -71,7 +71,7 @@ class EdgeFirewall(pulumi.ComponentResource):
                         w.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArgs(
                             name="SizeRestrictions_BODY",
                             action_to_use=w.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseArgs(
-                                count={}
+                                count=w.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseCountArgs()
                             ),
                         )
                     ],
@@ -83,7 +83,7 @@ class EdgeFirewall(pulumi.ComponentResource):
             name,
             region=EDGE_REGION,
             scope="CLOUDFRONT",
-            default_action=w.WebAclDefaultActionArgs(allow={}),
+            default_action=w.WebAclDefaultActionArgs(allow=w.WebAclDefaultActionAllowArgs()),
             rules=[rate_rule, common_rules],
             visibility_config=w.WebAclVisibilityConfigArgs(
                 cloudwatch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -47,7 +48,7 @@ class HttpApiArgs:
     authorizer: JwtAuthorizerArgs | None = None
 
 
-def table_statement(route: Route, table_arn: str) -> dict[str, object]:
+def table_statement(route: Route, table_arn: str) -> dict[str, Any]:
     """The route's table actions on the table, plus its indexes when it queries them."""
     resources = [table_arn]
     if "dynamodb:Query" in route.table_actions:
@@ -127,7 +128,7 @@ class HttpApi(pulumi.ComponentResource):
             raise ValueError(f"route {route.key} needs a signed-in user but the API has no authorizer")
         child = pulumi.ResourceOptions(parent=self)
         logical = route_resource_name(name, route)
-        statements = []
+        statements: list[pulumi.Input[dict[str, Any]]] = []
         if route.table_actions:
             statements.append(pulumi.Output.from_input(args.table_arn).apply(lambda arn: table_statement(route, arn)))
         function = HandlerFunction(

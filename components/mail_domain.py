@@ -3,8 +3,10 @@ configuration set every email goes through, so mail passes SPF and DKIM alignmen
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -53,11 +55,9 @@ class MailDomain(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        tokens = identity.dkim_signing_attributes.apply(lambda dkim: (dkim.tokens if dkim else None) or [])
+        tokens = identity.dkim_signing_attributes.apply(dkim_tokens)
         for n in range(DKIM_TOKENS):
-            record = pulumi.Output.all(tokens, domain).apply(
-                lambda pair, n=n: mail_spec.dkim_record(pair[0][n], pair[1]) if len(pair[0]) > n else ("", "")
-            )
+            record = pulumi.Output.all(tokens, domain).apply(functools.partial(dkim_record_of, n=n))
             self._record(f"{name}-dkim-{n + 1}", args.zone_id, record[0], "CNAME", [record[1]])
         mail_from = domain.apply(lambda d: f"{args.mail_from_subdomain}.{d}")
         aws.sesv2.EmailIdentityMailFromAttributes(
@@ -99,6 +99,17 @@ class MailDomain(pulumi.ComponentResource):
             records=values,
             opts=pulumi.ResourceOptions(parent=self),
         )
+
+
+def dkim_tokens(dkim: Any) -> list[str]:
+    """The identity's DKIM tokens, once SES has issued them (none in a preview)."""
+    return list((dkim.tokens if dkim else None) or [])
+
+
+def dkim_record_of(tokens_and_domain: list[Any], n: int) -> tuple[str, str]:
+    """The n-th DKIM record once the identity's tokens are known (empty until then, as in a preview)."""
+    tokens, domain = tokens_and_domain
+    return mail_spec.dkim_record(tokens[n], domain) if len(tokens) > n else ("", "")
 
 
 def cognito_policy(identity_arn: str, account: str) -> str:

@@ -70,7 +70,7 @@ class Notifier(pulumi.ComponentResource):
             opts=child,
         )
         stream = pulumi.Output.from_input(args.table_stream_arn)
-        statements: list[pulumi.Input[dict]] = [
+        statements: list[pulumi.Input[dict[str, Any]]] = [
             stream.apply(
                 lambda arn: {
                     "Effect": "Allow",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 # Owners hold every enquiry's personal data: long passwords, all character classes.
-PASSWORD_POLICY = {
+PASSWORD_POLICY: dict[str, Any] = {
     "minimum_length": 12,
     "require_lowercase": True,
     "require_uppercase": True,
@@ -19,7 +22,7 @@ REFRESH_TOKEN_DAYS = 30
 TOKEN_VALIDITY_UNITS = {"access_token": "minutes", "id_token": "minutes", "refresh_token": "days"}
 
 
-def camel_case(snake: dict[str, object]) -> dict[str, object]:
+def camel_case(snake: Mapping[str, object]) -> dict[str, object]:
     """PASSWORD_POLICY in the Cognito API's spelling (minimum_length -> MinimumLength)."""
     return {"".join(part.title() for part in key.split("_")): value for key, value in snake.items()}
 

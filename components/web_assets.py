@@ -49,7 +49,8 @@ def config_js(values: dict[str, str]) -> str:
 
 def read_config_js(text: str) -> dict[str, str]:
     """The values inside a config.js that config_js wrote (for scripts and tests that act like the pages)."""
-    return json.loads(text.split("Object.freeze(", 1)[1].rsplit(");", 1)[0])
+    values: dict[str, str] = json.loads(text.split("Object.freeze(", 1)[1].rsplit(");", 1)[0])
+    return values
 
 
 def content_security_policy(connect_sources: list[str]) -> str:

@@ -66,7 +66,7 @@ def email_for(item: dict[str, Any], sender: str, recipients: list[str], dashboar
     ]
     message = Message()  # compat32, not email.mime, which imports email.policy at every cold start
     message.set_payload("\n".join(lines), "utf-8")  # text/plain, base64
-    message["Subject"] = Header(subject, "utf-8", header_name="Subject")
+    message["Subject"] = Header(subject, "utf-8", header_name="Subject")  # type: ignore[assignment]  # compat32 takes a Header
     message["From"] = formataddr((SENDER_NAME, sender))
     message["To"] = ", ".join(recipients)
     message["Reply-To"] = item["email"]  # the owner's reply goes to the visitor

@@ -66,6 +66,7 @@ def local_runner(env: dict[str, str] | None = None) -> Iterator[Runner]:
         yield runner
     finally:
         process.send_signal(signal.SIGINT)
+        code: int | None
         try:
             code = process.wait(timeout=15)
         except subprocess.TimeoutExpired:

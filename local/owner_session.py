@@ -42,7 +42,7 @@ def sign_in(site_url: str, email: str, password: str, new_password: str = NEW_PA
             Session=answer["Session"],
             ChallengeResponses={"USERNAME": email, "NEW_PASSWORD": new_password},
         )
-    return answer["AuthenticationResult"]["AccessToken"]
+    return str(answer["AuthenticationResult"]["AccessToken"])
 
 
 def all_submissions(site_url: str, token: str) -> list[dict[str, str]]:
