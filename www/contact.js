@@ -11,14 +11,8 @@
 
   // One id per distinct message: a double click or a retry of the same text reuses it
   // (the server stores it once); editing the message after an attempt makes it a new one.
-  const newId = () => (crypto.randomUUID ? crypto.randomUUID() : fallbackUuid());
-  function fallbackUuid() {
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-  }
+  // crypto.randomUUID is in every current browser in a secure context (HTTPS, and 127.0.0.1 for make dev).
+  const newId = () => crypto.randomUUID();
   idField.value = newId();
   form.addEventListener("input", () => { idField.value = newId(); });
 
