@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import table_schema as ts
+
 # Only new, non-spam items invoke the function (the handler checks the same again).
-STREAM_FILTER = {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"status": {"S": ["new"]}}}}
+STREAM_FILTER = {"eventName": ["INSERT"], "dynamodb": {"NewImage": {ts.STATUS: {"S": [ts.NEW]}}}}
 # Retries of a failing record before its details go to the dead-letter queue.
 MAX_RETRIES = 5

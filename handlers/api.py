@@ -119,7 +119,7 @@ def unique_fields(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return fields
 
 
-# Made once: json.loads with a hook would build a new decoder per call, doubling the contact route's parse.
+# Made once: json.loads with a hook builds a decoder per call (+4 us a request).
 _DECODER = json.JSONDecoder(object_pairs_hook=unique_fields)
 
 

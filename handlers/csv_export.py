@@ -14,8 +14,7 @@ COLUMNS = ("created_at", "status", *(f.name for f in FIELDS), "id")
 # Where a spreadsheet may start a field: the cell's start, and in a `;` or tab locale (or when line breaks
 # are misread) after those characters too; spaces and quotes before a formula character do not stop it.
 _FIELD_START = re.compile(r"(^|[;\t\r\n])([ \"]*)([=+\-@])")
-# A signed number or phone number (+44 20 7946 0000): digits cannot form a function or a cell reference,
-# so it is left as typed rather than shown with an apostrophe.
+# Signed numbers and phone numbers (+44 20 7946 0000) stay as typed: digits cannot name a function or a cell.
 _NUMBER = re.compile(r"[+-][\d ()./-]*(?=$|[;\t\r\n])")
 
 

@@ -71,10 +71,10 @@ def get(client: Any, table: str, submission_id: str) -> dict[str, Any]:
 
 def set_status(client: Any, table: str, submission_id: str, status: str) -> dict[str, Any]:
     """Set an item's status; spam leaves the inbox index, anything else rejoins it."""
-    inbox = "REMOVE #inbox" if status == "spam" else ""
+    inbox = "REMOVE #inbox" if status == ts.SPAM else ""
     values = {":s": {"S": status}, ":t": {"S": now_iso()}}
     update = "SET #status = :s, updated_at = :t"
-    if status != "spam":
+    if status != ts.SPAM:
         update += ", #inbox = :inbox"
         values[":inbox"] = {"S": ts.INBOX_VALUE}
     with dynamo_errors(missing_id=submission_id):

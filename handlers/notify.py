@@ -20,7 +20,7 @@ import botocore.exceptions
 from api import logger
 from form_schema import FIELDS, NAME_FIELDS
 from submissions import from_item
-from table_schema import STATUS
+from table_schema import SPAM, STATUS
 
 NOTIFY_FROM = os.environ.get("NOTIFY_FROM", "")
 NOTIFY_TO = [a for a in os.environ.get("NOTIFY_TO", "").split(",") if a]
@@ -45,7 +45,7 @@ def new_enquiries(records: list[dict[str, Any]]) -> list[tuple[str, dict[str, An
         if record.get("eventName") != "INSERT":
             continue
         item = from_item(record.get("dynamodb", {}).get("NewImage", {}))
-        if item.get(STATUS) == "spam":
+        if item.get(STATUS) == SPAM:
             continue
         found.append((record["dynamodb"]["SequenceNumber"], item))
     return found

@@ -13,6 +13,6 @@ import botocore.config
 BOTO_CONFIG = botocore.config.Config(
     retries={"mode": "standard", "total_max_attempts": 2}, connect_timeout=1, read_timeout=2
 )
-TABLE_NAME = os.environ.get("TABLE_NAME", "")
+TABLE_NAME = os.environ["TABLE_NAME"]  # set by the stack; fail at start without it
 RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "0"))
 dynamodb = boto3.client("dynamodb", config=BOTO_CONFIG)

@@ -28,7 +28,7 @@ def from_item(item: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 def new_item(submission_id: str, fields: dict[str, str], spam: bool, retention_days: int) -> dict[str, str]:
-    item = {**fields, ts.HASH_KEY: submission_id, ts.CREATED_AT: now_iso(), ts.STATUS: "spam" if spam else "new"}
+    item = {**fields, ts.HASH_KEY: submission_id, ts.CREATED_AT: now_iso(), ts.STATUS: ts.SPAM if spam else ts.NEW}
     if not spam:
         item[ts.INBOX] = ts.INBOX_VALUE
     if retention_days > 0:

@@ -14,7 +14,7 @@ EXPIRES_AT = "expires_at"  # TTL attribute, epoch seconds; absent when retention
 
 STATUS_INDEX = "by_status"
 INBOX_INDEX = "inbox"
-STATUSES = ("new", "handled", "spam")
+STATUSES = NEW, HANDLED, SPAM = ("new", "handled", "spam")
 
 ATTRIBUTES: dict[str, str] = {HASH_KEY: "S", CREATED_AT: "S", STATUS: "S", INBOX: "S"}
 # index name -> (hash key, range key); every index projects all attributes.

@@ -9,6 +9,7 @@ from typing import Any
 import boto3
 
 from components import web_assets
+from table_schema import STATUSES
 
 # The password scripts and tests choose for the runner's owner at first sign-in (it meets the pool's policy).
 NEW_PASSWORD = "Blue-Kettle-Song-81!"  # noqa: S105  (the local emulator's throwaway owner)
@@ -48,7 +49,7 @@ def sign_in(site_url: str, email: str, password: str, new_password: str = NEW_PA
 def all_submissions(site_url: str, token: str) -> list[dict[str, str]]:
     """Every stored submission, read through the owner API (each status, every page)."""
     items: list[dict[str, str]] = []
-    for status in ("new", "handled", "spam"):
+    for status in STATUSES:
         cursor = ""
         while True:
             query = f"status={status}&limit=100" + (f"&cursor={cursor}" if cursor else "")

@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 
 from components import web_assets
 from form_schema import CONTROL_FIELDS, EMAIL_PATTERN, FIELDS
+from table_schema import STATUSES
 
 
 class FormFields(HTMLParser):
@@ -51,3 +52,30 @@ def test_email_pattern_is_the_schemas() -> None:
     """The browser checks addresses with the server's rule (the browser anchors a pattern itself)."""
     (email,) = [f for f in FIELDS if f.kind == "email"]
     assert parse_contact_page().fields[email.name].get("pattern") == EMAIL_PATTERN.removeprefix("^").removesuffix("$")
+
+
+class StatusValues(HTMLParser):
+    """The dashboard's status filter options and its status buttons."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_filter = False
+        self.options: list[str] = []
+        self.buttons: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "select":
+            self.in_filter = a.get("id") == "status-filter"
+        if tag == "option" and self.in_filter and a.get("value"):
+            self.options.append(str(a["value"]))
+        if tag == "button" and a.get("data-status"):
+            self.buttons.append(str(a["data-status"]))
+
+
+def test_dashboard_statuses_are_the_schemas() -> None:
+    """The page is plain HTML: a test ties its status values to the table schema's one list."""
+    page = StatusValues()
+    page.feed((web_assets.WWW_DIR / "dashboard.html").read_text())
+    assert page.options == list(STATUSES)
+    assert sorted(page.buttons) == sorted(STATUSES)
