@@ -2,6 +2,7 @@
 
 import pulumi
 
+from components import web_assets
 from components.alarms import AlarmSet, AlarmSetArgs
 from components.auth import OwnerAuth, OwnerAuthArgs, OwnerEmailArgs
 from components.edge_certificate import EdgeCertificate, EdgeCertificateArgs
@@ -83,13 +84,9 @@ site = StaticSite(
     "site",
     StaticSiteArgs(
         api_endpoint=api.endpoint,
-        page_config={
-            "region": settings.region,
-            "apiBase": "/api",
-            "cognitoEndpoint": cognito_endpoint(settings.region),
-            "userPoolId": auth.pool_id,
-            "clientId": auth.client_id,
-        },
+        page_config=web_assets.page_config(
+            settings.region, cognito_endpoint(settings.region), auth.pool_id, auth.client_id
+        ),
         connect_sources=[cognito_endpoint(settings.region)],
         price_class=settings.price_class,
         page_version_retention_days=settings.page_version_retention_days,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-EDGE_REGION = "us-east-1"
+EDGE_REGION = "us-east-1"  # CloudFront's own region: its certificates and web ACLs live there
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-# CloudFront's web ACLs live in us-east-1; pulumi-aws v7 sets the region per resource.
-EDGE_REGION = "us-east-1"
+from components.edge_certificate import EDGE_REGION
+
+# CloudFront's web ACLs live in us-east-1, like its certificates; pulumi-aws v7 sets the region per resource.
 w = aws.wafv2
 
 

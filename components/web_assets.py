@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TypeVar
 
 WWW_DIR = Path(__file__).resolve().parent.parent / "www"
 CONFIG_JS = "config.js"
+T = TypeVar("T")  # a plain value (the local runner) or a Pulumi Input (the stack)
 ERROR_PAGE = "error.html"
 
 CONTENT_TYPES = {
@@ -40,6 +42,20 @@ def cache_control(path: str) -> str:
 def site_files() -> list[str]:
     """Every file of www/ as a path relative to it, in a stable order."""
     return sorted(p.relative_to(WWW_DIR).as_posix() for p in WWW_DIR.rglob("*") if p.is_file())
+
+
+API_BASE = "/api"  # where CloudFront (and the local runner) route the API: the pages' origin-relative base
+
+
+def page_config(region: T, cognito_endpoint: T, user_pool_id: T, client_id: T) -> dict[str, T]:
+    """The values config.js hands the pages, with their names: the stack's and the local runner's."""
+    return {
+        "region": region,
+        "apiBase": API_BASE,  # type: ignore[dict-item]  # a plain str is an Input[str] too
+        "cognitoEndpoint": cognito_endpoint,
+        "userPoolId": user_pool_id,
+        "clientId": client_id,
+    }
 
 
 def config_js(values: dict[str, str]) -> str:

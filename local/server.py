@@ -24,13 +24,7 @@ OPENAPI_PATH = "/api/openapi.json"
 
 def page_config(endpoint: str, owners: OwnerPool) -> dict[str, str]:
     """config.js as the stack writes it, with sign-in pointed at the local Cognito."""
-    return {
-        "region": REGION,
-        "apiBase": "/api",
-        "cognitoEndpoint": f"{endpoint}/",
-        "userPoolId": owners.pool_id,
-        "clientId": owners.client_id,
-    }
+    return web_assets.page_config(REGION, f"{endpoint}/", owners.pool_id, owners.client_id)
 
 
 def static_reply(path: str, config_js: str) -> Reply:
