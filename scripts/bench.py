@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -26,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from components import HANDLERS_DIR, handler_files
+from components.routes import ROUTES
+from local.gateway import build_event
 
 ROOT = HANDLERS_DIR.parent
 
@@ -126,11 +129,13 @@ def warm_contact_handler() -> Callable[[int], None]:
     contact.store.dynamodb = AnsweringTable()
     body = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com", "company": "Engines Ltd",
             "message": "We would like our shop and our books to talk to each other. " * 4}  # fmt: skip
+    route = next(r for r in ROUTES if r.name == "contact")
+    url = urllib.parse.urlsplit(route.path)
     events = []
     for _ in range(100):  # a few distinct events, reused: 20,000 live ones would load the GC, not Lambda
-        payload = json.dumps({**body, "submission_id": str(uuid.uuid4())})
-        events.append({"headers": {"content-type": "application/json"}, "body": payload,
-                       "requestContext": {"requestId": "bench"}, "isBase64Encoded": False})  # fmt: skip
+        payload = json.dumps({**body, "submission_id": str(uuid.uuid4())}).encode()
+        # The same event builder as the local runner and the handler tests.
+        events.append(build_event(route, "POST", url, {"content-type": "application/json"}, payload, "127.0.0.1", {}))
 
     def make_requests(calls: int) -> None:
         for n in range(calls):

@@ -6,14 +6,18 @@ import base64
 import importlib
 import json
 import types
-import uuid
+import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
 
+from components.routes import DEFAULT_ROUTE, ROUTES
 from local.emulator import TABLE_NAME, create_table_request
+from local.gateway import build_event
+
+DEFAULT = next(r for r in ROUTES if r.path == DEFAULT_ROUTE)
 
 
 class Store:
@@ -60,19 +64,18 @@ def api_event(
     path: str = "/api/contact",
     base64_body: bool = False,
 ) -> dict[str, Any]:
+    """The API Gateway v2 event the local runner would hand the handler (one builder for runner and tests)."""
     if isinstance(body, dict | list):
         body = json.dumps(body)
     raw = body.encode() if isinstance(body, str) else body
-    event: dict[str, Any] = {
-        "version": "2.0",
-        "routeKey": f"{method} {path}",
-        "rawPath": path,
-        "headers": {"content-type": content_type} if content_type else {},
-        "requestContext": {"requestId": uuid.uuid4().hex[:16], "http": {"method": method, "path": path}},
-        "isBase64Encoded": base64_body,
-    }
-    if raw is not None:
-        event["body"] = base64.b64encode(raw).decode() if base64_body else raw.decode("utf-8", "surrogateescape")
+    route = next((r for r in ROUTES if r.key == f"{method} {path}"), DEFAULT)
+    headers = {"content-type": content_type} if content_type else {}
+    url = urllib.parse.urlsplit(path)
+    event = build_event(route, method, url, headers, raw or b"", "127.0.0.1", {})
+    if raw is not None and "body" not in event:
+        event["body"] = ""  # an empty body sent, as API Gateway passes it
+    if base64_body and raw is not None and not event["isBase64Encoded"]:
+        event["body"], event["isBase64Encoded"] = base64.b64encode(raw).decode(), True
     return event
 
 
