@@ -1,16 +1,12 @@
-"""Fixtures shared by every suite: the repository's paths and one moto emulator per test session."""
+"""Fixtures shared by every suite: one moto emulator per test session, and one local runner."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-import components  # noqa: F401  (puts handlers/ on sys.path for every suite)
 from local.background import Runner, local_runner
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")

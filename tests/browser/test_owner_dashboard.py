@@ -16,8 +16,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from local import owner_session
-from tests.browser.conftest import SCREENSHOTS, Watch, accessibility_problems, expect_clean
-from tests.conftest import Runner, local_runner
+from local.background import Runner, local_runner
+from tests.support.browser import SCREENSHOTS, Watch, accessibility_problems, expect_clean
 
 NEW_PASSWORD = owner_session.NEW_PASSWORD
 

@@ -7,8 +7,8 @@ import json
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.conftest import SCREENSHOTS, Watch, accessibility_problems, expect_clean
-from tests.conftest import Runner
+from local.background import Runner
+from tests.support.browser import SCREENSHOTS, Watch, accessibility_problems, expect_clean
 
 PAGES = ["/", "/contact.html", "/thanks.html", "/dashboard.html", "/no-such-page"]
 PAGE_BUDGET_BYTES = 50 * 1024  # everything but images, as transferred

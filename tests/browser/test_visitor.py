@@ -10,9 +10,9 @@ from playwright.sync_api import Browser, Page, Route, expect
 
 from form_schema import clean_fields
 from local import owner_session
-from tests.browser.conftest import Watch, expect_clean
-from tests.conftest import Runner
+from local.background import Runner
 from tests.local.test_dashboard_auth import claims_like, pool_signed
+from tests.support.browser import Watch, expect_clean
 
 FORM = {"First name": "Ada", "Last name": "Lovelace", "Email": "ada@example.com", "Company": "Engines Ltd"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from components import owner_pool_spec as spec
 from components import web_assets
 from components.routes import ROUTES
-from tests.components.conftest import Program
+from tests.support.mocked_program import Program
 
 
 def test_pool_admits_only_admin_created_owners_with_strong_passwords(program: Program) -> None:

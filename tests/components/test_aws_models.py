@@ -11,8 +11,8 @@ from dataclasses import replace
 import botocore.session
 import pytest
 
-from tests.components.conftest import Program
 from tests.support.aws_calls import Checker
+from tests.support.mocked_program import Program
 
 # IAM prefix -> botocore service name, where they differ or need stating.
 SERVICES: dict[str, str | tuple[str, ...]] = {

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.components.conftest import PROJECT, run_program
-from tests.conftest import ROOT
 from tests.support.aws_calls import Checker
+from tests.support.mocked_program import PROJECT, run_program
+from tests.support.paths import ROOT
 from tests.support.pulumi_engine import (
     EngineConfigError,
     Secret,

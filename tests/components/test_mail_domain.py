@@ -9,7 +9,7 @@ import logging
 
 import pytest
 
-from tests.components.conftest import ACCOUNT, EVERYTHING, PROJECT, ZONE_DOMAIN, Declared, Program, run_program
+from tests.support.mocked_program import ACCOUNT, EVERYTHING, PROJECT, ZONE_DOMAIN, Declared, Program, run_program
 
 ZONE = EVERYTHING[f"{PROJECT}:hostedZoneId"]
 RECORD = "aws:route53/record:Record"

@@ -8,7 +8,7 @@ import pytest
 
 from components.settings import SettingsError
 from components.stream_trigger_spec import STREAM_FILTER
-from tests.components.conftest import (
+from tests.support.mocked_program import (
     ACCOUNT,
     EVERYTHING,
     PROJECT,

@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 import yaml
 
-from tests.components.conftest import PROJECT
-from tests.conftest import ROOT
+from tests.support.mocked_program import PROJECT
+from tests.support.paths import ROOT
 from tests.support.pulumi_engine import SCHEMA
 
 

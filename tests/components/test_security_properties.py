@@ -14,7 +14,7 @@ import pytest
 
 from components.http_api import route_resource_name
 from components.routes import ROUTES
-from tests.components.conftest import EVERYTHING, WEBHOOK_SECRET, Program, run_program
+from tests.support.mocked_program import EVERYTHING, WEBHOOK_SECRET, Program, run_program
 
 SECRET_WORDS = ("secret", "password", "token", "key")
 

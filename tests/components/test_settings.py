@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from components.settings import SettingsError
-from tests.components.conftest import PROJECT, run_program
+from tests.support.mocked_program import PROJECT, run_program
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,8 @@ from components.function import FunctionSizing
 from components.http_api import HttpApi, HttpApiArgs, JwtAuthorizerArgs, route_resource_name
 from components.routes import ROUTES
 from components.static_site import ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED
-from tests.components.conftest import PROJECT, Declared, Program, run_program, stack_config
-from tests.conftest import ROOT
+from tests.support.mocked_program import PROJECT, Declared, Program, run_program, stack_config
+from tests.support.paths import ROOT
 
 FUNCTION = "aws:lambda/function:Function"
 API = "api"  # the HttpApi's name in __main__.py

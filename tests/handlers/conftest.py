@@ -1,46 +1,15 @@
-"""Handlers against moto: a fresh submissions table per test, and API Gateway v2 events to call them with."""
+"""Fixtures of the handler tests: a fresh submissions table per test, and the contact handler module."""
 
 from __future__ import annotations
 
-import base64
 import importlib
-import json
 import types
-import urllib.parse
 from collections.abc import Iterator
-from typing import Any
 
-import boto3
 import pytest
 
-from components.routes import DEFAULT_ROUTE, ROUTES
 from local.emulator import TABLE_NAME, create_table_request
-from local.gateway import build_event
-
-DEFAULT = next(r for r in ROUTES if r.path == DEFAULT_ROUTE)
-
-
-class Store:
-    """The submissions table as the tests see it: what is stored, read straight from moto."""
-
-    def __init__(self) -> None:
-        self.client = boto3.client("dynamodb")
-
-    def items(self) -> list[dict[str, Any]]:
-        pages = self.client.get_paginator("scan").paginate(TableName=TABLE_NAME, ConsistentRead=True)
-        return [{k: v.get("S", v.get("N")) for k, v in item.items()} for page in pages for item in page["Items"]]
-
-    def stream_records(self) -> list[dict[str, Any]]:
-        """Every record of the table's stream so far, as Lambda would hand them to the notify function."""
-        streams = boto3.client("dynamodbstreams")
-        arn = self.client.describe_table(TableName=TABLE_NAME)["Table"]["LatestStreamArn"]
-        records = []
-        for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
-            iterator = streams.get_shard_iterator(
-                StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-            )
-            records += streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"]
-        return records
+from tests.support.handler_events import Store
 
 
 @pytest.fixture
@@ -55,31 +24,3 @@ def store(emulator: object) -> Iterator[Store]:
 def contact(store: Store) -> types.ModuleType:
     """The contact handler module, imported once the emulator's environment is in place."""
     return importlib.import_module("contact")
-
-
-def api_event(
-    body: str | bytes | dict[str, Any] | list[Any] | None,
-    content_type: str = "application/json",
-    method: str = "POST",
-    path: str = "/api/contact",
-    base64_body: bool = False,
-) -> dict[str, Any]:
-    """The API Gateway v2 event the local runner would hand the handler (one builder for runner and tests)."""
-    if isinstance(body, dict | list):
-        body = json.dumps(body)
-    raw = body.encode() if isinstance(body, str) else body
-    route = next((r for r in ROUTES if r.key == f"{method} {path}"), DEFAULT)
-    headers = {"content-type": content_type} if content_type else {}
-    url = urllib.parse.urlsplit(path)
-    event = build_event(route, method, url, headers, raw or b"", "127.0.0.1", {})
-    if raw is not None and "body" not in event:
-        event["body"] = ""  # an empty body sent, as API Gateway passes it
-    if base64_body and raw is not None and not event["isBase64Encoded"]:
-        event["body"], event["isBase64Encoded"] = base64.b64encode(raw).decode(), True
-    return event
-
-
-def valid_fields(**overrides: str) -> dict[str, str]:
-    fields = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com", "message": "Hello"}
-    fields.update(overrides)
-    return fields

@@ -16,7 +16,7 @@ from botocore.stub import Stubber
 import api
 from form_schema import FIELDS
 from local.emulator import TABLE_NAME
-from tests.handlers.conftest import Store, api_event, valid_fields
+from tests.support.handler_events import Store, api_event, valid_fields
 
 
 def call(contact: types.ModuleType, event: dict) -> tuple[int, dict, dict]:

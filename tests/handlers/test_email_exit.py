@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from form_schema import FIELDS, FIELDS_BY_NAME, clean_fields
-from tests.handlers.conftest import valid_fields
+from tests.support.handler_events import valid_fields
 
 SENDER = "site@example.com"
 RECIPIENTS = ["owner@example.com", "sales@example.com"]

@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from components.settings import MIN_FUNCTION_TIMEOUT
-from tests.conftest import ROOT
-from tests.handlers.conftest import Store, api_event, valid_fields
 from tests.handlers.test_contact import call
+from tests.support.handler_events import Store, api_event, valid_fields
+from tests.support.paths import ROOT
 
 
 def worst_case_seconds(config) -> float:

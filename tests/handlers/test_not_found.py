@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import not_found
-from tests.handlers.conftest import api_event
+from tests.support.handler_events import api_event
 
 
 def test_unknown_route_is_a_json_404_naming_it() -> None:

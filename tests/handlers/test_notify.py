@@ -19,7 +19,7 @@ import pytest
 from moto.backends import get_backend
 
 from local.emulator import CONFIGURATION_SET, NOTIFY_FROM, REGION, TABLE_NAME
-from tests.handlers.conftest import Store, valid_fields
+from tests.support.handler_events import Store, valid_fields
 
 SECRET = "k" * 40
 

@@ -12,7 +12,7 @@ import uuid
 import pytest
 
 from local.emulator import TABLE_NAME
-from tests.handlers.conftest import Store, api_event, valid_fields
+from tests.support.handler_events import Store, api_event, valid_fields
 
 OWNER = {"sub": "owner-sub-1", "token_use": "access"}
 

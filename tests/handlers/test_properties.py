@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import api
 import inbox
 from form_schema import FIELDS, FIELDS_BY_NAME, clean_fields
-from tests.handlers.conftest import Store, api_event
+from tests.support.handler_events import Store, api_event
 
 ANSWERS = {201, 303, 400, 409, 413, 415}
 CONTENT_TYPES = st.sampled_from(

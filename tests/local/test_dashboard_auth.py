@@ -16,8 +16,8 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from local import owner_session
-from tests.conftest import Runner
-from tests.local.conftest import request
+from local.background import Runner
+from tests.support.http import request
 
 
 @pytest.fixture(scope="session")

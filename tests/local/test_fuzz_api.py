@@ -10,9 +10,9 @@ import pytest
 from components.openapi import document
 from components.routes import DEFAULT_ROUTE, ROUTES
 from local import owner_session
+from local.background import Runner, local_runner
 from scripts.fuzz_api import run_schemathesis
-from tests.conftest import Runner, local_runner
-from tests.local.conftest import request
+from tests.support.http import request
 
 
 @pytest.fixture(scope="module")

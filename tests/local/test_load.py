@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from local import owner_session
+from local.background import local_runner
 from scripts.load import run_load
-from tests.conftest import local_runner
 
 
 def test_concurrent_posts_store_exactly_the_accepted_unique_submissions() -> None:

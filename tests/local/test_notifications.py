@@ -18,10 +18,9 @@ import boto3
 import pytest
 
 from local import owner_session
-from local.background import start_runner
+from local.background import Runner, start_runner
 from local.stream_poller import DEAD_LETTER_QUEUE
-from tests.conftest import Runner
-from tests.local.conftest import request
+from tests.support.http import request
 
 
 class Output:

@@ -19,9 +19,8 @@ import uuid
 import pytest
 
 from components import web_assets
-from local.background import ROOT, start_runner
-from tests.conftest import Runner
-from tests.local.conftest import request
+from local.background import ROOT, Runner, start_runner
+from tests.support.http import request
 
 
 @pytest.mark.parametrize("page", ["/", "/contact.html", "/thanks.html", "/dashboard.html", "/style.css", "/contact.js"])

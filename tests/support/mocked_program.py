@@ -1,0 +1,182 @@
+"""The whole Pulumi program under mocks with a stack's real config, as `pulumi preview` would run it."""
+
+from __future__ import annotations
+
+import runpy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from tests.support.paths import ROOT
+from tests.support.pulumi_engine import (
+    Secret,
+    StackValue,
+    apply_project_config,
+    load_project,
+    load_stack_file,
+    program_config,
+)
+
+PROJECT = "connecting-the-dots"
+ACCOUNT = "123456789012"
+ZONE_DOMAIN = "example.com"  # the hosted zone's domain, as Route 53 would answer for the test zone id
+WEBHOOK_URL = "https://hooks.example.com/services/T000/B000/abc123"
+WEBHOOK_SECRET = "s3cr3t-" + "k" * 40
+# Every optional feature on, as a user with a domain, SES, a webhook, WAF and alarms would set them.
+EVERYTHING = {
+    f"{PROJECT}:ownerEmails": ["owner@example.com"],
+    f"{PROJECT}:notifyFrom": "site@example.com",
+    f"{PROJECT}:notifyTo": ["owner@example.com", "sales@example.com"],
+    f"{PROJECT}:webhookUrl": Secret(WEBHOOK_URL),
+    f"{PROJECT}:webhookSecret": Secret(WEBHOOK_SECRET),
+    f"{PROJECT}:alarmsEnabled": True,
+    f"{PROJECT}:alarmEmail": "ops@example.com",
+    f"{PROJECT}:wafRateLimit": 500,
+    f"{PROJECT}:domain": "www.example.com",
+    f"{PROJECT}:hostedZoneId": "Z0123456789ABCDEFGHIJ",
+}
+
+
+@dataclass
+class Declared:
+    """One resource the program declared: its type token, logical name and resolved inputs."""
+
+    typ: str
+    name: str
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+    resource_id: str = ""  # the id the provider would return
+
+
+@dataclass
+class Program:
+    resources: list[Declared] = field(default_factory=list)
+    protected: set[str] = field(default_factory=set)  # logical names declared with protect=True
+
+    def of_type(self, typ: str) -> list[Declared]:
+        return [r for r in self.resources if r.typ == typ]
+
+    def one(self, typ: str, name: str | None = None) -> Declared:
+        found = [r for r in self.of_type(typ) if name is None or r.name == name]
+        assert len(found) == 1, f"expected one {typ} named {name}, found {[r.name for r in found]}"
+        return found[0]
+
+
+class RecordingMonitor(MockMonitor):
+    """Also records resource options the mocks never see (Pulumi's `protect`)."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.protected: set[str] = set()
+
+    def RegisterResource(self, request: Any) -> Any:
+        if request.protect:
+            self.protected.add(request.name)
+        return super().RegisterResource(request)
+
+
+class RecordingMocks(pulumi.runtime.Mocks):
+    """Records each declared resource and answers with the computed outputs AWS would return."""
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+        self.program = Program()
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        name, region = args.name.replace("/", "-"), self.region
+        resource_id = f"{name}-id"
+        outputs = dict(args.inputs)
+        outputs.setdefault("name", f"{name}-abc123")
+        service = args.typ.split(":")[1].split("/")[0]
+        outputs["arn"] = f"arn:aws:{service}:{region}:{ACCOUNT}:{name}"
+        if args.typ == "aws:dynamodb/table:Table":
+            outputs["arn"] = f"arn:aws:dynamodb:{region}:{ACCOUNT}:table/{outputs['name']}"
+            outputs["streamArn"] = f"{outputs['arn']}/stream/2026-01-01T00:00:00.000"
+        elif args.typ == "aws:cloudwatch/logGroup:LogGroup":
+            outputs["arn"] = f"arn:aws:logs:{region}:{ACCOUNT}:log-group:{outputs['name']}"
+        elif args.typ == "aws:iam/role:Role":
+            outputs["arn"] = f"arn:aws:iam::{ACCOUNT}:role/{outputs['name']}"
+        elif args.typ == "aws:cognito/userPool:UserPool":
+            resource_id = f"{region}_AbCdEf123"  # the form Cognito gives pool ids
+        elif args.typ == "aws:lambda/function:Function":
+            outputs["invokeArn"] = f"arn:aws:apigateway:{region}:lambda:path/functions/{outputs['arn']}/invocations"
+        elif args.typ == "aws:apigatewayv2/api:Api":
+            outputs["executionArn"] = f"arn:aws:execute-api:{region}:{ACCOUNT}:api123"
+            outputs["apiEndpoint"] = f"https://api123.execute-api.{region}.amazonaws.com"
+        elif args.typ == "aws:s3/bucket:Bucket":
+            outputs["bucket"] = outputs["name"]
+            outputs["arn"] = f"arn:aws:s3:::{outputs['name']}"
+            outputs["bucketRegionalDomainName"] = f"{outputs['name']}.s3.{region}.amazonaws.com"
+        elif args.typ == "aws:cloudfront/distribution:Distribution":
+            outputs["domainName"] = "d111111abcdef8.cloudfront.net"
+            outputs["hostedZoneId"] = "Z2FDTNDATAQYW2"
+            outputs["arn"] = f"arn:aws:cloudfront::{ACCOUNT}:distribution/EDFDVBD6EXAMPLE"
+        elif args.typ == "aws:acm/certificate:Certificate":
+            outputs["domainValidationOptions"] = [
+                {
+                    "domainName": args.inputs["domainName"],
+                    "resourceRecordName": f"_x1.{args.inputs['domainName']}.",
+                    "resourceRecordType": "CNAME",
+                    "resourceRecordValue": "_x2.acm-validations.aws.",
+                }
+            ]
+        elif args.typ == "aws:acm/certificateValidation:CertificateValidation":
+            outputs["certificateArn"] = args.inputs["certificateArn"]
+        elif args.typ == "aws:sesv2/emailIdentity:EmailIdentity":
+            outputs["arn"] = f"arn:aws:ses:{region}:{ACCOUNT}:identity/{args.inputs['emailIdentity']}"
+            if "@" not in args.inputs["emailIdentity"]:  # a domain: Easy DKIM issues three tokens
+                outputs["dkimSigningAttributes"] = {
+                    **args.inputs.get("dkimSigningAttributes", {}),
+                    "tokens": [f"{n}abcdefghijklmnopqrstuvwxyz{n}" for n in range(3)],
+                }
+        elif args.typ == "aws:sesv2/configurationSet:ConfigurationSet":
+            outputs["arn"] = f"arn:aws:ses:{region}:{ACCOUNT}:configuration-set/{args.inputs['configurationSetName']}"
+        elif args.typ == "aws:route53/record:Record":
+            outputs["fqdn"] = args.inputs["name"]
+        self.program.resources.append(Declared(args.typ, args.name, dict(args.inputs), outputs, resource_id))
+        return resource_id, outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """The data sources the program reads, answered as AWS would; any other call fails the test."""
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                "accountId": ACCOUNT,
+                "arn": f"arn:aws:iam::{ACCOUNT}:user/deployer",
+                "userId": "AIDA",
+                "id": ACCOUNT,
+            }, []
+        if args.token == "aws:route53/getZone:getZone":
+            return {"zoneId": args.args["zoneId"], "name": f"{ZONE_DOMAIN}.", "id": args.args["zoneId"]}, []
+        raise AssertionError(f"the program made an unexpected provider call: {args.token}")
+
+
+def stack_config(stack: str, overrides: dict[str, Any] | None = None) -> tuple[dict[str, str], list[str]]:
+    """The config the CLI would hand the program: Pulumi.<stack>.yaml plus overrides (each as `pulumi config
+    set` would store it; `Secret(...)` as with --secret), through the engine's config step."""
+    config = load_stack_file(ROOT / f"Pulumi.{stack}.yaml")
+    for key, value in (overrides or {}).items():
+        config[key] = StackValue(value.value, secure=True) if isinstance(value, Secret) else StackValue(value)
+    return program_config(apply_project_config(stack, load_project(ROOT / "Pulumi.yaml"), config))
+
+
+def run_program(
+    stack: str, overrides: dict[str, Any] | None = None, program: Callable[[], object] | None = None
+) -> Program:
+    """__main__.py (or `program`) under mocks with the stack's config as the engine would pass it.
+
+    Pulumi's mocks never see `protect`; observing it needs the SDK's private MockMonitor, run_pulumi_func and
+    _sync_await, kept here alone so an SDK upgrade that moves them breaks one place."""
+    config, secret_keys = stack_config(stack, overrides)
+    mocks = RecordingMocks(config.get("aws:region", ""))
+    monitor = RecordingMonitor(mocks)
+    pulumi.runtime.set_all_config(config, secret_keys)
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+    main = program or (lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__"))
+    _sync_await(run_pulumi_func(main))
+    mocks.program.protected = monitor.protected
+    return mocks.program
