@@ -39,7 +39,8 @@ bench: $(VENV)/.dev-installed  ## package size, cold start, warm cost and memory
 lint: $(VENV)/.dev-installed  ## ruff, and mypy --strict (pyproject.toml) over the code that ships or runs locally
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy handlers components local
+	MYPYPATH=handlers $(BIN)/mypy handlers
+	$(BIN)/mypy components declarations local
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .

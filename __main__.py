@@ -2,7 +2,6 @@
 
 import pulumi
 
-from components import web_assets
 from components.alarms import AlarmSet, AlarmSetArgs
 from components.auth import OwnerAuth, OwnerAuthArgs, OwnerEmailArgs
 from components.edge_certificate import EdgeCertificate, EdgeCertificateArgs
@@ -10,12 +9,13 @@ from components.edge_firewall import EdgeFirewall, EdgeFirewallArgs
 from components.function import FunctionSizing
 from components.http_api import HttpApi, HttpApiArgs, JwtAuthorizerArgs
 from components.mail_domain import MailDomain, MailDomainArgs
-from components.mail_spec import OWNER_MAIL_LOCAL_PART
 from components.notifier import Notifier, NotifierArgs, SendingDomain
-from components.owner_pool_spec import cognito_endpoint
 from components.settings import load_settings
 from components.static_site import SiteDomain, StaticSite, StaticSiteArgs
 from components.table import SubmissionsTable, SubmissionsTableArgs
+from declarations import web_assets
+from declarations.mail_spec import OWNER_MAIL_LOCAL_PART
+from declarations.owner_pool_spec import cognito_endpoint
 
 settings = load_settings()
 

@@ -1,11 +1,8 @@
-"""Pulumi components of the site. The handlers folder is put on sys.path so its schemas are shared."""
+"""Pulumi components of the site, one per AWS concept. The handlers' folder is the Lambda package."""
 
-import sys
 from pathlib import Path
 
 HANDLERS_DIR = Path(__file__).resolve().parent.parent / "handlers"
-if str(HANDLERS_DIR) not in sys.path:
-    sys.path.insert(0, str(HANDLERS_DIR))
 
 
 def handler_files() -> list[Path]:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import mail_spec
 from components.settings import Alarms as AlarmSettings
+from declarations import mail_spec
 
 FIVE_MINUTES = 300
 

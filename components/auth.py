@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import owner_pool_spec as spec
+from declarations import owner_pool_spec as spec
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-import table_schema as ts
 from components.function import FunctionSizing, HandlerFunction, HandlerFunctionArgs, handler_archive
-from components.routes import CONTACT_ROUTE_KEY, ROUTES, Route
+from declarations.routes import CONTACT_ROUTE_KEY, ROUTES, Route
+from handlers import table_schema as ts
 
 # One JSON line per request: enough to trace a failure to the function's log by request id.
 _ACCESS_LOG_FORMAT = json.dumps(

@@ -11,7 +11,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components import mail_spec
+from declarations import mail_spec
 
 DKIM_TOKENS = 3  # Easy DKIM always issues three
 RECORD_TTL = 1800

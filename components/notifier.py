@@ -9,10 +9,10 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components import mail_spec
 from components.function import FunctionSizing, HandlerFunction, HandlerFunctionArgs
 from components.settings import Notifications, Webhook
-from components.stream_trigger_spec import MAX_RETRIES, STREAM_FILTER
+from declarations import mail_spec
+from declarations.stream_trigger_spec import MAX_RETRIES, STREAM_FILTER
 
 DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600  # SQS's longest
 

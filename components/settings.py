@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components import mail_spec
-from form_schema import EMAIL_PATTERN
+from declarations import mail_spec
+from handlers.form_schema import EMAIL_PATTERN
 
 # CloudWatch Logs accepts only these retention periods (days); 0 means never expire.
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,

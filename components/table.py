@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-import table_schema as ts
+from handlers import table_schema as ts
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 import boto3
 from moto.server import ThreadedMotoServer
 
-import components  # noqa: F401  (puts handlers/ on sys.path)
-import table_schema
-from components import mail_spec
-from components import owner_pool_spec as spec
+from declarations import mail_spec
+from declarations import owner_pool_spec as spec
+from handlers import table_schema
 
 # moto's default region: the page's unsigned Cognito calls to a loopback URL carry no region, and moto sends
 # some of them (GlobalSignOut, on "Sign out") to its default region's pool, not the pool's own.

@@ -15,8 +15,6 @@ from typing import Any
 
 import botocore.exceptions
 
-import components  # noqa: F401  (puts handlers/ on sys.path)
-
 PATH = "/__local/faults"
 
 

@@ -14,8 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import components  # noqa: F401  (puts handlers/ on sys.path)
-from components.routes import DEFAULT_ROUTE, ROUTES, Route
+from declarations.routes import DEFAULT_ROUTE, ROUTES, Route
 from local.jwt_verify import InvalidToken, JwtVerifier
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]

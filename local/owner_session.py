@@ -8,8 +8,8 @@ from typing import Any
 
 import boto3
 
-from components import web_assets
-from table_schema import STATUSES
+from declarations import web_assets
+from handlers.table_schema import STATUSES
 
 # The password scripts and tests choose for the runner's owner at first sign-in (it meets the pool's policy).
 NEW_PASSWORD = "Blue-Kettle-Song-81!"  # noqa: S105  (the local emulator's throwaway owner)

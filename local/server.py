@@ -10,8 +10,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from components import openapi, web_assets
-from local import faults
+from declarations import openapi, web_assets
+from local import faults, lambda_task_root
 from local.emulator import REGION, TABLE_NAME, Emulator, OwnerPool
 from local.gateway import Gateway, Reply
 from local.jwt_verify import JwtVerifier
@@ -170,6 +170,7 @@ class LocalSite:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def start(self) -> LocalSite:
+        lambda_task_root.enter()  # the gateway and the stream poller import the handlers as Lambda does
         self.emulator.start(self._retention_days)
         try:
             headers = {

@@ -14,7 +14,7 @@ from typing import Any
 
 import boto3
 
-from components.stream_trigger_spec import MAX_RETRIES
+from declarations.stream_trigger_spec import MAX_RETRIES
 
 logger = logging.getLogger("ctd.local.stream")
 POLL_SECONDS = 0.5

@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from components import HANDLERS_DIR, handler_files
-from components.routes import ROUTES
+from declarations.routes import ROUTES
+from local import lambda_task_root
 from local.gateway import build_event
 
 ROOT = HANDLERS_DIR.parent
@@ -57,7 +58,7 @@ def floor_codes() -> dict[str, str]:
 def dynamodb_floor_code() -> str:
     """A fresh interpreter's work for any DynamoDB handler: import boto3, build the handlers' own client config."""
     os.environ.update(LAMBDA_ENV)
-    sys.path.insert(0, str(HANDLERS_DIR))
+    lambda_task_root.enter()
     import store
 
     config = store.BOTO_CONFIG
@@ -123,7 +124,7 @@ class AnsweringTable:
 def warm_contact_handler() -> Callable[[int], None]:
     """The contact handler with DynamoDB answering at once, and a function making `calls` requests to it."""
     os.environ.update(LAMBDA_ENV)
-    sys.path.insert(0, str(HANDLERS_DIR))
+    lambda_task_root.enter()
     import contact
 
     contact.store.dynamodb = AnsweringTable()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from components import web_assets
+from declarations import web_assets
 from form_schema import CONTROL_FIELDS, EMAIL_PATTERN, FIELDS
 from table_schema import STATUSES
 

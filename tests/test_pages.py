@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from components import web_assets
+from declarations import web_assets
 
 PAGES = [p for p in web_assets.site_files() if p.endswith(".html")]
 GENERATED = {web_assets.CONFIG_JS}

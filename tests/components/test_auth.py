@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from components import owner_pool_spec as spec
-from components import web_assets
-from components.routes import ROUTES
+from declarations import owner_pool_spec as spec
+from declarations import web_assets
+from declarations.routes import ROUTES
 from tests.support.mocked_program import Program
 
 

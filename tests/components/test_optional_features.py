@@ -7,7 +7,7 @@ import json
 import pytest
 
 from components.settings import SettingsError
-from components.stream_trigger_spec import STREAM_FILTER
+from declarations.stream_trigger_spec import STREAM_FILTER
 from tests.support.mocked_program import (
     ACCOUNT,
     EVERYTHING,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 
 from components.http_api import route_resource_name
-from components.routes import ROUTES
+from declarations.routes import ROUTES
 from tests.support.mocked_program import EVERYTHING, WEBHOOK_SECRET, Program, run_program
 
 SECRET_WORDS = ("secret", "password", "token", "key")

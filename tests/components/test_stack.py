@@ -7,11 +7,11 @@ import re
 
 import yaml
 
-from components import web_assets
 from components.function import FunctionSizing
 from components.http_api import HttpApi, HttpApiArgs, JwtAuthorizerArgs, route_resource_name
-from components.routes import ROUTES
 from components.static_site import ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED
+from declarations import web_assets
+from declarations.routes import ROUTES
 from tests.support.mocked_program import PROJECT, Declared, Program, run_program, stack_config
 from tests.support.paths import ROOT
 

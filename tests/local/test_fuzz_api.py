@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from components.openapi import document
-from components.routes import DEFAULT_ROUTE, ROUTES
+from declarations.openapi import document
+from declarations.routes import DEFAULT_ROUTE, ROUTES
 from local import owner_session
 from local.background import Runner, local_runner
 from scripts.fuzz_api import run_schemathesis

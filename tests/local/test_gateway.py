@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from components.routes import ROUTES, Route
+from declarations.routes import ROUTES, Route
 from local.gateway import Gateway
 from local.jwt_verify import JwtVerifier
 

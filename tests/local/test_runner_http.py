@@ -18,7 +18,7 @@ import uuid
 
 import pytest
 
-from components import web_assets
+from declarations import web_assets
 from local.background import ROOT, Runner, start_runner
 from tests.support.http import request
 

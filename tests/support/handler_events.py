@@ -9,7 +9,7 @@ from typing import Any
 
 import boto3
 
-from components.routes import DEFAULT_ROUTE, ROUTES
+from declarations.routes import DEFAULT_ROUTE, ROUTES
 from local.emulator import TABLE_NAME
 from local.gateway import build_event
 

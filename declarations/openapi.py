@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import components  # noqa: F401  (puts handlers/ on sys.path)
-from components.routes import DEFAULT_ROUTE, ROUTES
-from form_schema import EMAIL_PATTERN, FIELDS, HONEYPOT, MAX_BODY_BYTES, SUBMISSION_ID
-from table_schema import STATUSES
+from declarations.routes import DEFAULT_ROUTE, ROUTES
+from handlers.form_schema import EMAIL_PATTERN, FIELDS, HONEYPOT, MAX_BODY_BYTES, SUBMISSION_ID
+from handlers.table_schema import STATUSES
 
 ERROR = {
     "type": "object",

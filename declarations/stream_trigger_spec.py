@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import table_schema as ts
+from handlers import table_schema as ts
 
 # Only new, non-spam items invoke the function (the handler checks the same again).
 STREAM_FILTER = {"eventName": ["INSERT"], "dynamodb": {"NewImage": {ts.STATUS: {"S": [ts.NEW]}}}}
