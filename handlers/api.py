@@ -7,6 +7,7 @@ import binascii
 import json
 import logging
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 import botocore.exceptions
@@ -21,7 +22,7 @@ logger.setLevel(logging.INFO)
 class ApiError(Exception):
     """A failure the caller can act on; `status` is its HTTP status code."""
 
-    status = 400
+    status = HTTPStatus.BAD_REQUEST
 
     def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
         super().__init__(message)
@@ -30,34 +31,38 @@ class ApiError(Exception):
 
 
 class BadRequest(ApiError):
-    status = 400
+    status = HTTPStatus.BAD_REQUEST
 
 
 class Unauthorized(ApiError):
-    status = 401
+    status = HTTPStatus.UNAUTHORIZED
 
 
 class NotFound(ApiError):
-    status = 404
+    status = HTTPStatus.NOT_FOUND
 
 
 class Conflict(ApiError):
-    status = 409
+    status = HTTPStatus.CONFLICT
 
 
 class PayloadTooLarge(ApiError):
-    status = 413
+    status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
 
 
 class UnsupportedMediaType(ApiError):
-    status = 415
+    status = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
 
 
 class Unavailable(ApiError):
     """The store is throttling or down: nothing was written, the same request may be retried."""
 
-    status = 503
+    status = HTTPStatus.SERVICE_UNAVAILABLE
     retry_after_seconds = 5
+
+
+class InternalError(ApiError):
+    status = HTTPStatus.INTERNAL_SERVER_ERROR
 
 
 # DynamoDB answers that mean "try again later", as opposed to a bug in the request.
@@ -135,12 +140,18 @@ def parse_json(data: bytes | str, what: str) -> Any:
         raise BadRequest(f"{what} is not valid JSON text") from None
 
 
-def json_response(status: int, body: dict[str, Any], rid: str, headers: dict[str, str] | None = None) -> Response:
+def response(status: int, body: str, rid: str, headers: dict[str, str] | None = None) -> Response:
+    """Every answer: never cached, the request id in a header (and in a JSON body), `headers` adding the type."""
     return {
         "statusCode": status,
-        "headers": {"content-type": "application/json; charset=utf-8", "cache-control": "no-store", **(headers or {})},
-        "body": json.dumps({**body, "request_id": rid}, ensure_ascii=False),
+        "headers": {"cache-control": "no-store", "x-request-id": rid, **(headers or {})},
+        "body": body,
     }
+
+
+def json_response(status: int, body: dict[str, Any], rid: str, headers: dict[str, str] | None = None) -> Response:
+    text = json.dumps({**body, "request_id": rid}, ensure_ascii=False)
+    return response(status, text, rid, {"content-type": "application/json; charset=utf-8", **(headers or {})})
 
 
 def error_body(error: ApiError) -> dict[str, Any]:
@@ -159,22 +170,15 @@ def json_error(error: ApiError, rid: str) -> Response:
     return json_response(error.status, error_body(error), rid, error_headers(error))
 
 
-class InternalError(ApiError):
-    status = 500
-
-
 def run(
-    event: Event,
-    route: str,
-    work: Callable[[], Response],
-    render_error: Callable[[ApiError, str], Response] = json_error,
+    event: Event, work: Callable[[], Response], render_error: Callable[[ApiError, str], Response] = json_error
 ) -> Response:
     """Run a route's work, turning every failure into a response and one JSON log line.
 
     Unexpected exceptions become a 500 that names the request id, never a stack trace;
     the trace goes to the log, where the owner can find it by that id.
     """
-    rid = request_id(event)
+    rid, route = request_id(event), event.get("routeKey")
     try:
         response = work()
     except ApiError as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import urllib.parse
 import uuid
+from http import HTTPStatus
 from typing import Any
 
 import api
@@ -91,19 +92,21 @@ def html_error(error: api.ApiError, rid: str) -> api.Response:
         f'<p><a href="/contact.html">Back to the contact form</a></p>'
         f'<p class="small">Reference: {html.escape(rid)}</p></main></html>'
     )
-    headers = {"content-type": "text/html; charset=utf-8", "cache-control": "no-store", **api.error_headers(error)}
-    return {"statusCode": error.status, "headers": headers, "body": page}
+    return api.response(
+        error.status, page, rid, {"content-type": "text/html; charset=utf-8", **api.error_headers(error)}
+    )
 
 
 def handler(event: api.Event, context: object) -> api.Response:
     def work() -> api.Response:
         post = parse(api.header(event, "content-type"), api.body_bytes(event, MAX_BODY_BYTES))
         submission_id, _ = accept(store.dynamodb, store.TABLE_NAME, store.RETENTION_DAYS, post)
+        rid = api.request_id(event)
         if post.from_html_form:
-            return {"statusCode": 303, "headers": {"location": THANKS_PAGE, "cache-control": "no-store"}, "body": ""}
-        return api.json_response(201, {"submission_id": submission_id}, api.request_id(event))
+            return api.response(HTTPStatus.SEE_OTHER, "", rid, {"location": THANKS_PAGE})
+        return api.json_response(HTTPStatus.CREATED, {"submission_id": submission_id}, rid)
 
     # Chosen from the request before any work, so an error before parsing (too large, bad UTF-8) still
     # reaches a browser's plain form post as a page.
     from_html_form = media_type(api.header(event, "content-type")) == FORM
-    return api.run(event, "POST /api/contact", work, html_error if from_html_form else api.json_error)
+    return api.run(event, work, html_error if from_html_form else api.json_error)

@@ -12,4 +12,4 @@ def handler(event: api.Event, context: object) -> api.Response:
     def work() -> api.Response:
         raise api.NotFound(f"no API route for {method} {path}")
 
-    return api.run(event, "$default", work)
+    return api.run(event, work)

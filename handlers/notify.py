@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import os
 import time
 import urllib.request
@@ -17,7 +18,6 @@ from typing import Any
 import boto3
 import botocore.exceptions
 
-from api import logger
 from form_schema import FIELDS, NAME_FIELDS
 from submissions import from_item
 from table_schema import SPAM, STATUS
@@ -29,6 +29,7 @@ DASHBOARD_URL = os.environ.get("DASHBOARD_URL", "")
 WEBHOOK_PARAMETER = os.environ.get("WEBHOOK_PARAMETER", "")  # an SSM SecureString name, never the secret
 WEBHOOK_TIMEOUT_SECONDS = 5
 SENDER_NAME = "Connecting The Dots"
+logger = logging.getLogger("ctd.notify")  # a stream consumer: not API Gateway's plumbing
 ses = boto3.client("sesv2") if NOTIFY_FROM else None
 ssm = boto3.client("ssm") if WEBHOOK_PARAMETER else None
 _webhook: dict[str, str] | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from http import HTTPStatus
 from typing import Any
 
 import api
@@ -20,13 +21,12 @@ MAX_PATCH_BYTES = 1024
 MAX_EXPORT_BYTES = 5 * 1024 * 1024
 
 
-def owner_of(event: api.Event) -> str:
-    """The signed-in owner's subject. The gateway's JWT authorizer has already checked the token;
-    refusing a request without claims keeps a misconfigured route from exposing the inbox."""
+def require_owner(event: api.Event) -> None:
+    """The gateway's JWT authorizer has already checked the token; refusing a request without claims
+    keeps a misconfigured route from exposing the inbox."""
     claims = event.get("requestContext", {}).get("authorizer", {}).get("jwt", {}).get("claims", {})
     if not claims.get("sub"):
         raise api.Unauthorized("sign in first: this route needs an owner's access token")
-    return str(claims["sub"])
 
 
 def query(event: api.Event) -> dict[str, str]:
@@ -56,13 +56,13 @@ def submission_id(event: api.Event) -> str:
         raise api.NotFound(f"no submission with id {raw[:100]}") from None
 
 
-def _owner_route(route: str, work: Callable[[api.Event], api.Response]) -> Callable[[api.Event, object], api.Response]:
+def _owner_route(work: Callable[[api.Event], api.Response]) -> Callable[[api.Event, object], api.Response]:
     def handler(event: api.Event, context: object) -> api.Response:
         def guarded() -> api.Response:
-            owner_of(event)
+            require_owner(event)
             return work(event)
 
-        return api.run(event, route, guarded)
+        return api.run(event, guarded)
 
     return handler
 
@@ -72,12 +72,12 @@ def _list(event: api.Event) -> api.Response:
     page = inbox.list_page(
         store.dynamodb, store.TABLE_NAME, status_filter(params), page_limit(params), params.get("cursor")
     )
-    return api.json_response(200, page, api.request_id(event))
+    return api.json_response(HTTPStatus.OK, page, api.request_id(event))
 
 
 def _get(event: api.Event) -> api.Response:
     item = inbox.get(store.dynamodb, store.TABLE_NAME, submission_id(event))
-    return api.json_response(200, {"item": item}, api.request_id(event))
+    return api.json_response(HTTPStatus.OK, {"item": item}, api.request_id(event))
 
 
 def _update(event: api.Event) -> api.Response:
@@ -89,13 +89,13 @@ def _update(event: api.Event) -> api.Response:
             f'send {{"status": …}} with one of {", ".join(STATUSES)}', {"status": "is missing or not valid"}
         )
     item = inbox.set_status(store.dynamodb, store.TABLE_NAME, submission_id(event), body["status"])
-    return api.json_response(200, {"item": item}, api.request_id(event))
+    return api.json_response(HTTPStatus.OK, {"item": item}, api.request_id(event))
 
 
 def _delete(event: api.Event) -> api.Response:
     sid = submission_id(event)
     inbox.delete(store.dynamodb, store.TABLE_NAME, sid)
-    return api.json_response(200, {"deleted": sid}, api.request_id(event))
+    return api.json_response(HTTPStatus.OK, {"deleted": sid}, api.request_id(event))
 
 
 def all_items(status: str | None) -> Iterator[dict[str, Any]]:
@@ -113,20 +113,13 @@ def _export(event: api.Event) -> api.Response:
     if len(body.encode("utf-8")) > MAX_EXPORT_BYTES:
         raise api.PayloadTooLarge("the export is over 5 MB; export one status at a time with ?status=")
     today = datetime.now(UTC).date().isoformat()
-    return {
-        "statusCode": 200,
-        "headers": {
-            "content-type": "text/csv; charset=utf-8",
-            "content-disposition": f'attachment; filename="submissions-{today}.csv"',
-            "cache-control": "no-store",
-            "x-request-id": api.request_id(event),
-        },
-        "body": body,
-    }
+    disposition = f'attachment; filename="submissions-{today}.csv"'
+    headers = {"content-type": "text/csv; charset=utf-8", "content-disposition": disposition}
+    return api.response(HTTPStatus.OK, body, api.request_id(event), headers)
 
 
-list_submissions = _owner_route("GET /api/submissions", _list)
-get_submission = _owner_route("GET /api/submissions/{id}", _get)
-update_submission = _owner_route("PATCH /api/submissions/{id}", _update)
-delete_submission = _owner_route("DELETE /api/submissions/{id}", _delete)
-export_csv = _owner_route("GET /api/submissions/export.csv", _export)
+list_submissions = _owner_route(_list)
+get_submission = _owner_route(_get)
+update_submission = _owner_route(_update)
+delete_submission = _owner_route(_delete)
+export_csv = _owner_route(_export)

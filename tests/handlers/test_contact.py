@@ -316,3 +316,24 @@ def test_hostile_json_gets_a_400_never_a_500(
     if fields:
         assert answer["error"]["fields"] == fields
     assert store.items() == []
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (json.dumps(valid_fields()), "application/json", 201),
+        (urllib.parse.urlencode(valid_fields()), FORM, 303),
+        ("first_name=", FORM, 400),
+        ("{", "application/json", 400),
+        ("x", "text/plain", 415),
+    ],
+)
+def test_every_answer_is_uncached_and_names_its_request(
+    contact: types.ModuleType, store: Store, body: str, content_type: str, status: int
+) -> None:
+    """One response builder: JSON, the redirect and the HTML page all carry no-store and the request id."""
+    event = api_event(body, content_type)
+    response = contact.handler(event, None)
+    assert response["statusCode"] == status
+    assert response["headers"]["cache-control"] == "no-store"
+    assert response["headers"]["x-request-id"] == event["requestContext"]["requestId"]

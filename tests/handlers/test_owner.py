@@ -164,6 +164,7 @@ def test_export_is_utf8_with_bom_newest_first_and_neutralises_formulas(owner, co
     assert response["statusCode"] == 200
     assert response["headers"]["content-type"] == "text/csv; charset=utf-8"
     assert response["headers"]["content-disposition"].startswith('attachment; filename="submissions-')
+    assert response["headers"]["cache-control"] == "no-store" and response["headers"]["x-request-id"]
     body = response["body"]
     assert body.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(body.removeprefix("\ufeff"))))
