@@ -11,6 +11,7 @@ import pulumi_aws as aws
 
 from components.function import FunctionSizing, HandlerFunction, HandlerFunctionArgs, handler_archive
 from declarations.routes import CONTACT_ROUTE_KEY, ROUTES, Route
+from handlers import env_names as env
 from handlers import table_schema as ts
 
 # One JSON line per request: enough to trace a failure to the function's log by request id.
@@ -137,7 +138,7 @@ class HttpApi(pulumi.ComponentResource):
                 handler=route.handler,
                 sizing=args.sizing,
                 statements=statements,
-                environment={"TABLE_NAME": args.table_name, "RETENTION_DAYS": str(args.submission_retention_days)}
+                environment={env.TABLE_NAME: args.table_name, env.RETENTION_DAYS: str(args.submission_retention_days)}
                 if route.table_actions
                 else {},
                 code=code,

@@ -13,6 +13,7 @@ from components.function import FunctionSizing, HandlerFunction, HandlerFunction
 from components.settings import Notifications, Webhook
 from declarations import mail_spec
 from declarations.stream_trigger_spec import MAX_RETRIES, STREAM_FILTER
+from handlers import env_names as env
 
 DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600  # SQS's longest
 
@@ -82,7 +83,7 @@ class Notifier(pulumi.ComponentResource):
             {"Effect": "Allow", "Action": ["dynamodb:ListStreams"], "Resource": "*"},
             dead_letters.arn.apply(lambda arn: {"Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": arn}),
         ]
-        environment: dict[str, pulumi.Input[str]] = {"DASHBOARD_URL": args.dashboard_url}
+        environment: dict[str, pulumi.Input[str]] = {env.DASHBOARD_URL: args.dashboard_url}
         if args.notifications is not None:
             recipients, chosen = args.notifications.recipients, args.notifications.sender
             domain = args.sending_domain
@@ -93,13 +94,13 @@ class Notifier(pulumi.ComponentResource):
                         lambda a: send_email_statement(a[0], a[1], recipients, a[2])
                     )
                 )
-                environment["NOTIFY_CONFIGURATION_SET"] = domain.configuration_set_name
+                environment[env.NOTIFY_CONFIGURATION_SET] = domain.configuration_set_name
             else:
                 sender = pulumi.Output.from_input(chosen)
                 identity = aws.sesv2.EmailIdentity(f"{name}-sender", email_identity=chosen, opts=child)
                 statements.append(identity.arn.apply(lambda arn: send_email_statement(arn, chosen, recipients)))
-            environment["NOTIFY_FROM"] = sender
-            environment["NOTIFY_TO"] = ",".join(recipients)
+            environment[env.NOTIFY_FROM] = sender
+            environment[env.NOTIFY_TO] = ",".join(recipients)
         if args.webhook is not None:
             parameter = aws.ssm.Parameter(
                 f"{name}-webhook",
@@ -112,7 +113,7 @@ class Notifier(pulumi.ComponentResource):
             statements.append(
                 parameter.arn.apply(lambda arn: {"Effect": "Allow", "Action": ["ssm:GetParameter"], "Resource": arn})
             )
-            environment["WEBHOOK_PARAMETER"] = parameter.name
+            environment[env.WEBHOOK_PARAMETER] = parameter.name
         function = HandlerFunction(
             name,
             HandlerFunctionArgs(

@@ -18,15 +18,16 @@ from typing import Any
 import boto3
 import botocore.exceptions
 
+import env_names as env
 from form_schema import FIELDS, NAME_FIELDS
 from submissions import from_item
 from table_schema import SPAM, STATUS
 
-NOTIFY_FROM = os.environ.get("NOTIFY_FROM", "")
-NOTIFY_TO = [a for a in os.environ.get("NOTIFY_TO", "").split(",") if a]
-CONFIGURATION_SET = os.environ.get("NOTIFY_CONFIGURATION_SET", "")
-DASHBOARD_URL = os.environ.get("DASHBOARD_URL", "")
-WEBHOOK_PARAMETER = os.environ.get("WEBHOOK_PARAMETER", "")  # an SSM SecureString name, never the secret
+NOTIFY_FROM = os.environ.get(env.NOTIFY_FROM, "")
+NOTIFY_TO = [a for a in os.environ.get(env.NOTIFY_TO, "").split(",") if a]
+CONFIGURATION_SET = os.environ.get(env.NOTIFY_CONFIGURATION_SET, "")
+DASHBOARD_URL = os.environ.get(env.DASHBOARD_URL, "")
+WEBHOOK_PARAMETER = os.environ.get(env.WEBHOOK_PARAMETER, "")
 WEBHOOK_TIMEOUT_SECONDS = 5
 SENDER_NAME = "Connecting The Dots"
 logger = logging.getLogger("ctd.notify")  # a stream consumer: not API Gateway's plumbing

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from handlers import env_names
+
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 60
 
@@ -32,7 +34,7 @@ def start_runner(
 
     port = free_port()
     environment = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1", **(env or {})}
-    for name in ("AWS_ENDPOINT_URL", "TABLE_NAME", "AWS_PROFILE"):
+    for name in ("AWS_ENDPOINT_URL", env_names.TABLE_NAME, "AWS_PROFILE"):
         environment.pop(name, None)
     process = subprocess.Popen(
         [sys.executable, "-m", "local"],

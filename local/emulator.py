@@ -12,6 +12,7 @@ from moto.server import ThreadedMotoServer
 
 from declarations import mail_spec
 from declarations import owner_pool_spec as spec
+from handlers import env_names as env
 from handlers import table_schema
 
 # moto's default region: the page's unsigned Cognito calls to a loopback URL carry no region, and moto sends
@@ -82,11 +83,11 @@ class Emulator:
                 "AWS_SECRET_ACCESS_KEY": "local",
                 "AWS_REGION": REGION,
                 "AWS_DEFAULT_REGION": REGION,
-                "TABLE_NAME": TABLE_NAME,
-                "RETENTION_DAYS": str(retention_days),
-                "NOTIFY_FROM": NOTIFY_FROM,
-                "NOTIFY_TO": OWNER_EMAIL,
-                "NOTIFY_CONFIGURATION_SET": CONFIGURATION_SET,
+                env.TABLE_NAME: TABLE_NAME,
+                env.RETENTION_DAYS: str(retention_days),
+                env.NOTIFY_FROM: NOTIFY_FROM,
+                env.NOTIFY_TO: OWNER_EMAIL,
+                env.NOTIFY_CONFIGURATION_SET: CONFIGURATION_SET,
             }
         )
         os.environ.pop("AWS_PROFILE", None)

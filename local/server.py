@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from declarations import openapi, web_assets
+from handlers import env_names as env
 from local import faults, lambda_task_root
 from local.emulator import REGION, TABLE_NAME, Emulator, OwnerPool
 from local.gateway import Gateway, Reply
@@ -186,7 +187,7 @@ class LocalSite:
             raise
         self._thread = threading.Thread(target=self._server.serve_forever, name="site", daemon=True)
         self._thread.start()
-        os.environ["DASHBOARD_URL"] = f"{self.url}/dashboard.html"
+        os.environ[env.DASHBOARD_URL] = f"{self.url}/dashboard.html"
         self._poller = StreamPoller(TABLE_NAME)
         self._poller.start()
         return self

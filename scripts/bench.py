@@ -28,6 +28,7 @@ from typing import Any
 
 from components import HANDLERS_DIR, handler_files
 from declarations.routes import ROUTES
+from handlers import env_names as env
 from local import lambda_task_root
 from local.gateway import build_event
 
@@ -38,9 +39,9 @@ ROOT = HANDLERS_DIR.parent
 # builder with HTTPStatus names to about 17.5 KB; that was kept rather than deleting the comments that say why.
 # Cold start and warm cost, the figures Lambda users feel, keep their budgets. The test suite reads this one.
 BUDGETS = {"zip_bytes": 18 * 1024, "cold_ratio": 1.05, "warm_us": 25.0, "rss_mb": 64.0}
-LAMBDA_ENV = {"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", "TABLE_NAME": "submissions",
+LAMBDA_ENV = {"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", env.TABLE_NAME: "submissions",
               "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-              "NOTIFY_FROM": "site@example.com", "NOTIFY_TO": "owner@example.com"}  # fmt: skip
+              env.NOTIFY_FROM: "site@example.com", env.NOTIFY_TO: "owner@example.com"}  # fmt: skip
 
 
 def floor_codes() -> dict[str, str]:

@@ -1,0 +1,9 @@
+"""The environment variables the stack sets on the functions (names only: never a secret) and the handlers read."""
+
+TABLE_NAME = "TABLE_NAME"
+RETENTION_DAYS = "RETENTION_DAYS"
+NOTIFY_FROM = "NOTIFY_FROM"
+NOTIFY_TO = "NOTIFY_TO"  # comma-separated
+NOTIFY_CONFIGURATION_SET = "NOTIFY_CONFIGURATION_SET"
+DASHBOARD_URL = "DASHBOARD_URL"
+WEBHOOK_PARAMETER = "WEBHOOK_PARAMETER"  # an SSM SecureString's name
