@@ -8,9 +8,9 @@ import uuid
 from http import HTTPStatus
 from typing import Any
 
-import api
-import store
-import submissions
+import api_gateway as api
+import dynamodb_client
+import submission_writes
 from form_schema import FIELDS_BY_NAME, HONEYPOT, MAX_BODY_BYTES, SUBMISSION_ID, clean_fields
 
 THANKS_PAGE = "/thanks.html"
@@ -69,8 +69,8 @@ def accept(client: Any, table: str, retention_days: int, post: Post) -> tuple[st
     # Bots get exactly the answer people get, and the item is kept (as spam) so a
     # false positive can be rescued from the dashboard.
     spam = bool(str(post.fields.get(HONEYPOT) or "").strip())
-    item = submissions.new_item(submission_id, values, spam, retention_days)
-    return submission_id, submissions.put_new(client, table, item)
+    item = submission_writes.new_item(submission_id, values, spam, retention_days)
+    return submission_id, submission_writes.put_new(client, table, item)
 
 
 def html_error(error: api.ApiError, rid: str) -> api.Response:
@@ -100,7 +100,9 @@ def html_error(error: api.ApiError, rid: str) -> api.Response:
 def handler(event: api.Event, context: object) -> api.Response:
     def work() -> api.Response:
         post = parse(api.header(event, "content-type"), api.body_bytes(event, MAX_BODY_BYTES))
-        submission_id, _ = accept(store.dynamodb, store.TABLE_NAME, store.RETENTION_DAYS, post)
+        submission_id, _ = accept(
+            dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME, dynamodb_client.RETENTION_DAYS, post
+        )
         rid = api.request_id(event)
         if post.from_html_form:
             return api.response(HTTPStatus.SEE_OTHER, "", rid, {"location": THANKS_PAGE})

@@ -7,8 +7,8 @@ import json
 from typing import Any
 
 import table_schema as ts
-from api import BadRequest, NotFound, parse_json
-from submissions import dynamo_errors, from_item, now_iso
+from api_gateway import BadRequest, NotFound, parse_json
+from dynamo_items import dynamo_errors, from_item, now_iso
 
 
 def encode_cursor(key: dict[str, Any] | None) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import api
+import api_gateway as api
 
 
 def handler(event: api.Event, context: object) -> api.Response:

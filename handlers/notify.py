@@ -19,8 +19,8 @@ import boto3
 import botocore.exceptions
 
 import env_names as env
+from dynamo_items import from_item
 from form_schema import FIELDS, NAME_FIELDS
-from submissions import from_item
 from table_schema import SPAM, STATUS
 
 NOTIFY_FROM = os.environ.get(env.NOTIFY_FROM, "")

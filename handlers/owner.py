@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 
-import api
+import api_gateway as api
+import dynamodb_client
 import inbox
-import store
 from csv_export import to_csv
 from table_schema import STATUSES
 
@@ -70,13 +70,17 @@ def _owner_route(work: Callable[[api.Event], api.Response]) -> Callable[[api.Eve
 def _list(event: api.Event) -> api.Response:
     params = query(event)
     page = inbox.list_page(
-        store.dynamodb, store.TABLE_NAME, status_filter(params), page_limit(params), params.get("cursor")
+        dynamodb_client.dynamodb,
+        dynamodb_client.TABLE_NAME,
+        status_filter(params),
+        page_limit(params),
+        params.get("cursor"),
     )
     return api.json_response(HTTPStatus.OK, page, api.request_id(event))
 
 
 def _get(event: api.Event) -> api.Response:
-    item = inbox.get(store.dynamodb, store.TABLE_NAME, submission_id(event))
+    item = inbox.get(dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME, submission_id(event))
     return api.json_response(HTTPStatus.OK, {"item": item}, api.request_id(event))
 
 
@@ -88,20 +92,20 @@ def _update(event: api.Event) -> api.Response:
         raise api.BadRequest(
             f'send {{"status": …}} with one of {", ".join(STATUSES)}', {"status": "is missing or not valid"}
         )
-    item = inbox.set_status(store.dynamodb, store.TABLE_NAME, submission_id(event), body["status"])
+    item = inbox.set_status(dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME, submission_id(event), body["status"])
     return api.json_response(HTTPStatus.OK, {"item": item}, api.request_id(event))
 
 
 def _delete(event: api.Event) -> api.Response:
     sid = submission_id(event)
-    inbox.delete(store.dynamodb, store.TABLE_NAME, sid)
+    inbox.delete(dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME, sid)
     return api.json_response(HTTPStatus.OK, {"deleted": sid}, api.request_id(event))
 
 
 def all_items(status: str | None) -> Iterator[dict[str, Any]]:
     cursor: str | None = None
     while True:
-        page = inbox.list_page(store.dynamodb, store.TABLE_NAME, status, MAX_PAGE, cursor)
+        page = inbox.list_page(dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME, status, MAX_PAGE, cursor)
         yield from page["items"]
         cursor = page["cursor"]
         if not cursor:

@@ -1,5 +1,5 @@
 """Lambda's task root, as the local runner emulates it: the handlers' folder on sys.path, where they import
-each other by bare name (`import api`), exactly as in the deployed package. The one place that does this."""
+each other by bare name (`import api_gateway`), exactly as in the deployed package. The one place that does this."""
 
 from __future__ import annotations
 

@@ -61,9 +61,9 @@ def dynamodb_floor_code() -> str:
     """A fresh interpreter's work for any DynamoDB handler: import boto3, build the handlers' own client config."""
     os.environ.update(LAMBDA_ENV)
     lambda_task_root.enter()
-    import store
+    import dynamodb_client
 
-    config = store.BOTO_CONFIG
+    config = dynamodb_client.BOTO_CONFIG
     return (
         "import boto3, botocore.config; boto3.client('dynamodb', config=botocore.config.Config("
         f"retries={config.retries!r}, connect_timeout={config.connect_timeout!r}, "
@@ -129,7 +129,7 @@ def warm_contact_handler() -> Callable[[int], None]:
     lambda_task_root.enter()
     import contact
 
-    contact.store.dynamodb = AnsweringTable()
+    contact.dynamodb_client.dynamodb = AnsweringTable()
     body = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com", "company": "Engines Ltd",
             "message": "We would like our shop and our books to talk to each other. " * 4}  # fmt: skip
     route = next(r for r in ROUTES if r.name == "contact")

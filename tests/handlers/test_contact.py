@@ -13,7 +13,7 @@ import botocore.config
 import pytest
 from botocore.stub import Stubber
 
-import api
+import api_gateway as api
 from form_schema import FIELDS
 from local.emulator import TABLE_NAME
 from tests.support.handler_events import Store, api_event, valid_fields
@@ -199,7 +199,7 @@ def test_unreachable_store_answers_503_with_retry_after(contact: types.ModuleTyp
         endpoint_url=f"http://127.0.0.1:{free_port()}",
         config=botocore.config.Config(retries={"total_max_attempts": 1}, connect_timeout=1, read_timeout=1),
     )
-    monkeypatch.setattr(contact.store, "dynamodb", dead)
+    monkeypatch.setattr(contact.dynamodb_client, "dynamodb", dead)
     sid = str(uuid.uuid4())
     status, headers, body = call(contact, api_event(valid_fields(submission_id=sid)))
     assert status == 503 and headers["retry-after"] == "5"
@@ -221,7 +221,7 @@ def test_unexpected_failure_is_a_500_with_request_id_and_no_trace(
     def explode(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(contact.submissions, "put_new", explode)
+    monkeypatch.setattr(contact.submission_writes, "put_new", explode)
     status, _, body = call(contact, api_event(valid_fields()))
     assert status == 500 and body["request_id"]
     assert "secret internals" not in json.dumps(body) and "Traceback" not in json.dumps(body)

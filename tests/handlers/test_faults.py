@@ -26,7 +26,7 @@ def worst_case_seconds(config) -> float:
 
 
 def test_client_gives_up_before_the_shortest_function_timeout(contact: types.ModuleType) -> None:
-    config = contact.store.BOTO_CONFIG
+    config = contact.dynamodb_client.BOTO_CONFIG
     assert config.retries["mode"] == "standard"
     assert worst_case_seconds(config) < MIN_FUNCTION_TIMEOUT
     default = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["config"]["lambdaTimeoutSeconds"]["default"]
@@ -63,8 +63,8 @@ def silent_endpoint() -> Iterator[str]:
 def test_hanging_store_answers_503_and_the_retry_stores_one(
     contact: types.ModuleType, store: Store, silent_endpoint: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    hanging = boto3.client("dynamodb", endpoint_url=silent_endpoint, config=contact.store.BOTO_CONFIG)
-    monkeypatch.setattr(contact.store, "dynamodb", hanging)
+    hanging = boto3.client("dynamodb", endpoint_url=silent_endpoint, config=contact.dynamodb_client.BOTO_CONFIG)
+    monkeypatch.setattr(contact.dynamodb_client, "dynamodb", hanging)
     sid = str(uuid.uuid4())
     status, headers, body = call(contact, api_event(valid_fields(submission_id=sid)))
     assert status == 503 and headers["retry-after"] and body["error"]["code"] == "Unavailable"

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import api
+import api_gateway as api
 import inbox
 from form_schema import FIELDS, FIELDS_BY_NAME, clean_fields
 from tests.support.handler_events import Store, api_event

@@ -1,30 +1,16 @@
-"""Storing submissions: one conditional write per submission, so retries never duplicate one."""
+"""Writing a submission: one conditional write per submission id, so a retry never stores it twice."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 import botocore.exceptions
 
 import table_schema as ts
-from api import Conflict, NotFound, Unavailable, is_unavailable
+from api_gateway import Conflict
+from dynamo_items import CONDITION_FAILED, dynamo_errors, from_item, now_iso
 from form_schema import FIELDS_BY_NAME
-
-CONDITION_FAILED = "ConditionalCheckFailedException"
-
-
-def now_iso() -> str:
-    """UTC time with milliseconds and a Z, which sorts as text in time order."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def from_item(item: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Plain values of a DynamoDB item (this table stores only strings and numbers)."""
-    return {name: value.get("S", value.get("N")) for name, value in item.items()}
 
 
 def new_item(submission_id: str, fields: dict[str, str], spam: bool, retention_days: int) -> dict[str, str]:
@@ -34,27 +20,6 @@ def new_item(submission_id: str, fields: dict[str, str], spam: bool, retention_d
     if retention_days > 0:
         item[ts.EXPIRES_AT] = str(int(time.time()) + retention_days * 86400)
     return item
-
-
-UNAVAILABLE = "the message store is busy or unreachable; nothing was saved, please try again"
-
-
-@contextmanager
-def dynamo_errors(missing_id: str | None = None) -> Iterator[None]:
-    """Map DynamoDB failures to API errors: a failed `attribute_exists` condition is NotFound,
-    throttling and outages are Unavailable (the request changed nothing and may be retried)."""
-    try:
-        yield
-    except botocore.exceptions.ClientError as error:
-        if missing_id is not None and error.response.get("Error", {}).get("Code") == CONDITION_FAILED:
-            raise NotFound(f"no submission with id {missing_id}") from None
-        if is_unavailable(error):
-            raise Unavailable(UNAVAILABLE) from error
-        raise
-    except botocore.exceptions.BotoCoreError as error:
-        if is_unavailable(error):
-            raise Unavailable(UNAVAILABLE) from error
-        raise
 
 
 def put_new(client: Any, table: str, item: dict[str, str]) -> bool:

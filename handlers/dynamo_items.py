@@ -1,0 +1,46 @@
+"""DynamoDB items and errors as the handlers see them: plain values, timestamps that sort, and the API errors a
+failed call becomes. Shared by the writes, the inbox and the stream consumer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import botocore.exceptions
+
+from api_gateway import NotFound, Unavailable, is_unavailable
+
+CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+def now_iso() -> str:
+    """UTC time with milliseconds and a Z, which sorts as text in time order."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def from_item(item: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Plain values of a DynamoDB item (this table stores only strings and numbers)."""
+    return {name: value.get("S", value.get("N")) for name, value in item.items()}
+
+
+UNAVAILABLE = "the message store is busy or unreachable; nothing was saved, please try again"
+
+
+@contextmanager
+def dynamo_errors(missing_id: str | None = None) -> Iterator[None]:
+    """Map DynamoDB failures to API errors: a failed `attribute_exists` condition is NotFound,
+    throttling and outages are Unavailable (the request changed nothing and may be retried)."""
+    try:
+        yield
+    except botocore.exceptions.ClientError as error:
+        if missing_id is not None and error.response.get("Error", {}).get("Code") == CONDITION_FAILED:
+            raise NotFound(f"no submission with id {missing_id}") from None
+        if is_unavailable(error):
+            raise Unavailable(UNAVAILABLE) from error
+        raise
+    except botocore.exceptions.BotoCoreError as error:
+        if is_unavailable(error):
+            raise Unavailable(UNAVAILABLE) from error
+        raise
