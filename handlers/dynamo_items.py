@@ -1,12 +1,11 @@
-"""DynamoDB items and errors as the handlers see them: plain values, timestamps that sort, and the API errors a
-failed call becomes. Shared by the writes, the inbox and the stream consumer."""
+"""DynamoDB as the API handlers see it: timestamps that sort, and the API errors a failed call becomes. Shared by
+the writes and the inbox."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
 
 import botocore.exceptions
 
@@ -18,11 +17,6 @@ CONDITION_FAILED = "ConditionalCheckFailedException"
 def now_iso() -> str:
     """UTC time with milliseconds and a Z, which sorts as text in time order."""
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def from_item(item: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Plain values of a DynamoDB item (this table stores only strings and numbers)."""
-    return {name: value.get("S", value.get("N")) for name, value in item.items()}
 
 
 UNAVAILABLE = "the message store is busy or unreachable; nothing was saved, please try again"

@@ -8,7 +8,8 @@ from typing import Any
 
 import table_schema as ts
 from api_gateway import BadRequest, NotFound, parse_json
-from dynamo_items import dynamo_errors, from_item, now_iso
+from dynamo_items import dynamo_errors, now_iso
+from table_schema import from_item
 
 
 def encode_cursor(key: dict[str, Any] | None) -> str | None:

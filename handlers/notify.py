@@ -19,9 +19,8 @@ import boto3
 import botocore.exceptions
 
 import env_names as env
-from dynamo_items import from_item
 from form_schema import FIELDS, NAME_FIELDS
-from table_schema import SPAM, STATUS
+from table_schema import SPAM, STATUS, from_item
 
 NOTIFY_FROM = os.environ.get(env.NOTIFY_FROM, "")
 NOTIFY_TO = [a for a in os.environ.get(env.NOTIFY_TO, "").split(",") if a]

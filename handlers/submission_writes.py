@@ -9,8 +9,9 @@ import botocore.exceptions
 
 import table_schema as ts
 from api_gateway import Conflict
-from dynamo_items import CONDITION_FAILED, dynamo_errors, from_item, now_iso
+from dynamo_items import CONDITION_FAILED, dynamo_errors, now_iso
 from form_schema import FIELDS_BY_NAME
+from table_schema import from_item
 
 
 def new_item(submission_id: str, fields: dict[str, str], spam: bool, retention_days: int) -> dict[str, str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 # Every submission is its own item keyed by its id, so nothing overwrites anything.
 HASH_KEY = "id"
 CREATED_AT = "created_at"  # ISO 8601 UTC with milliseconds: sorts as text in time order
@@ -23,3 +25,8 @@ INDEXES: dict[str, tuple[str, str]] = {
     INBOX_INDEX: (INBOX, CREATED_AT),
 }
 STREAM_VIEW_TYPE = "NEW_IMAGE"
+
+
+def from_item(item: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Plain values of a DynamoDB item (this table stores only strings and numbers)."""
+    return {name: value.get("S", value.get("N")) for name, value in item.items()}
