@@ -29,7 +29,9 @@ class Fault:
 
 
 FAULTS = {
-    "dynamodb": Fault("unavailable", "store", "dynamodb", "before-call.dynamodb.*", "ServiceUnavailable", 503),
+    "dynamodb": Fault(
+        "unavailable", "dynamodb_client", "dynamodb", "before-call.dynamodb.*", "ServiceUnavailable", 503
+    ),
     "email": Fault("rejected", "notify", "ses", "before-call.sesv2.SendEmail", "MessageRejected", 400),
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import socket
 import threading
 import types
@@ -13,6 +14,7 @@ import pytest
 import yaml
 
 from components.settings import MIN_FUNCTION_TIMEOUT
+from local.faults import FAULTS
 from tests.handlers.test_contact import call
 from tests.support.handler_events import Store, api_event, valid_fields
 from tests.support.paths import ROOT
@@ -73,3 +75,10 @@ def test_hanging_store_answers_503_and_the_retry_stores_one(
     assert call(contact, api_event(valid_fields(submission_id=sid)))[0] == 201
     assert call(contact, api_event(valid_fields(submission_id=sid)))[0] == 201
     assert [i["id"] for i in store.items()] == [sid]
+
+
+@pytest.mark.parametrize("name", sorted(FAULTS))
+def test_each_local_fault_names_a_handler_client_that_exists(store: Store, name: str) -> None:
+    """The runner's faults find their client by module name; a renamed module must fail here, not in a browser."""
+    fault = FAULTS[name]
+    assert hasattr(importlib.import_module(fault.module), fault.client), fault
