@@ -265,7 +265,7 @@
 
   const LABELS = [
     ["created_at", "Received"], ["status", "Status"], ["first_name", "First name"], ["last_name", "Last name"],
-    ["email", "Email"], ["phone_number", "Phone"], ["company", "Company"], ["job_title", "Job title"],
+    ["email", "Email"], ["phone_number", "Phone number"], ["company", "Company"], ["job_title", "Job title"],
     ["message", "Message"], ["id", "Reference"],
   ];
 
