@@ -15,7 +15,7 @@ from handlers.form_schema import EMAIL_PATTERN
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
                       2557, 2922, 3288, 3653)  # fmt: skip
 MFA_MODES = ("OFF", "OPTIONAL", "ON")
-# The handlers' DynamoDB client gives up within 7 s (handlers/store.py); functions must outlive it.
+# The handlers' DynamoDB client gives up within 7 s (handlers/dynamodb_client.py); functions must outlive it.
 MIN_FUNCTION_TIMEOUT = 8
 _EMAIL = re.compile(EMAIL_PATTERN)  # the same check as the contact form's
 # Optional secrets: Pulumi.yaml cannot mark them `secret: true` (see there), so the program checks.
