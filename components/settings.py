@@ -212,7 +212,8 @@ def load_settings() -> StackSettings:
     contact_burst = _int(config, "contactBurstLimit", 1, burst)
     if contact_burst < contact_rate:
         raise _bad("contactBurstLimit", contact_burst, f"use at least contactRateLimit ({contact_rate})")
-    mail_domain = _mail_domain(config, _domain(config))
+    domain = _domain(config)
+    mail_domain = _mail_domain(config, domain)
     mfa = config.require("ownerMfa")
     _choice("ownerMfa", mfa, MFA_MODES)
     return StackSettings(
@@ -240,7 +241,7 @@ def load_settings() -> StackSettings:
             function_error_threshold=_int(config, "alarmFunctionErrorThreshold", 1, 100000),
         ),
         waf_rate_limit=_waf_rate(config),
-        domain=_domain(config),
+        domain=domain,
     )
 
 

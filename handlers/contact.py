@@ -32,9 +32,8 @@ def media_type(content_type: str) -> str:
     return content_type.split(";")[0].strip().lower()
 
 
-def parse(content_type: str, body: bytes) -> Post:
-    """Both encodings under one set of rules: UTF-8 only, each field once."""
-    kind = media_type(content_type)
+def parse(kind: str, body: bytes) -> Post:
+    """Both encodings (`kind` is the media type) under one set of rules: UTF-8 only, each field once."""
     if kind not in (JSON, FORM):
         raise api.UnsupportedMediaType(f"content type {kind or '(none)'} is not accepted; send {JSON} or {FORM}")
     try:  # strict: %XX that is not UTF-8 is refused like raw bytes are, never turned into U+FFFD
@@ -99,7 +98,7 @@ def html_error(error: api.ApiError, rid: str) -> api.Response:
 
 def handler(event: api.Event, context: object) -> api.Response:
     def work() -> api.Response:
-        post = parse(api.header(event, "content-type"), api.body_bytes(event, MAX_BODY_BYTES))
+        post = parse(kind, api.body_bytes(event, MAX_BODY_BYTES))
         submission_id, _ = accept(
             dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME, dynamodb_client.RETENTION_DAYS, post
         )
@@ -110,5 +109,5 @@ def handler(event: api.Event, context: object) -> api.Response:
 
     # Chosen from the request before any work, so an error before parsing (too large, bad UTF-8) still
     # reaches a browser's plain form post as a page.
-    from_html_form = media_type(api.header(event, "content-type")) == FORM
-    return api.run(event, work, html_error if from_html_form else api.json_error)
+    kind = media_type(api.header(event, "content-type"))
+    return api.run(event, work, html_error if kind == FORM else api.json_error)

@@ -14,7 +14,7 @@ import pytest
 
 from components.http_api import route_resource_name
 from declarations.routes import ROUTES
-from tests.support.mocked_program import EVERYTHING, WEBHOOK_SECRET, Program, run_program
+from tests.support.mocked_program import API, EVERYTHING, WEBHOOK_SECRET, Program, run_program
 
 SECRET_WORDS = ("secret", "password", "token", "key")
 
@@ -53,7 +53,7 @@ def route_functions_have_exactly_their_table_actions(p: Program) -> bool:
         granted = {
             a
             for name, s in allow_statements(p)
-            if name == f"{route_resource_name('api', route)}-policy"
+            if name == f"{route_resource_name(API, route)}-policy"
             for a in _list(s["Action"])
             if a.startswith("dynamodb:")
         }

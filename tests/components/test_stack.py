@@ -12,11 +12,10 @@ from components.http_api import HttpApi, HttpApiArgs, JwtAuthorizerArgs, route_r
 from components.static_site import ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED
 from declarations import web_assets
 from declarations.routes import ROUTES
-from tests.support.mocked_program import PROJECT, Declared, Program, run_program, stack_config
+from tests.support.mocked_program import API, PROJECT, Declared, Program, run_program, stack_config
 from tests.support.paths import ROOT
 
 FUNCTION = "aws:lambda/function:Function"
-API = "api"  # the HttpApi's name in __main__.py
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 
 

@@ -24,6 +24,7 @@ from tests.support.pulumi_engine import (
 
 PROJECT = "connecting-the-dots"
 ACCOUNT = "123456789012"
+API = "api"  # the HttpApi's name in __main__.py: its route resources are named after it
 ZONE_DOMAIN = "example.com"  # the hosted zone's domain, as Route 53 would answer for the test zone id
 WEBHOOK_URL = "https://hooks.example.com/services/T000/B000/abc123"
 WEBHOOK_SECRET = "s3cr3t-" + "k" * 40
