@@ -27,10 +27,10 @@ _ASSUME_ROLE = json.dumps(
 )
 
 
-def handler_archive() -> pulumi.AssetArchive:
-    """The handlers' source files only (no caches, no tests), so the zip stays a few KB and its
-    hash changes only when the code does; `pulumi up` then updates only what changed."""
-    return pulumi.AssetArchive({p.name: pulumi.FileAsset(str(p)) for p in handler_files()})
+def handler_archive(handler: str) -> pulumi.AssetArchive:
+    """The package of the function running `handler` ("module.function"): the source files it imports only
+    (no caches, no tests), so the zip stays a few KB and its hash changes only when that code does."""
+    return pulumi.AssetArchive({p.name: pulumi.FileAsset(str(p)) for p in handler_files(handler.split(".")[0])})
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,6 @@ class HandlerFunctionArgs:
     # Extra policy statements: exactly the actions on exactly the resources this code calls.
     statements: list[pulumi.Input[dict[str, Any]]] = field(default_factory=list)
     environment: dict[str, pulumi.Input[str]] = field(default_factory=dict)
-    code: pulumi.Archive | None = None  # defaults to handler_archive(); pass one to share it
 
 
 class HandlerFunction(pulumi.ComponentResource):
@@ -78,7 +77,7 @@ class HandlerFunction(pulumi.ComponentResource):
             runtime="python3.13",
             architectures=["arm64"],
             handler=args.handler,
-            code=args.code or handler_archive(),
+            code=handler_archive(args.handler),
             role=role.arn,
             memory_size=args.sizing.memory_mb,
             timeout=args.sizing.timeout_seconds,

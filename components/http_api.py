@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.function import FunctionSizing, HandlerFunction, HandlerFunctionArgs, handler_archive
+from components.function import FunctionSizing, HandlerFunction, HandlerFunctionArgs
 from declarations.routes import CONTACT_ROUTE_KEY, ROUTES, Route
 from handlers import env_names as env
 from handlers import table_schema as ts
@@ -83,9 +83,8 @@ class HttpApi(pulumi.ComponentResource):
                 ),
                 opts=child,
             ).id
-        code = handler_archive()  # one archive, shared by every route's function
         self.function_names = {}
-        routes = [self._route(name, route, api, authorizer_id, args, code) for route in ROUTES]
+        routes = [self._route(name, route, api, authorizer_id, args) for route in ROUTES]
 
         access_logs = aws.cloudwatch.LogGroup(
             f"{name}-access-logs", retention_in_days=args.sizing.log_retention_days, opts=child
@@ -122,7 +121,6 @@ class HttpApi(pulumi.ComponentResource):
         api: aws.apigatewayv2.Api,
         authorizer_id: pulumi.Output[str] | None,
         args: HttpApiArgs,
-        code: pulumi.Archive,
     ) -> aws.apigatewayv2.Route:
         """One route's function (with exactly its table actions), integration, route and invoke permission."""
         if route.signed_in and authorizer_id is None:
@@ -141,7 +139,6 @@ class HttpApi(pulumi.ComponentResource):
                 environment={env.TABLE_NAME: args.table_name, env.RETENTION_DAYS: str(args.submission_retention_days)}
                 if route.table_actions
                 else {},
-                code=code,
             ),
             opts=child,
         )

@@ -12,7 +12,7 @@ import pulumi_aws as aws
 from components.function import FunctionSizing, HandlerFunction, HandlerFunctionArgs
 from components.settings import Notifications, Webhook
 from declarations import mail_spec
-from declarations.stream_trigger_spec import MAX_RETRIES, STREAM_FILTER
+from declarations.stream_trigger_spec import MAX_RETRIES, NOTIFY_HANDLER, STREAM_FILTER
 from handlers import env_names as env
 
 DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600  # SQS's longest
@@ -54,7 +54,6 @@ class NotifierArgs:
     webhook: Webhook | None
     sizing: FunctionSizing
     sending_domain: SendingDomain | None = None  # None: notifyFrom is its own SES email identity
-    code: pulumi.Archive | None = None  # defaults to the handlers' archive
 
 
 class Notifier(pulumi.ComponentResource):
@@ -117,11 +116,10 @@ class Notifier(pulumi.ComponentResource):
         function = HandlerFunction(
             name,
             HandlerFunctionArgs(
-                handler="notify.handler",
+                handler=NOTIFY_HANDLER,
                 sizing=args.sizing,
                 statements=statements,
                 environment=environment,
-                code=args.code,
             ),
             opts=child,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from dataclasses import dataclass
@@ -180,9 +181,24 @@ def _webhook(config: pulumi.Config) -> Webhook | None:
         raise _bad(
             "webhookUrl", "[secret]", "use an https:// URL (set it with `pulumi config set --secret webhookUrl`)"
         )
-    if len(secret) < 32:
-        raise _bad("webhookSecret", "[secret]", "use at least 32 characters: `openssl rand -hex 32`, set with --secret")
+    if not _is_standard_webhook_secret(secret):
+        raise _bad(
+            "webhookSecret",
+            "[secret]",
+            'use whsec_ and 24 to 64 random bytes in base64: "whsec_$(openssl rand -base64 32)", set with --secret',
+        )
     return Webhook(config.require_secret("webhookUrl"), config.require_secret("webhookSecret"))
+
+
+def _is_standard_webhook_secret(secret: str) -> bool:
+    """A Standard Webhooks signing secret: "whsec_" then 24 to 64 bytes (the specification's range) in base64."""
+    if not secret.startswith("whsec_"):
+        return False
+    try:
+        key = base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+    except ValueError:
+        return False
+    return 24 <= len(key) <= 64
 
 
 def _domain(config: pulumi.Config) -> CustomDomain | None:

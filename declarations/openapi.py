@@ -5,8 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from declarations.routes import DEFAULT_ROUTE, ROUTES
-from handlers.form_schema import EMAIL_PATTERN, FIELDS, HONEYPOT, MAX_BODY_BYTES, SUBMISSION_ID
-from handlers.table_schema import STATUSES
+from handlers.form_schema import (
+    ALIASES,
+    EMAIL_PATTERN,
+    FIELDS,
+    HONEYPOTS,
+    LOCAL_PATH_PATTERN,
+    MAX_BODY_BYTES,
+    MAX_EXTRA_FIELDS,
+    NEXT_FIELDS,
+    SUBJECT,
+    SUBJECT_FIELD,
+    SUBMISSION_ID,
+)
+from handlers.table_schema import EXTRA_FIELDS, STATUSES
 
 ERROR = {
     "type": "object",
@@ -21,6 +33,27 @@ ERROR = {
                 "fields": {"type": "object", "additionalProperties": {"type": "string"}},
             },
             "additionalProperties": False,
+        },
+        # The list Formspree's client code reads: one entry per bad field, or one for the whole request.
+        "errors": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {
+                        "type": "string",
+                        "description": "Formspree's codes where it has one (REQUIRED_FIELD_MISSING,"
+                        " REQUIRED_FIELD_EMPTY, TYPE_EMAIL, TYPE_TEXT), else this API's (TOO_LONG,"
+                        " CONTROL_CHARACTERS, UNKNOWN_FIELD, REDIRECT, ALIAS_DIFFERS, TOO_MANY_FIELDS,"
+                        " FIELD_NAME, INVALID) or the error's code",
+                    },
+                    "field": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+                "additionalProperties": False,
+            },
         },
         "request_id": {"type": "string"},
     },
@@ -43,17 +76,38 @@ def contact_form() -> dict[str, Any]:
             schema["pattern"] = EMAIL_PATTERN
         properties[field.name] = schema
     properties[SUBMISSION_ID] = {"type": "string", "format": "uuid", "description": "client-made idempotency key"}
-    properties[HONEYPOT] = {"type": "string", "description": "leave empty (a filled one marks the post as spam)"}
+    for honeypot in HONEYPOTS:
+        properties[honeypot] = {"type": "string", "description": "a honeypot: leave empty (filled marks spam)"}
+    for name in NEXT_FIELDS:
+        properties[name] = {
+            "type": "string",
+            "pattern": LOCAL_PATH_PATTERN,
+            "description": "the thank-you page: a path on this site (anything else is refused)",
+        }
+    properties[SUBJECT_FIELD] = {
+        "type": "string",
+        "maxLength": SUBJECT.max_length,
+        "description": "the subject of the owner's email",
+    }
+    for alias, (label, target) in ALIASES.items():
+        properties[alias] = {**properties[target], "description": f"{label}: another name for {target}"}
+    required = [
+        {"anyOf": [{"required": [f.name]}, *({"required": [a]} for a, (_, t) in ALIASES.items() if t == f.name)]}
+        for f in FIELDS
+        if f.required
+    ]
     return {
         "type": "object",
-        "required": [f.name for f in FIELDS if f.required],
+        "allOf": required,
         "properties": properties,
         "additionalProperties": False,
+        "description": f"With extraFields: keep, up to {MAX_EXTRA_FIELDS} other text fields are kept too.",
     }
 
 
 def submission() -> dict[str, Any]:
-    properties: dict[str, Any] = {f.name: {"type": "string"} for f in FIELDS}
+    properties: dict[str, Any] = {f.name: {"type": "string"} for f in (*FIELDS, SUBJECT)}
+    properties[EXTRA_FIELDS] = {"type": "string", "description": "JSON object text of the kept extra fields"}
     properties.update(
         id={"type": "string"},
         created_at={"type": "string"},
@@ -84,18 +138,20 @@ UNAUTHORIZED = {
 
 OPERATIONS: dict[str, dict[str, Any]] = {
     "POST /api/contact": {
-        "summary": "Send a contact form (JSON, or a form post answered with 303 to /thanks.html)",
+        "summary": "Send a contact form. JSON answers, unless a browser posts a form itself (Accept prefers"
+        " text/html over JSON, no X-Requested-With): then 303 to the thank-you page, or an HTML error page",
         "requestBody": {
             "required": True,
             "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/ContactForm"}},
                 "application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/ContactForm"}},
+                "multipart/form-data": {"schema": {"$ref": "#/components/schemas/ContactForm"}},
             },
         },
         "responses": {
             "201": {"description": "stored (or already stored: the same answer)", **_json("Accepted")},
             "303": {
-                "description": "form post stored; see /thanks.html",
+                "description": "a browser's form post stored; see _next, _redirect or /thanks.html",
                 "headers": {"Location": {"schema": {"type": "string"}}},
             },
             "400": {
@@ -197,9 +253,11 @@ def document() -> dict[str, Any]:
                 "ContactForm": contact_form(),
                 "Accepted": {
                     "type": "object",
-                    "required": ["submission_id", "request_id"],
+                    "required": ["submission_id", "ok", "next", "request_id"],
                     "properties": {
                         "submission_id": {"type": "string", "format": "uuid"},
+                        "ok": {"const": True},
+                        "next": {"type": "string", "description": "the thank-you page (Formspree's key)"},
                         "request_id": {"type": "string"},
                     },
                 },

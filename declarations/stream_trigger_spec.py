@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers import table_schema as ts
 
+NOTIFY_HANDLER = "notify.handler"  # the function the stream invokes ("module.function" inside handlers/)
 # Only new, non-spam items invoke the function (the handler checks the same again).
 STREAM_FILTER = {"eventName": ["INSERT"], "dynamodb": {"NewImage": {ts.STATUS: {"S": [ts.NEW]}}}}
 # Retries of a failing record before its details go to the dead-letter queue.

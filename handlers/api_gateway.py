@@ -24,10 +24,11 @@ class ApiError(Exception):
 
     status = HTTPStatus.BAD_REQUEST
 
-    def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
+    def __init__(self, message: str, fields: dict[str, str] | None = None, codes: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
-        self.fields = fields or {}
+        self.fields = fields or {}  # field name -> what is wrong with it
+        self.codes = codes or {}  # field name -> a code for scripts (Formspree's codes where it has one)
 
 
 class BadRequest(ApiError):
@@ -120,7 +121,7 @@ def unique_fields(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(fields) < len(pairs):
         names = [n for n, _ in pairs]
         repeated = sorted({n for n in names if names.count(n) > 1})
-        raise BadRequest("a field was sent more than once", {n: "was sent more than once" for n in repeated})
+        raise BadRequest("a field was sent more than once", {n: f"{n} was sent more than once" for n in repeated})
     return fields
 
 
@@ -155,8 +156,13 @@ def json_response(status: int, body: dict[str, Any], rid: str, headers: dict[str
 
 
 def error_body(error: ApiError) -> dict[str, Any]:
-    """The one error shape every route answers with."""
-    body: dict[str, Any] = {"error": {"code": type(error).__name__, "message": error.message}}
+    """The one error shape every route answers with; `errors` is the list that Formspree's client code reads."""
+    code = type(error).__name__
+    body: dict[str, Any] = {
+        "error": {"code": code, "message": error.message},
+        "errors": [{"code": error.codes.get(n, "INVALID"), "field": n, "message": m} for n, m in error.fields.items()]
+        or [{"code": code, "message": error.message}],
+    }
     if error.fields:
         body["error"]["fields"] = error.fields
     return body

@@ -1,8 +1,11 @@
-"""POST /api/contact: validate a contact form post and store it exactly once."""
+"""POST /api/contact: validate a contact form post and store it exactly once, answering as the caller asked."""
 
 from __future__ import annotations
 
 import html
+import json
+import os
+import re
 import urllib.parse
 import uuid
 from http import HTTPStatus
@@ -10,43 +13,100 @@ from typing import Any
 
 import api_gateway as api
 import dynamodb_client
+import env_names as env
 import submission_writes
-from form_schema import FIELDS_BY_NAME, HONEYPOT, MAX_BODY_BYTES, SUBMISSION_ID, clean_fields
+from form_schema import (
+    CONTROL_FIELDS,
+    FIELDS_BY_NAME,
+    HONEYPOTS,
+    MAX_BODY_BYTES,
+    NEXT_FIELDS,
+    SUBJECT,
+    SUBJECT_FIELD,
+    SUBMISSION_ID,
+    Problem,
+    clean_fields,
+    extra_fields,
+    problem,
+    redirect_path,
+    unknown_fields,
+)
+from table_schema import EXTRA_FIELDS
 
 THANKS_PAGE = "/thanks.html"
-
-
-class Post:
-    """What a contact post asked for, decoded from either content type."""
-
-    def __init__(self, fields: dict[str, Any], from_html_form: bool) -> None:
-        self.fields = fields
-        self.from_html_form = from_html_form
-
-
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"  # what `new FormData(form)` sends, as in Formspree's fetch example
+# extraFields=keep stores fields this form does not define; otherwise they are refused, naming each.
+KEEP_EXTRA_FIELDS = os.environ.get(env.EXTRA_FIELDS) == "keep"
+_QUALITY = re.compile(r";\s*q=([01](?:\.\d{0,3})?)")
+_PART_NAME = re.compile(rb'\r\ncontent-disposition:\s*form-data;\s*name="([^"]*)"(;\s*filename)?', re.I)
+
+
+def quality(accept: str, media: str) -> float:
+    """How much an Accept header wants `media`: the q of its most specific matching range."""
+    best, found = -1, 0.0
+    for entry in (accept or "*/*").lower().split(","):
+        name = entry.split(";")[0].strip()
+        rank = 2 if name == media else 1 if name == media.split("/")[0] + "/*" else 0 if name == "*/*" else -1
+        if rank > best:
+            q = _QUALITY.search(entry)
+            best, found = rank, float(q[1]) if q else 1.0
+    return found
+
+
+def wants_json(event: api.Event, kind: str) -> bool:
+    """JSON for every caller but a browser posting a form itself (it ranks text/html above JSON)."""
+    if kind == JSON or api.header(event, "x-requested-with").lower() == "xmlhttprequest":
+        return True
+    accept = api.header(event, "accept")
+    return kind not in (FORM, MULTIPART) or quality(accept, JSON) >= quality(accept, "text/html")
+
+
+def multipart_pairs(content_type: str, body: bytes) -> list[tuple[str, str]]:
+    """The fields of a multipart/form-data body (RFC 7578); a file is refused, never stored."""
+    boundary = re.search(r';\s*boundary="?([^";]{1,70})"?', content_type)
+    if not boundary:
+        raise api.BadRequest("multipart/form-data needs a boundary parameter")
+    parts = body.split(b"--" + boundary[1].encode())
+    if len(parts) < 2 or not parts[-1].startswith(b"--"):
+        raise api.BadRequest("multipart body does not end with its closing boundary")
+    pairs = []
+    for part in parts[1:-1]:
+        head, _, value = part.partition(b"\r\n\r\n")
+        found = _PART_NAME.search(head)
+        if not found or not value.endswith(b"\r\n"):
+            raise api.BadRequest("a multipart part has no form-data name")
+        name = found[1].decode()
+        if found[2]:
+            raise api.BadRequest("files are not accepted", {name: f"{name} is a file; this form takes text only"})
+        pairs.append((name, value[:-2].decode()))
+    return pairs
+
+
+def parse(content_type: str, body: bytes) -> dict[str, Any]:
+    """The posted fields, from any of the three encodings, under one set of rules: UTF-8 only, each field once."""
+    kind = media_type(content_type)
+    if kind not in (JSON, FORM, MULTIPART):
+        raise api.UnsupportedMediaType(
+            f"content type {kind or '(none)'} is not accepted; send {JSON}, {FORM} or {MULTIPART}"
+        )
+    try:  # strict: %XX that is not UTF-8 is refused like raw bytes are, never turned into U+FFFD
+        if kind == MULTIPART:
+            return api.unique_fields(multipart_pairs(content_type, body))
+        text = body.decode()
+        if kind == FORM:
+            return api.unique_fields(urllib.parse.parse_qsl(text, keep_blank_values=True, errors="strict"))
+    except UnicodeDecodeError:
+        raise api.BadRequest("request body is not valid UTF-8") from None
+    fields = api.parse_json(text, "request body")
+    if not isinstance(fields, dict):
+        raise api.BadRequest("request body must be a JSON object of form fields")
+    return fields
 
 
 def media_type(content_type: str) -> str:
     return content_type.split(";")[0].strip().lower()
-
-
-def parse(kind: str, body: bytes) -> Post:
-    """Both encodings (`kind` is the media type) under one set of rules: UTF-8 only, each field once."""
-    if kind not in (JSON, FORM):
-        raise api.UnsupportedMediaType(f"content type {kind or '(none)'} is not accepted; send {JSON} or {FORM}")
-    try:  # strict: %XX that is not UTF-8 is refused like raw bytes are, never turned into U+FFFD
-        text = body.decode()
-        pairs = [] if kind == JSON else urllib.parse.parse_qsl(text, keep_blank_values=True, errors="strict")
-    except UnicodeDecodeError:
-        raise api.BadRequest("request body is not valid UTF-8") from None
-    if kind == JSON:
-        fields = api.parse_json(text, "request body")
-        if not isinstance(fields, dict):
-            raise api.BadRequest("request body must be a JSON object of form fields")
-        return Post(fields, from_html_form=False)
-    return Post(api.unique_fields(pairs), from_html_form=True)
 
 
 def submission_id_of(fields: dict[str, Any]) -> str:
@@ -56,32 +116,64 @@ def submission_id_of(fields: dict[str, Any]) -> str:
     try:
         return str(uuid.UUID(str(raw)))
     except ValueError:
-        raise api.BadRequest("submission_id is not a UUID", {SUBMISSION_ID: "must be a UUID"}) from None
+        raise api.BadRequest("submission_id is not a UUID", {SUBMISSION_ID: "submission_id must be a UUID"}) from None
 
 
-def accept(client: Any, table: str, retention_days: int, post: Post) -> tuple[str, bool]:
-    """Validate and store a post. Returns (submission id, whether a new item was written)."""
-    submission_id = submission_id_of(post.fields)
-    values, errors = clean_fields(post.fields)
-    if errors:
-        raise api.BadRequest("some fields need attention", errors)
+def next_page(fields: dict[str, Any]) -> str:
+    """The thank-you page: _next or _redirect when it is a path on this site, refused otherwise."""
+    for name in NEXT_FIELDS:
+        if fields.get(name) not in (None, ""):
+            path = redirect_path(fields[name])
+            if path is None:
+                message = f"{name} must be a path on this site, such as /thanks.html"
+                raise api.BadRequest("the thank-you page is not on this site", {name: message}, {name: "REDIRECT"})
+            return path
+    return THANKS_PAGE
+
+
+def stored_values(fields: dict[str, Any], keep_extra: bool) -> dict[str, str]:
+    """What the visitor wrote, as the item's attributes; BadRequest naming each field that is wrong."""
+    values, problems = clean_fields(fields)
+    subject = problem(SUBJECT, fields.get(SUBJECT_FIELD))
+    if isinstance(subject, Problem):
+        problems[SUBJECT_FIELD] = subject
+    elif subject:
+        values[SUBJECT.name] = subject
+    unknown = unknown_fields(fields)
+    if keep_extra:
+        kept, extra_problems = extra_fields(fields, unknown)
+        problems.update(extra_problems)
+        if kept:
+            values[EXTRA_FIELDS] = json.dumps(kept, ensure_ascii=False)
+    else:
+        problems.update({n: Problem("UNKNOWN_FIELD", f"{n} is not a field of this form") for n in unknown})
+    if problems:
+        raise api.BadRequest(
+            "some fields need attention",
+            {n: p.message for n, p in problems.items()},
+            {n: p.code for n, p in problems.items()},
+        )
+    return values
+
+
+def accept(client: Any, table: str, retention_days: int, fields: dict[str, Any], keep_extra: bool = False) -> str:
+    """Validate and store a post; returns its submission id (a repeat of a stored post stores nothing new)."""
+    submission_id = submission_id_of(fields)
+    values = stored_values(fields, keep_extra)
     # Bots get exactly the answer people get, and the item is kept (as spam) so a
     # false positive can be rescued from the dashboard.
-    spam = bool(str(post.fields.get(HONEYPOT) or "").strip())
-    item = submission_writes.new_item(submission_id, values, spam, retention_days)
-    return submission_id, submission_writes.put_new(client, table, item)
+    spam = any(str(fields.get(name) or "").strip() for name in HONEYPOTS)
+    submission_writes.put_new(client, table, submission_writes.new_item(submission_id, values, spam, retention_days))
+    return submission_id
 
 
 def html_error(error: api.ApiError, rid: str) -> api.Response:
     """Errors for a browser posting the form without JavaScript: a page, not JSON."""
-    items = (
-        "".join(
-            f"<li>{html.escape(message)}</li>"
-            for name, message in error.fields.items()
-            if name in FIELDS_BY_NAME or name == SUBMISSION_ID
-        )
-        or f"<li>{html.escape(error.message)}</li>"
-    )
+    # Only messages about names this form knows: another site's form could otherwise put its own words here.
+    known = [m for n, m in error.fields.items() if n in CONTROL_FIELDS or n in FIELDS_BY_NAME]
+    if len(known) < len(error.fields):
+        known.append("The form sent fields this site does not accept; quote the reference below to the site's owner.")
+    items = "".join(f"<li>{html.escape(m)}</li>" for m in known or [error.message])
     page = (
         '<!doctype html><html lang="en"><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -98,16 +190,23 @@ def html_error(error: api.ApiError, rid: str) -> api.Response:
 
 def handler(event: api.Event, context: object) -> api.Response:
     def work() -> api.Response:
-        post = parse(kind, api.body_bytes(event, MAX_BODY_BYTES))
-        submission_id, _ = accept(
-            dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME, dynamodb_client.RETENTION_DAYS, post
+        fields = parse(content_type, api.body_bytes(event, MAX_BODY_BYTES))
+        thanks = next_page(fields)
+        submission_id = accept(
+            dynamodb_client.dynamodb,
+            dynamodb_client.TABLE_NAME,
+            dynamodb_client.RETENTION_DAYS,
+            fields,
+            KEEP_EXTRA_FIELDS,
         )
         rid = api.request_id(event)
-        if post.from_html_form:
-            return api.response(HTTPStatus.SEE_OTHER, "", rid, {"location": THANKS_PAGE})
-        return api.json_response(HTTPStatus.CREATED, {"submission_id": submission_id}, rid)
+        if not answer_json:
+            return api.response(HTTPStatus.SEE_OTHER, "", rid, {"location": thanks})
+        body = {"submission_id": submission_id, "ok": True, "next": thanks}
+        return api.json_response(HTTPStatus.CREATED, body, rid)
 
     # Chosen from the request before any work, so an error before parsing (too large, bad UTF-8) still
     # reaches a browser's plain form post as a page.
-    kind = media_type(api.header(event, "content-type"))
-    return api.run(event, work, html_error if kind == FORM else api.json_error)
+    content_type = api.header(event, "content-type")
+    answer_json = wants_json(event, media_type(content_type))
+    return api.run(event, work, api.json_error if answer_json else html_error)

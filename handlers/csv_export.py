@@ -9,8 +9,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from form_schema import FIELDS
+from table_schema import EXTRA_FIELDS, SUBJECT, extra_fields
 
-COLUMNS = ("created_at", "status", *(f.name for f in FIELDS), "id")
+COLUMNS = ("created_at", "status", *(f.name for f in FIELDS), SUBJECT, EXTRA_FIELDS, "id")
 # Where a spreadsheet may start a field: the cell's start, and in a `;` or tab locale (or when line breaks
 # are misread) after those characters too; spaces and quotes before a formula character do not stop it.
 _FIELD_START = re.compile(r"(^|[;\t\r\n])([ \"]*)([=+\-@])")
@@ -35,5 +36,7 @@ def to_csv(items: Iterable[dict[str, Any]]) -> str:
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
     for item in items:
+        # The kept extra fields as "name: value" lines, as the email shows them, rather than JSON.
+        item = {**item, EXTRA_FIELDS: "\n".join(f"{k}: {v}" for k, v in extra_fields(item).items())}
         writer.writerow([neutralise(str(item.get(column) or "")) for column in COLUMNS])
     return out.getvalue()

@@ -3,6 +3,7 @@ Apart from the contact route, so a submission is stored whether or not email wor
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -20,7 +21,7 @@ import botocore.exceptions
 
 import env_names as env
 from form_schema import FIELDS, NAME_FIELDS
-from table_schema import SPAM, STATUS, from_item
+from table_schema import EXTRA_FIELDS, HASH_KEY, SPAM, STATUS, SUBJECT, extra_fields, from_item
 
 NOTIFY_FROM = os.environ.get(env.NOTIFY_FROM, "")
 NOTIFY_TO = [a for a in os.environ.get(env.NOTIFY_TO, "").split(",") if a]
@@ -55,10 +56,11 @@ def new_enquiries(records: list[dict[str, Any]]) -> list[tuple[str, dict[str, An
 def email_for(item: dict[str, Any], sender: str, recipients: list[str], dashboard_url: str) -> Message:
     """Visitor text is in one header only, as encoded words; Reply-To is the stored address alone."""
     name = f"{item.get('first_name', '')} {item.get('last_name', '')}".strip()
-    subject = f"New enquiry from {name}" + (f" ({item['company']})" if item.get("company") else "")
+    subject = item.get(SUBJECT) or f"New enquiry from {name}" + (f" ({item['company']})" if item.get("company") else "")
     lines = [
         f"Name: {name}",
         *(f"{f.label}: {item[f.name]}" for f in FIELDS if f.name not in (*NAME_FIELDS, "message") and item.get(f.name)),
+        *(f"{label}: {value}" for label, value in extra_fields(item).items()),
         "",
         item.get("message") or "(no message)",
         "",
@@ -96,9 +98,15 @@ def send_email(client: Any, message: Message, sender: str, recipients: list[str]
         raise DeliveryFailed(code) from error
 
 
-def signature(secret: str, timestamp: str, body: bytes) -> str:
-    """HMAC-SHA256 over "<timestamp>.<body>", so a receiver can check origin and refuse replays."""
-    return "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+def signed_headers(secret: str, message_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+    """Standard Webhooks: HMAC-SHA256 over "<id>.<timestamp>.<body>" with the key inside the whsec_ secret."""
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    mac = hmac.new(key, f"{message_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
+    return {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": "v1," + base64.b64encode(mac).decode(),
+    }
 
 
 def webhook() -> dict[str, str] | None:
@@ -112,19 +120,20 @@ def webhook() -> dict[str, str] | None:
     return _webhook
 
 
+def webhook_data(item: dict[str, Any]) -> dict[str, Any]:
+    """The enquiry as receivers get it: the kept extra fields as an object ({} when none)."""
+    return {**item, EXTRA_FIELDS: extra_fields(item)}
+
+
 def post_webhook(url: str, secret: str, item: dict[str, Any]) -> None:
-    body = json.dumps({"type": "enquiry.created", "enquiry": item}, ensure_ascii=False).encode()
-    timestamp = str(int(time.time()))
+    now = time.time()
+    sent_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))
+    body = json.dumps({"type": "enquiry.created", "timestamp": sent_at, "data": webhook_data(item)}, ensure_ascii=False)
+    # The id is the submission's, so a retried delivery has the same one and a receiver can drop repeats.
+    headers = signed_headers(secret, item[HASH_KEY], int(now), body.encode())
     # The URL is https-only, checked when the stack settings are read.
     request = urllib.request.Request(  # noqa: S310
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "content-type": "application/json",
-            "x-ctd-timestamp": timestamp,
-            "x-ctd-signature": signature(secret, timestamp, body),
-        },
+        url, data=body.encode(), method="POST", headers={"content-type": "application/json", **headers}
     )
     try:
         with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310

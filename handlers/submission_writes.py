@@ -53,4 +53,4 @@ def put_new(client: Any, table: str, item: dict[str, str]) -> bool:
 
 def _same_submission(stored: dict[str, Any], item: dict[str, str]) -> bool:
     """Whether a stored item holds what the visitor sent (server-set attributes may differ)."""
-    return all(stored.get(name) == item.get(name) for name in FIELDS_BY_NAME)
+    return all(stored.get(name) == item.get(name) for name in (*FIELDS_BY_NAME, ts.SUBJECT, ts.EXTRA_FIELDS))

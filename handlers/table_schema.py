@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 # Every submission is its own item keyed by its id, so nothing overwrites anything.
@@ -13,6 +14,10 @@ STATUS = "status"
 INBOX = "inbox"
 INBOX_VALUE = "inbox"
 EXPIRES_AT = "expires_at"  # TTL attribute, epoch seconds; absent when retention is off
+SUBJECT = "subject"  # the subject the form asked for (_subject); absent when none
+# The unknown fields kept under extraFields=keep, as one JSON object of text: names a visitor chose never
+# become attributes, so none can overwrite the id, status or index keys.
+EXTRA_FIELDS = "extra_fields"
 
 STATUS_INDEX = "by_status"
 INBOX_INDEX = "inbox"
@@ -30,3 +35,9 @@ STREAM_VIEW_TYPE = "NEW_IMAGE"
 def from_item(item: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Plain values of a DynamoDB item (this table stores only strings and numbers)."""
     return {name: value.get("S", value.get("N")) for name, value in item.items()}
+
+
+def extra_fields(item: dict[str, Any]) -> dict[str, str]:
+    """The kept unknown fields of a plain item, in the order they were sent; {} when none."""
+    kept: dict[str, str] = json.loads(item.get(EXTRA_FIELDS) or "{}")
+    return kept

@@ -14,7 +14,7 @@ from typing import Any
 
 import boto3
 
-from declarations.stream_trigger_spec import MAX_RETRIES
+from declarations.stream_trigger_spec import MAX_RETRIES, NOTIFY_HANDLER
 
 logger = logging.getLogger("ctd.local.stream")
 POLL_SECONDS = 0.5
@@ -52,7 +52,7 @@ class StreamPoller:
 
     def start(self) -> None:
         # Imported now, after the runner has set NOTIFY_FROM and the rest, as Lambda's environment would.
-        self._notify = importlib.import_module("notify")
+        self._notify = importlib.import_module(NOTIFY_HANDLER.split(".")[0])
         if self._notify.ses is not None:
             self._notify.ses.meta.events.register("before-parameter-build.sesv2.SendEmail", note_email)
             self._notify.ses.meta.events.register("after-call.sesv2.SendEmail", print_sent_email)

@@ -28,17 +28,18 @@ from typing import Any
 
 from components import HANDLERS_DIR, handler_files
 from declarations.routes import ROUTES
+from declarations.stream_trigger_spec import NOTIFY_HANDLER
 from handlers import env_names as env
 from local import lambda_task_root
 from local.gateway import build_event
 
 ROOT = HANDLERS_DIR.parent
 
-# The zip budget was 16 KiB until 2026-11-26. Hardening every body against hostile input (one JSON parser with
-# its errors, strict form decoding, a worst-case body limit) took the zip to about 16.9 KB, and one response
-# builder with HTTPStatus names to about 17.5 KB; that was kept rather than deleting the comments that say why.
-# Cold start and warm cost, the figures Lambda users feel, keep their budgets. The test suite reads this one.
-BUDGETS = {"zip_bytes": 18 * 1024, "cold_ratio": 1.05, "warm_us": 25.0, "rss_mb": 64.0}
+# zip_bytes holds for each function's package (handler_files: only the modules that function imports). One
+# archive of every handler shared by all functions reached 18 KiB on 2026-11-26, and 22 KiB with the
+# hosted-form conventions; per-function packages brought every one back under the first budget, 16 KiB.
+# The test suite reads these.
+BUDGETS = {"zip_bytes": 16 * 1024, "cold_ratio": 1.05, "warm_us": 25.0, "rss_mb": 64.0}
 LAMBDA_ENV = {"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", env.TABLE_NAME: "submissions",
               "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
               env.NOTIFY_FROM: "site@example.com", env.NOTIFY_TO: "owner@example.com"}  # fmt: skip
@@ -71,13 +72,18 @@ def dynamodb_floor_code() -> str:
     )
 
 
-def zipped_bytes() -> int:
-    """The Lambda package as `handler_archive` lists it, deflated as Pulumi uploads it."""
+def zipped_bytes(module: str) -> int:
+    """One function's Lambda package as `handler_archive` lists it, deflated as Pulumi uploads it."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in handler_files():
+        for path in handler_files(module):
             archive.write(path, path.name)
     return len(buffer.getvalue())
+
+
+def handler_modules() -> list[str]:
+    """The module of every function the stack deploys: each route's, and the stream consumer's."""
+    return sorted({route.handler.split(".")[0] for route in ROUTES} | {NOTIFY_HANDLER.split(".")[0]})
 
 
 def _child_env() -> dict[str, str]:
@@ -183,8 +189,11 @@ def verdict(value: float, budget: float) -> str:
 
 def main() -> int:
     runs = int(os.environ.get("BENCH_RUNS", "15"))
-    size = zipped_bytes()
-    print(f"handlers zip: {size} bytes (budget {BUDGETS['zip_bytes']}) {verdict(size, BUDGETS['zip_bytes'])}")
+    sizes = {module: zipped_bytes(module) for module in handler_modules()}
+    size = max(sizes.values())
+    listed = ", ".join(f"{module} {size}" for module, size in sizes.items())
+    print(f"function zips (bytes): {listed}; largest {size} (budget {BUDGETS['zip_bytes']}) ", end="")
+    print(verdict(size, BUDGETS["zip_bytes"]))
     worst = 0.0
     floors = floor_codes()
     floor_instructions = {code: fresh_process_instructions(code) for code in set(floors.values())}

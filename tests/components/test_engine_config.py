@@ -38,8 +38,10 @@ def readme_configurations() -> dict[str, list[str]]:
 
 
 def _run_readme_command(command: str) -> str:
-    # The README generates the webhook key with openssl; any 64 hex characters stand for its output.
-    return command.replace('"$(openssl rand -hex 32)"', "0123456789abcdef" * 4)
+    # The README generates the webhook secret with openssl; 32 bytes in base64 stand for its output.
+    return command.replace(
+        '"whsec_$(openssl rand -base64 32)"', "whsec_" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY="
+    )
 
 
 def test_there_are_stacks_and_readme_configurations() -> None:

@@ -3,22 +3,46 @@
 from __future__ import annotations
 
 import ast
+import shutil
+import subprocess
 import sys
+from pathlib import Path
 
-from components import HANDLERS_DIR
+import pytest
+
+from components import HANDLERS_DIR, handler_files
 from components.function import handler_archive
-from scripts.bench import BUDGETS, zipped_bytes
+from scripts.bench import BUDGETS, LAMBDA_ENV, handler_modules, zipped_bytes
 
 ALLOWED_THIRD_PARTY = {"boto3", "botocore"}
 
 
-def test_archive_holds_exactly_the_handler_sources() -> None:
-    assert sorted(handler_archive().assets) == sorted(p.name for p in HANDLERS_DIR.glob("*.py"))
+def test_each_function_ships_only_the_modules_it_imports() -> None:
+    assert handler_modules() == ["contact", "not_found", "notify", "owner"]
+    assert sorted(handler_archive("not_found.handler").assets) == ["api_gateway.py", "not_found.py"]
+    assert "notify.py" not in handler_archive("contact.handler").assets
+    assert "contact.py" not in handler_archive("owner.list_submissions").assets
+    shipped = {p.name for module in handler_modules() for p in handler_files(module)}
+    assert shipped == {p.name for p in HANDLERS_DIR.glob("*.py")}, "a handler module no function runs"
 
 
-def test_zipped_handlers_stay_under_budget() -> None:
-    size, budget = zipped_bytes(), BUDGETS["zip_bytes"]
-    assert size <= budget, f"handlers zip is {size} bytes; the budget is {budget}"
+@pytest.mark.parametrize("module", handler_modules())
+def test_a_package_alone_imports_its_handler(module: str, tmp_path: Path) -> None:
+    """What Lambda does at a cold start, with nothing but the package's files in the task root."""
+    for path in handler_files(module):
+        shutil.copy(path, tmp_path / path.name)
+    # -S -I: no site-packages paths of this checkout and no user site; boto3 comes from the venv as in Lambda.
+    code = f"import sys; sys.path[:0] = [{str(tmp_path)!r}]; import {module}; print({module}.__file__)"
+    env = {**LAMBDA_ENV, "PYTHONNOUSERSITE": "1"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(tmp_path / f"{module}.py")
+
+
+@pytest.mark.parametrize("module", handler_modules())
+def test_each_function_zip_stays_under_budget(module: str) -> None:
+    size, budget = zipped_bytes(module), BUDGETS["zip_bytes"]
+    assert size <= budget, f"{module}'s zip is {size} bytes; the budget is {budget}"
 
 
 def test_handlers_import_only_stdlib_boto3_and_each_other() -> None:

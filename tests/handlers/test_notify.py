@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
-import hashlib
-import hmac
 import importlib
 import json
 import logging
@@ -16,12 +15,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import boto3
 import pytest
+import standardwebhooks
 from moto.backends import get_backend
 
 from local.emulator import CONFIGURATION_SET, NOTIFY_FROM, REGION, TABLE_NAME
 from tests.support.handler_events import Store, valid_fields
 
-SECRET = "k" * 40
+# A Standard Webhooks secret: whsec_ and 32 random bytes in base64, as the README makes one.
+SECRET = "whsec_" + base64.b64encode(bytes(range(32))).decode()
 
 
 def sent() -> list:
@@ -43,8 +44,7 @@ def notify(store: Store, monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
 
 
 def submit(contact: types.ModuleType, store: Store, **fields: str) -> str:
-    post = contact.Post(valid_fields(**fields), from_html_form=False)
-    return contact.accept(store.client, TABLE_NAME, 0, post)[0]
+    return contact.accept(store.client, TABLE_NAME, 0, valid_fields(**fields))
 
 
 def test_one_email_per_new_enquiry_with_reply_to_the_visitor(notify, contact, store: Store) -> None:
@@ -133,15 +133,44 @@ def receiver(notify, monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiver]:
     hook.server.shutdown()
 
 
-def test_webhook_gets_signed_json_of_the_enquiry(notify, contact, store: Store, receiver: Receiver) -> None:
+def test_webhook_is_a_standard_webhook_its_library_accepts(notify, contact, store: Store, receiver: Receiver) -> None:
+    """The receiver is the specification's own library: what it accepts, any Standard Webhooks receiver does."""
     sid = submit(contact, store, company="Dots Ltd")
     assert notify.handler({"Records": store.stream_records()}, None) == {"batchItemFailures": []}
     ((headers, body),) = receiver.calls
-    expected = hmac.new(SECRET.encode(), headers["x-ctd-timestamp"].encode() + b"." + body, hashlib.sha256).hexdigest()
-    assert headers["x-ctd-signature"] == f"sha256={expected}"
-    payload = json.loads(body)
-    assert payload["type"] == "enquiry.created" and payload["enquiry"]["id"] == sid
-    assert payload["enquiry"]["company"] == "Dots Ltd"
+    payload = standardwebhooks.Webhook(SECRET).verify(body, headers)
+    assert headers["webhook-id"] == sid, "the submission id: the same on every retry, so receivers can drop repeats"
+    assert payload["type"] == "enquiry.created" and payload["timestamp"].endswith("Z")
+    assert payload["data"]["id"] == sid and payload["data"]["company"] == "Dots Ltd"
+    assert payload["data"]["extra_fields"] == {}
+    assert not any(name.startswith("x-ctd") for name in headers), "the old scheme is gone, not kept beside"
+
+
+def test_a_receiver_refuses_a_changed_body_a_wrong_secret_and_an_old_timestamp(
+    notify, contact, store: Store, receiver: Receiver
+) -> None:
+    submit(contact, store, company="Dots Ltd")
+    notify.handler({"Records": store.stream_records()}, None)
+    ((headers, body),) = receiver.calls
+    ours, other = standardwebhooks.Webhook(SECRET), standardwebhooks.Webhook(base64.b64encode(b"x" * 32).decode())
+    assert ours.verify(body, headers)["data"]["company"] == "Dots Ltd"
+    five_minutes_and_more = str(int(headers["webhook-timestamp"]) - 301)
+    for refused_body, refused_headers, receiver_key in (
+        (body.replace(b"Dots Ltd", b"Evil Ltd"), headers, ours),
+        (body, headers, other),
+        (body, {**headers, "webhook-timestamp": five_minutes_and_more}, ours),
+        (body, {**headers, "webhook-id": "another-id"}, ours),
+    ):
+        with pytest.raises(standardwebhooks.webhooks.WebhookVerificationError):
+            receiver_key.verify(refused_body, refused_headers)
+
+
+def test_the_signature_matches_the_specifications_example(notify) -> None:
+    # The example in the Standard Webhooks specification (its test vector).
+    signed = notify.signed_headers(
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, b'{"test": 2432232314}'
+    )
+    assert signed["webhook-signature"] == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
 
 
 def test_failing_webhook_fails_only_its_record_and_stops_there(notify, contact, store: Store, receiver) -> None:

@@ -42,8 +42,7 @@ def call(handler, event: dict) -> tuple[int, dict]:
 def add(contact: types.ModuleType, store: Store, count: int, **fields: str) -> list[str]:
     ids = []
     for n in range(count):
-        post = contact.Post(valid_fields(**{"first_name": f"Person{n}", **fields}), from_html_form=False)
-        ids.append(contact.accept(store.client, TABLE_NAME, 0, post)[0])
+        ids.append(contact.accept(store.client, TABLE_NAME, 0, valid_fields(**{"first_name": f"Person{n}", **fields})))
     return ids
 
 

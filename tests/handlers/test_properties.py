@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import types
-import urllib.parse
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +12,7 @@ from hypothesis import strategies as st
 import api_gateway as api
 import inbox
 from form_schema import FIELDS, FIELDS_BY_NAME, clean_fields
-from tests.support.handler_events import Store, api_event
+from tests.support.handler_events import Store, api_event, browser_form_post
 
 ANSWERS = {201, 303, 400, 409, 413, 415}
 CONTENT_TYPES = st.sampled_from(
@@ -112,7 +111,7 @@ def test_hostile_bodies_never_get_a_5xx(contact: types.ModuleType, store: Store,
 def test_a_form_post_stores_exactly_the_cleaned_input(contact: types.ModuleType, store: Store, fields) -> None:
     fields = {**fields, "email": "ada@example.com"}
     before = {i["id"] for i in store.items()}
-    response = contact.handler(api_event(urllib.parse.urlencode(fields), "application/x-www-form-urlencoded"), None)
+    response = contact.handler(browser_form_post(fields), None)
     new = [i for i in store.items() if i["id"] not in before]
     values, errors = clean_fields(fields)
     if errors:

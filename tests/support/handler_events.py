@@ -14,6 +14,11 @@ from local.emulator import TABLE_NAME
 from local.gateway import build_event
 
 DEFAULT = next(r for r in ROUTES if r.path == DEFAULT_ROUTE)
+# What Chromium sends when the browser itself posts a form (a navigation), as opposed to fetch's */*.
+BROWSER_ACCEPT = (
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
+    "application/signed-exchange;v=b3;q=0.7"
+)
 
 
 class Store:
@@ -45,20 +50,27 @@ def api_event(
     method: str = "POST",
     path: str = "/api/contact",
     base64_body: bool = False,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The API Gateway v2 event the local runner would hand the handler (one builder for runner and tests)."""
     if isinstance(body, dict | list):
         body = json.dumps(body)
     raw = body.encode() if isinstance(body, str) else body
     route = next((r for r in ROUTES if r.key == f"{method} {path}"), DEFAULT)
-    headers = {"content-type": content_type} if content_type else {}
+    sent = {**({"content-type": content_type} if content_type else {}), **(headers or {})}
     url = urllib.parse.urlsplit(path)
-    event = build_event(route, method, url, headers, raw or b"", "127.0.0.1", {})
+    event = build_event(route, method, url, sent, raw or b"", "127.0.0.1", {})
     if raw is not None and "body" not in event:
         event["body"] = ""  # an empty body sent, as API Gateway passes it
     if base64_body and raw is not None and not event["isBase64Encoded"]:
         event["body"], event["isBase64Encoded"] = base64.b64encode(raw).decode(), True
     return event
+
+
+def browser_form_post(fields: dict[str, str] | str | bytes) -> dict[str, Any]:
+    """A form post as the browser itself makes it, without JavaScript: url-encoded, asking for a page."""
+    body = urllib.parse.urlencode(fields) if isinstance(fields, dict) else fields
+    return api_event(body, "application/x-www-form-urlencoded", headers={"accept": BROWSER_ACCEPT})
 
 
 def valid_fields(**overrides: str) -> dict[str, str]:

@@ -27,7 +27,7 @@ ACCOUNT = "123456789012"
 API = "api"  # the HttpApi's name in __main__.py: its route resources are named after it
 ZONE_DOMAIN = "example.com"  # the hosted zone's domain, as Route 53 would answer for the test zone id
 WEBHOOK_URL = "https://hooks.example.com/services/T000/B000/abc123"
-WEBHOOK_SECRET = "s3cr3t-" + "k" * 40
+WEBHOOK_SECRET = "whsec_" + "c2VjcmV0LWtleS1vZi0zMi1ieXRlcy1leGFjdGx5ISE="  # 32 bytes
 # Every optional feature on, as a user with a domain, SES, a webhook, WAF and alarms would set them.
 EVERYTHING = {
     f"{PROJECT}:ownerEmails": ["owner@example.com"],
