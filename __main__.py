@@ -69,6 +69,8 @@ api = HttpApi(
         throttle_burst_limit=settings.throttle_burst_limit,
         contact_rate_limit=settings.contact_rate_limit,
         contact_burst_limit=settings.contact_burst_limit,
+        keep_extra_fields=settings.keep_extra_fields,
+        allowed_origins=settings.allowed_origins,
         authorizer=JwtAuthorizerArgs(issuer=auth.issuer, audience=auth.client_id),
     ),
 )

@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.function import FunctionSizing, HandlerFunction, HandlerFunctionArgs
+from declarations import cors
 from declarations.routes import CONTACT_ROUTE_KEY, ROUTES, Route
 from handlers import env_names as env
 from handlers import table_schema as ts
@@ -46,6 +47,8 @@ class HttpApiArgs:
     throttle_burst_limit: int
     contact_rate_limit: int  # POST /api/contact's own steady rate and burst, tighter than the owner's routes
     contact_burst_limit: int
+    keep_extra_fields: bool = False  # the contact function stores unknown fields instead of refusing them
+    allowed_origins: tuple[str, ...] = ()  # other sites' scripts that may call the API (CORS); () for none
     authorizer: JwtAuthorizerArgs | None = None
 
 
@@ -55,6 +58,17 @@ def table_statement(route: Route, table_arn: str) -> dict[str, Any]:
     if "dynamodb:Query" in route.table_actions:
         resources += [f"{table_arn}/index/{index}" for index in ts.INDEXES]
     return {"Effect": "Allow", "Action": list(route.table_actions), "Resource": resources}
+
+
+def route_environment(route: Route, args: HttpApiArgs) -> dict[str, pulumi.Input[str]]:
+    """What a route's function reads from its environment: the table for those that use it, and the contact
+    route's extra-fields mode."""
+    environment: dict[str, pulumi.Input[str]] = {}
+    if route.table_actions:
+        environment.update({env.TABLE_NAME: args.table_name, env.RETENTION_DAYS: str(args.submission_retention_days)})
+    if route.key == CONTACT_ROUTE_KEY:
+        environment[env.EXTRA_FIELDS] = "keep" if args.keep_extra_fields else "refuse"
+    return environment
 
 
 def route_resource_name(api_name: str, route: Route) -> str:
@@ -70,7 +84,21 @@ class HttpApi(pulumi.ComponentResource):
     def __init__(self, name: str, args: HttpApiArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("ctd:index:HttpApi", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        api = aws.apigatewayv2.Api(name, protocol_type="HTTP", opts=child)
+        api = aws.apigatewayv2.Api(
+            name,
+            protocol_type="HTTP",
+            # API Gateway answers preflights and adds the CORS headers itself; the functions write none.
+            cors_configuration=aws.apigatewayv2.ApiCorsConfigurationArgs(
+                allow_origins=list(args.allowed_origins),
+                allow_methods=list(cors.ALLOW_METHODS),
+                allow_headers=list(cors.ALLOW_HEADERS),
+                expose_headers=list(cors.EXPOSE_HEADERS),
+                max_age=cors.MAX_AGE_SECONDS,
+            )
+            if args.allowed_origins
+            else None,
+            opts=child,
+        )
         authorizer_id: pulumi.Output[str] | None = None
         if args.authorizer is not None:
             authorizer_id = aws.apigatewayv2.Authorizer(
@@ -136,9 +164,7 @@ class HttpApi(pulumi.ComponentResource):
                 handler=route.handler,
                 sizing=args.sizing,
                 statements=statements,
-                environment={env.TABLE_NAME: args.table_name, env.RETENTION_DAYS: str(args.submission_retention_days)}
-                if route.table_actions
-                else {},
+                environment=route_environment(route, args),
             ),
             opts=child,
         )

@@ -23,6 +23,9 @@ _EMAIL = re.compile(EMAIL_PATTERN)  # the same check as the contact form's
 WEBHOOK_KEYS = ("webhookUrl", "webhookSecret")
 HOST_NAME = re.compile(r"^(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})+$")
 PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
+EXTRA_FIELDS_MODES = ("refuse", "keep")
+# An origin as browsers send it: scheme, host and an optional port; https only (http for loopback while testing).
+ORIGIN = re.compile(r"^(https://[a-z0-9.-]+|http://(localhost|127\.0\.0\.1))(:\d{1,5})?$")
 
 
 class SettingsError(pulumi.RunError):
@@ -75,6 +78,8 @@ class StackSettings:
     throttle_burst_limit: int
     contact_rate_limit: int  # POST /api/contact alone: public, so tighter
     contact_burst_limit: int
+    keep_extra_fields: bool  # store unknown contact fields (extraFields: keep) instead of refusing the post
+    allowed_origins: tuple[str, ...]  # other sites whose scripts may call the API (CORS); () is same origin
     lambda_memory_mb: int
     lambda_timeout_seconds: int
     price_class: str
@@ -166,6 +171,22 @@ def _mail_domain(config: pulumi.Config, domain: CustomDomain | None) -> MailDoma
     return MailDomainSettings(name or None, zone, subdomain, policy)
 
 
+def _origins(config: pulumi.Config) -> tuple[str, ...]:
+    raw = config.require("allowedOrigins")
+    try:
+        values = json.loads(raw)
+    except json.JSONDecodeError:
+        values = None
+    if not isinstance(values, list) or not all(isinstance(v, str) and ORIGIN.match(v) for v in values):
+        raise _bad(
+            "allowedOrigins",
+            raw,
+            'use a list of origins like https://shop.example.com (scheme and host, no path, no "*"): '
+            'pulumi config set --path "allowedOrigins[0]" https://shop.example.com',
+        )
+    return tuple(values)
+
+
 def _webhook(config: pulumi.Config) -> Webhook | None:
     # The plain values are read only to check them; the program uses the secret Outputs.
     values = {key: pulumi.runtime.get_config(f"{pulumi.get_project()}:{key}") or "" for key in WEBHOOK_KEYS}
@@ -232,6 +253,8 @@ def load_settings() -> StackSettings:
     mail_domain = _mail_domain(config, domain)
     mfa = config.require("ownerMfa")
     _choice("ownerMfa", mfa, MFA_MODES)
+    extra_fields = config.require("extraFields")
+    _choice("extraFields", extra_fields, EXTRA_FIELDS_MODES)
     return StackSettings(
         region=region,
         protect_data=_bool(config, "protectData"),
@@ -241,6 +264,8 @@ def load_settings() -> StackSettings:
         throttle_burst_limit=burst,
         contact_rate_limit=contact_rate,
         contact_burst_limit=contact_burst,
+        keep_extra_fields=extra_fields == "keep",
+        allowed_origins=_origins(config),
         lambda_memory_mb=_int(config, "lambdaMemoryMb", 128, 10240),
         lambda_timeout_seconds=_int(config, "lambdaTimeoutSeconds", MIN_FUNCTION_TIMEOUT, 29),
         price_class=price_class,

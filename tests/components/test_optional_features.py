@@ -193,6 +193,10 @@ def test_custom_domain_gets_a_us_east_1_certificate_alias_records_and_tls_1_2(ev
         ({"domain": "www.example.com"}, "set domain and hostedZoneId together"),
         ({"domain": "WWW.Example.com", "hostedZoneId": "Z1"}, "use a lower-case host name"),
         ({"alarmEmail": "ops"}, "alarmEmail='ops' is not allowed"),
+        ({"extraFields": "store"}, "extraFields='store' is not allowed; use one of refuse, keep"),
+        ({"allowedOrigins": ["*"]}, 'no path, no "*"'),
+        ({"allowedOrigins": ["https://shop.example.com/contact"]}, "allowedOrigins="),
+        ({"allowedOrigins": ["http://shop.example.com"]}, "allowedOrigins="),
     ],
 )
 def test_bad_optional_settings_are_refused(overrides: dict, expected: str) -> None:
@@ -200,3 +204,21 @@ def test_bad_optional_settings_are_refused(overrides: dict, expected: str) -> No
         run_program("dev", {f"{PROJECT}:{k}": v for k, v in overrides.items()})
     assert expected in str(raised.value)
     assert WEBHOOK_SECRET not in str(raised.value) and "short" not in str(raised.value).split("allowed")[0][:-30]
+
+
+def test_other_sites_get_api_gateways_cors_only_when_listed(program: Program, everything: Program) -> None:
+    """API Gateway answers the preflight and adds the headers; no function writes CORS headers itself."""
+    assert program.one("aws:apigatewayv2/api:Api").inputs.get("corsConfiguration") is None
+    cors = everything.one("aws:apigatewayv2/api:Api").inputs["corsConfiguration"]
+    assert cors["allowOrigins"] == ["https://shop.example.com"] and cors["allowMethods"] == ["POST"]
+    assert cors["allowHeaders"] == ["content-type", "accept", "x-requested-with"]
+    assert not cors.get("allowCredentials"), "no cookies or tokens cross over"
+
+
+def test_extra_fields_mode_reaches_only_the_contact_function(program: Program, everything: Program) -> None:
+    for declared, mode in ((program, "refuse"), (everything, "keep")):
+        functions = declared.of_type("aws:lambda/function:Function")
+        modes = {
+            f.name: (f.inputs.get("environment") or {}).get("variables", {}).get("EXTRA_FIELDS") for f in functions
+        }
+        assert {name: m for name, m in modes.items() if m} == {"api-contact": mode}

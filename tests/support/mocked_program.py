@@ -40,6 +40,8 @@ EVERYTHING = {
     f"{PROJECT}:wafRateLimit": 500,
     f"{PROJECT}:domain": "www.example.com",
     f"{PROJECT}:hostedZoneId": "Z0123456789ABCDEFGHIJ",
+    f"{PROJECT}:extraFields": "keep",
+    f"{PROJECT}:allowedOrigins": ["https://shop.example.com"],
 }
 
 
