@@ -16,10 +16,16 @@ SIGNAL_CHECK_SECONDS = 0.2
 def main() -> int:
     parser = argparse.ArgumentParser(description="Run Connecting The Dots locally, AWS emulated by moto.")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")), help="default: $PORT or 8000")
+    parser.add_argument(
+        "--allowed-origin",
+        action="append",
+        default=[o for o in os.environ.get("ALLOWED_ORIGINS", "").split(",") if o],
+        help="another site whose scripts may post the form, like allowedOrigins (default: $ALLOWED_ORIGINS)",
+    )
     args = parser.parse_args()
     configure_logging()
     try:
-        site = LocalSite(port=args.port).start()
+        site = LocalSite(port=args.port, allowed_origins=tuple(args.allowed_origin)).start()
     except OSError as error:
         print(f"cannot listen on 127.0.0.1:{args.port}: {error.strerror}; try PORT=8123 make dev", file=sys.stderr)
         return 1

@@ -7,10 +7,11 @@ import logging
 import os
 import threading
 import time
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from declarations import openapi, web_assets
+from declarations import cors, openapi, web_assets
 from handlers import env_names as env
 from local import faults, lambda_task_root
 from local.emulator import REGION, TABLE_NAME, Emulator, OwnerPool
@@ -45,14 +46,40 @@ def _asset_headers(name: str) -> dict[str, str]:
     return {"content-type": web_assets.content_type(name), "cache-control": web_assets.cache_control(name)}
 
 
+def preflight_reply(origins: tuple[str, ...], origin: str, headers: Message) -> Reply:
+    """API Gateway's answer to a CORS preflight: 204, with the allow headers only for an allowed request."""
+    method = headers.get("access-control-request-method", "")
+    asked = {h.strip().lower() for h in headers.get("access-control-request-headers", "").split(",") if h.strip()}
+    if not (cors.allows(origins, origin) and method in cors.ALLOW_METHODS and asked <= set(cors.ALLOW_HEADERS)):
+        return Reply(204, {}, b"")
+    return Reply(
+        204,
+        {
+            "access-control-allow-origin": origin,
+            "access-control-allow-methods": ",".join(cors.ALLOW_METHODS),
+            "access-control-allow-headers": ",".join(cors.ALLOW_HEADERS),
+            "access-control-max-age": str(cors.MAX_AGE_SECONDS),
+        },
+        b"",
+    )
+
+
 class SiteServer(ThreadingHTTPServer):
     daemon_threads = True
     # http.server's default backlog is 5: a burst of posts (a form, a load test) had its connections reset.
     request_queue_size = 128
 
-    def __init__(self, port: int, gateway: Gateway, config_js: str, security_headers: dict[str, str]) -> None:
+    def __init__(
+        self,
+        port: int,
+        gateway: Gateway,
+        config_js: str,
+        security_headers: dict[str, str],
+        allowed_origins: tuple[str, ...] = (),
+    ) -> None:
         super().__init__(("127.0.0.1", port), RequestHandler)
         self.gateway = gateway
+        self.allowed_origins = allowed_origins
         self.config_js = config_js
         self.security_headers = security_headers
         self.faults = faults.Faults()
@@ -82,8 +109,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             elif self.path == OPENAPI_PATH and self.command in ("GET", "HEAD"):
                 reply = Reply(200, {"content-type": "application/json"}, self.server.openapi)
             elif self.path.startswith("/api/") or self.path == "/api":
-                headers = {k: v for k, v in self.headers.items()}
-                reply = self.server.gateway.handle(self.command, self.path, headers, body, self.client_address[0])
+                reply = self._api(body)
             elif self.command in ("GET", "HEAD"):
                 reply = static_reply(self.path.split("?", 1)[0], self.server.config_js)
             else:
@@ -98,6 +124,19 @@ class RequestHandler(BaseHTTPRequestHandler):
                 "ms": round((time.perf_counter() - started) * 1000, 1),
             },
         )
+
+    def _api(self, body: bytes) -> Reply:
+        """The API as API Gateway serves it, with its CORS handling when allowedOrigins lists other sites."""
+        origins, origin = self.server.allowed_origins, self.headers.get("origin", "")
+        if origins and self.command == "OPTIONS" and origin and self.headers.get("access-control-request-method"):
+            return preflight_reply(origins, origin, self.headers)
+        headers = {k: v for k, v in self.headers.items()}
+        reply = self.server.gateway.handle(self.command, self.path, headers, body, self.client_address[0])
+        if origins and origin and cors.allows(origins, origin):
+            reply.headers.update(
+                {"access-control-allow-origin": origin, "access-control-expose-headers": ",".join(cors.EXPOSE_HEADERS)}
+            )
+        return reply
 
     def _send(self, reply: Reply) -> None:
         self.send_response(reply.status)
@@ -157,10 +196,11 @@ def configure_logging() -> None:
 class LocalSite:
     """moto plus the site server; `start()` then `url`, and `stop()` ends both."""
 
-    def __init__(self, port: int = 8000, retention_days: int = 0) -> None:
+    def __init__(self, port: int = 8000, retention_days: int = 0, allowed_origins: tuple[str, ...] = ()) -> None:
         self.emulator = Emulator()
         self._port = port
         self._retention_days = retention_days
+        self._allowed_origins = allowed_origins
         self._server: SiteServer | None = None
         self._thread: threading.Thread | None = None
         self._poller: StreamPoller | None = None
@@ -181,7 +221,7 @@ class LocalSite:
             owners = self.emulator.owners
             verifier = JwtVerifier(owners.jwks_url, owners.issuer, owners.client_id)
             config_js = web_assets.config_js(page_config(self.emulator.endpoint, owners))
-            self._server = SiteServer(self._port, Gateway(verifier), config_js, headers)
+            self._server = SiteServer(self._port, Gateway(verifier), config_js, headers, self._allowed_origins)
         except OSError:
             self.emulator.stop()
             raise

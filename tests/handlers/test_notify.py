@@ -191,3 +191,20 @@ def test_email_goes_from_the_configured_sender_through_the_configuration_set(not
     parsed = email.message_from_string(message.raw_data, policy=email.policy.default)
     assert message.source == NOTIFY_FROM and parsed["From"].addresses[0].addr_spec == NOTIFY_FROM
     assert parsed["X-SES-CONFIGURATION-SET"] == CONFIGURATION_SET
+
+
+def test_subject_and_kept_fields_reach_the_email_and_the_webhook(
+    notify, contact, store: Store, receiver: Receiver
+) -> None:
+    before = len(sent())
+    fields = valid_fields(_subject="Quote for 3 sites", budget="10k", **{"How did you hear?": "A friend"})
+    contact.accept(store.client, TABLE_NAME, 0, fields, keep_extra=True)
+    assert notify.handler({"Records": store.stream_records()}, None) == {"batchItemFailures": []}
+    (message,) = sent()[before:]
+    parsed = email.message_from_string(message.raw_data, policy=email.policy.default)
+    assert parsed["Subject"] == "Quote for 3 sites"
+    assert "budget: 10k\nHow did you hear?: A friend\n" in parsed.get_content()
+    ((headers, body),) = receiver.calls
+    data = standardwebhooks.Webhook(SECRET).verify(body, headers)["data"]
+    assert data["extra_fields"] == {"budget": "10k", "How did you hear?": "A friend"}
+    assert data["subject"] == "Quote for 3 sites"

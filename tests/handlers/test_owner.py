@@ -215,3 +215,12 @@ def test_a_hostile_cursor_is_400(owner, store: Store, plain: str) -> None:
     cursor = base64.urlsafe_b64encode(plain.encode()).decode()
     status, answer = call(owner.list_submissions, owner_event("GET", "/api/submissions", {"cursor": cursor}))
     assert status == 400 and answer["error"]["fields"] == {"cursor": "is not valid"}
+
+
+def test_export_has_the_subject_and_kept_fields_as_lines_formulas_defused(owner, contact, store: Store) -> None:
+    fields = valid_fields(_subject="Quote", budget="=1+1", referrer="A friend")
+    contact.accept(store.client, TABLE_NAME, 0, fields, keep_extra=True)
+    body = owner.export_csv(owner_event("GET", "/api/submissions/export.csv"), None)["body"]
+    (row,) = csv.DictReader(io.StringIO(body.removeprefix("\ufeff")))
+    assert row["subject"] == "Quote"
+    assert row["extra_fields"] == "budget: =1+1\nreferrer: A friend", "not JSON: readable in a spreadsheet"
