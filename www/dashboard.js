@@ -266,8 +266,13 @@
   const LABELS = [
     ["created_at", "Received"], ["status", "Status"], ["first_name", "First name"], ["last_name", "Last name"],
     ["email", "Email"], ["phone_number", "Phone number"], ["company", "Company"], ["job_title", "Job title"],
-    ["message", "Message"], ["id", "Reference"],
+    ["subject", "Subject"], ["message", "Message"], ["id", "Reference"],
   ];
+
+  // The fields a form sent beyond this site's own (extraFields: keep), by the names it used.
+  function extraFields(item) {
+    try { return Object.entries(JSON.parse(item.extra_fields || "{}")); } catch { return []; }
+  }
 
   async function openDetail(id) {
     let body;
@@ -284,7 +289,8 @@
       }
       return [text("dt", label), dd];
     });
-    $("detail-fields").replaceChildren(...fields);
+    const extra = extraFields(current).flatMap(([name, value]) => [text("dt", name), text("dd", value)]);
+    $("detail-fields").replaceChildren(...fields, ...extra);
     $("detail-title").textContent = `Enquiry from ${fullName(current)}`;
     for (const button of detail.querySelectorAll("[data-status]")) button.hidden = button.dataset.status === current.status;
     detail.hidden = false;

@@ -5,6 +5,7 @@ and the runner lists that origin in its allowedOrigins, as a stack would."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -12,24 +13,33 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import Page, expect
 
+from local import owner_session
 from local.background import Runner, local_runner
 from local.emulator import free_port
+from tests.browser.test_owner_dashboard import NEW_PASSWORD, sign_in
 from tests.browser.test_visitor import stored
-from tests.support.browser import expect_clean
+from tests.support.browser import accessibility_problems, expect_clean
 
 # Formspree's plain HTML form, as its documentation shows it, with its control fields.
-PLAIN = """<!doctype html><html lang="en"><meta charset="utf-8"><link rel="icon" href="data:,"><title>Shop contact</title>
+HEAD = '<!doctype html><html lang="en"><meta charset="utf-8"><link rel="icon" href="data:,"><title>Shop contact</title>'
+PLAIN = (
+    HEAD
+    + """
 <form action="{action}" method="POST">
   <label>Your name: <input type="text" name="name"></label>
   <label>Your email: <input type="email" name="email"></label>
   <label>Your message: <textarea name="message"></textarea></label>
+  <label>Budget: <input type="text" name="budget"></label>
   <input type="hidden" name="_subject" value="New message from the shop">
   <input type="text" name="_gotcha" style="display:none">
   <button type="submit">Send</button>
 </form></html>"""
+)
 
 # Formspree's "submit with AJAX" pattern: FormData, Accept: application/json, and its errors list.
-AJAX = """<!doctype html><html lang="en"><meta charset="utf-8"><link rel="icon" href="data:,"><title>Shop contact</title>
+AJAX = (
+    HEAD
+    + """
 <form id="my-form" action="{action}" method="POST">
   <label>Email: <input type="email" name="email"></label>
   <label>Name: <input type="text" name="name"></label>
@@ -66,6 +76,7 @@ AJAX = """<!doctype html><html lang="en"><meta charset="utf-8"><link rel="icon" 
   }}
   form.addEventListener("submit", handleSubmit);
 </script></html>"""
+)
 
 PAGES = {
     "/plain.html": (PLAIN, {}),
@@ -121,25 +132,44 @@ def shop() -> Iterator[Shop]:
 
 @pytest.fixture(scope="module")
 def site(shop: Shop) -> Iterator[Runner]:
-    """The runner with the shop's origin allowed, as `allowedOrigins: [http://localhost:<port>]` would."""
-    with local_runner({"ALLOWED_ORIGINS": f"http://localhost:{shop.port}"}) as started:
+    """The runner as a stack with `allowedOrigins: [http://localhost:<port>]` and `extraFields: keep`."""
+    with local_runner({"ALLOWED_ORIGINS": f"http://localhost:{shop.port}", "EXTRA_FIELDS": "keep"}) as started:
         shop.action = f"{started.url}/api/contact"
         yield started
 
 
-def test_the_plain_formspree_form_lands_on_the_thank_you_page(page: Page, shop: Shop, site: Runner, watch) -> None:
+def send_plain_form(page: Page, shop: Shop, site: Runner, message: str) -> dict:
     page.goto(shop.url("/plain.html"))
     page.get_by_label("Your name:").fill("Grace Hopper")
     page.get_by_label("Your email:").fill("grace@example.com")
-    page.get_by_label("Your message:").fill("Plain form")
+    page.get_by_label("Your message:").fill(message)
+    page.get_by_label("Budget:").fill("About 10k")
     page.get_by_role("button", name="Send").click()
     expect(page).to_have_url(f"{site.url}/thanks.html")
-    (item,) = [i for i in stored(site) if i.get("message") == "Plain form"]
+    (item,) = [i for i in stored(site) if i.get("message") == message]
+    return item
+
+
+def test_the_plain_formspree_form_lands_on_the_thank_you_page(page: Page, shop: Shop, site: Runner, watch) -> None:
+    item = send_plain_form(page, shop, site, "Plain form")
     assert (item["first_name"], item["email"], item["subject"]) == (
         "Grace Hopper",
         "grace@example.com",
         "New message from the shop",
     )
+    assert json.loads(item["extra_fields"]) == {"budget": "About 10k"}
+    expect_clean(watch)
+
+
+def test_the_owner_sees_the_subject_and_the_kept_field(page: Page, shop: Shop, site: Runner, watch, axe: str) -> None:
+    send_plain_form(page, shop, site, "For the owner")
+    owner_session.sign_in(site.url, site.owner_email, site.temporary_password)
+    sign_in(page, site, NEW_PASSWORD)
+    page.get_by_role("cell", name="For the owner").first.click()
+    details = page.locator("#detail-fields")
+    expect(details).to_contain_text("SubjectNew message from the shop")
+    expect(details).to_contain_text("budgetAbout 10k")
+    assert accessibility_problems(page, axe) == []
     expect_clean(watch)
 
 
