@@ -18,6 +18,7 @@ from handlers.form_schema import (
     SUBJECT_FIELD,
     SUBMISSION_ID,
 )
+from handlers.page_sizes import DEFAULT_PAGE, MAX_PAGE
 from handlers.table_schema import EXTRA_FIELDS, STATUSES
 
 ERROR = {
@@ -171,7 +172,11 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "summary": "List submissions newest first (default: all but spam)",
         "parameters": [
             {"name": "status", "in": "query", "schema": {"enum": list(STATUSES)}},
-            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+            {
+                "name": "limit",
+                "in": "query",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE},
+            },
             {"name": "cursor", "in": "query", "schema": {"type": "string"}},
         ],
         "responses": {

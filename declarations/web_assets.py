@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import TypeVar
 
+from handlers.page_sizes import DEFAULT_PAGE, MAX_PAGE
+
 WWW_DIR = Path(__file__).resolve().parent.parent / "www"
 CONFIG_JS = "config.js"
 T = TypeVar("T")  # a plain value (the local runner) or a Pulumi Input (the stack)
@@ -55,6 +57,8 @@ def page_config(region: T, cognito_endpoint: T, user_pool_id: T, client_id: T) -
         "cognitoEndpoint": cognito_endpoint,
         "userPoolId": user_pool_id,
         "clientId": client_id,
+        "pageSize": str(DEFAULT_PAGE),  # type: ignore[dict-item]
+        "maxPageSize": str(MAX_PAGE),  # type: ignore[dict-item]
     }
 
 

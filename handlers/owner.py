@@ -12,10 +12,9 @@ import api_gateway as api
 import dynamodb_client
 import inbox
 from csv_export import to_csv
+from page_sizes import DEFAULT_PAGE, MAX_PAGE
 from table_schema import STATUSES
 
-DEFAULT_PAGE = 25
-MAX_PAGE = 100
 MAX_PATCH_BYTES = 1024
 # Lambda's response payload limit is 6 MB; stop well before it and say so rather than fail.
 MAX_EXPORT_BYTES = 5 * 1024 * 1024

@@ -12,7 +12,7 @@
   const filter = $("status-filter");
   const detail = $("detail");
   const TOKENS = "ctd.tokens";
-  const PAGE_SIZE = 25;
+  const PAGE_SIZE = config.pageSize; // the API's default page, from config.js
   let challenge = null; // { username, name, session } while Cognito asks for another sign-in step
   let cursors = [null]; // cursors[i] opens page i; the last page's "next" is pushed when known
   let page = 0;
@@ -229,7 +229,7 @@
   const badge = (value) => text("span", value, `badge badge-${value}`);
 
   async function loadPage() {
-    const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+    const query = new URLSearchParams({ limit: PAGE_SIZE });
     if (filter.value) query.set("status", filter.value);
     if (cursors[page]) query.set("cursor", cursors[page]);
     let body;
@@ -354,7 +354,7 @@
     const counts = new Array(days).fill(0);
     let cursor = null;
     for (let pages = 0; pages < 20; pages += 1) {
-      const query = new URLSearchParams({ limit: "100" });
+      const query = new URLSearchParams({ limit: config.maxPageSize });
       if (cursor) query.set("cursor", cursor);
       let body;
       try { body = await apiJson(`/submissions?${query}`); } catch { return; }
