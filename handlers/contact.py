@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -25,9 +24,9 @@ from form_schema import (
     SUBJECT_FIELD,
     SUBMISSION_ID,
     Problem,
+    checked_value,
     clean_fields,
     extra_fields,
-    problem,
     redirect_path,
     unknown_fields,
 )
@@ -39,8 +38,9 @@ FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"  # what `new FormData(form)` sends, as in Formspree's fetch example
 # extraFields=keep stores fields this form does not define; otherwise they are refused, naming each.
 KEEP_EXTRA_FIELDS = os.environ.get(env.EXTRA_FIELDS) == "keep"
-_QUALITY = re.compile(r";\s*q=([01](?:\.\d{0,3})?)")
-_PART_NAME = re.compile(rb'\r\ncontent-disposition:\s*form-data;\s*name="([^"]*)"(;\s*filename)?', re.I)
+# Patterns compiled on first use (re caches them), not at every cold start: most posts need neither.
+_QUALITY = r";\s*q=([01](?:\.\d{0,3})?)"
+_PART_NAME = rb'(?i)\r\ncontent-disposition:\s*form-data;\s*name="([^"]*)"(;\s*filename)?'
 
 
 def quality(accept: str, media: str) -> float:
@@ -50,7 +50,7 @@ def quality(accept: str, media: str) -> float:
         name = entry.split(";")[0].strip()
         rank = 2 if name == media else 1 if name == media.split("/")[0] + "/*" else 0 if name == "*/*" else -1
         if rank > best:
-            q = _QUALITY.search(entry)
+            q = re.search(_QUALITY, entry)
             best, found = rank, float(q[1]) if q else 1.0
     return found
 
@@ -74,7 +74,7 @@ def multipart_pairs(content_type: str, body: bytes) -> list[tuple[str, str]]:
     pairs = []
     for part in parts[1:-1]:
         head, _, value = part.partition(b"\r\n\r\n")
-        found = _PART_NAME.search(head)
+        found = re.search(_PART_NAME, head)
         if not found or not value.endswith(b"\r\n"):
             raise api.BadRequest("a multipart part has no form-data name")
         name = found[1].decode()
@@ -121,6 +121,8 @@ def submission_id_of(fields: dict[str, Any]) -> str:
 
 def next_page(fields: dict[str, Any]) -> str:
     """The thank-you page: _next or _redirect when it is a path on this site, refused otherwise."""
+    if not fields.keys() & NEXT_FIELDS:
+        return THANKS_PAGE
     for name in NEXT_FIELDS:
         if fields.get(name) not in (None, ""):
             path = redirect_path(fields[name])
@@ -134,11 +136,12 @@ def next_page(fields: dict[str, Any]) -> str:
 def stored_values(fields: dict[str, Any], keep_extra: bool) -> dict[str, str]:
     """What the visitor wrote, as the item's attributes; BadRequest naming each field that is wrong."""
     values, problems = clean_fields(fields)
-    subject = problem(SUBJECT, fields.get(SUBJECT_FIELD))
-    if isinstance(subject, Problem):
-        problems[SUBJECT_FIELD] = subject
-    elif subject:
-        values[SUBJECT.name] = subject
+    if SUBJECT_FIELD in fields:
+        subject = checked_value(SUBJECT, fields[SUBJECT_FIELD])
+        if isinstance(subject, Problem):
+            problems[SUBJECT_FIELD] = subject
+        elif subject:
+            values[SUBJECT.name] = subject
     unknown = unknown_fields(fields)
     if keep_extra:
         kept, extra_problems = extra_fields(fields, unknown)
@@ -162,13 +165,15 @@ def accept(client: Any, table: str, retention_days: int, fields: dict[str, Any],
     values = stored_values(fields, keep_extra)
     # Bots get exactly the answer people get, and the item is kept (as spam) so a
     # false positive can be rescued from the dashboard.
-    spam = any(str(fields.get(name) or "").strip() for name in HONEYPOTS)
+    spam = any(str(fields[name] or "").strip() for name in fields.keys() & HONEYPOTS)
     submission_writes.put_new(client, table, submission_writes.new_item(submission_id, values, spam, retention_days))
     return submission_id
 
 
 def html_error(error: api.ApiError, rid: str) -> api.Response:
     """Errors for a browser posting the form without JavaScript: a page, not JSON."""
+    import html  # here, not at the top: html.entities' tables cost every cold start, and most posts are JSON
+
     # Only messages about names this form knows: another site's form could otherwise put its own words here.
     known = [m for n, m in error.fields.items() if n in CONTROL_FIELDS or n in FIELDS_BY_NAME]
     if len(known) < len(error.fields):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -41,6 +40,8 @@ SUBJECT = Field("subject", "Subject", False, 200)  # how it is checked and store
 # Other services' names for this form's fields, used when the field itself is absent: label, field.
 ALIASES: dict[str, tuple[str, str]] = {"_replyto": ("Email", "email"), "name": ("Name", "first_name")}
 CONTROL_FIELDS = (*HONEYPOTS, SUBMISSION_ID, *NEXT_FIELDS, SUBJECT_FIELD, *ALIASES)
+_KNOWN = frozenset((*FIELDS_BY_NAME, *CONTROL_FIELDS))
+_SPECS = {f.name: (f.name, f) for f in FIELDS}  # each field: the name it is read under, and its rules
 # Unknown fields, when the stack keeps them (extraFields: keep): how many, and how long each name and value.
 MAX_EXTRA_FIELDS = 20
 MAX_EXTRA_NAME = 64
@@ -55,14 +56,16 @@ MAX_BODY_BYTES = (
 # The redirect a form may ask for: one "/", then printable ASCII but a backslash. Browsers read "//host",
 # a backslash as a slash, and drop tabs and line breaks, so each could lead to another host.
 LOCAL_PATH_PATTERN = r"^/(?![/\\])[!-\[\]-~]{0,999}$"  # also the OpenAPI document's pattern
-_LOCAL_PATH = re.compile(LOCAL_PATH_PATTERN)
 
 
-class Problem(NamedTuple):
-    """What is wrong with one field: a code scripts can branch on (Formspree's where it has one), and words."""
+class Problem:
+    """What is wrong with one field: a code scripts can branch on (Formspree's where it has one), and words.
+    A plain class: a NamedTuple or dataclass would generate code at every cold start."""
 
-    code: str
-    message: str
+    __slots__ = ("code", "message")
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code, self.message = code, message
 
 
 # What SES can reply to (no SMTPUTF8; IDN as xn--). Also the page's v-mode `pattern`, so `-` is escaped.
@@ -80,7 +83,7 @@ _CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile("\u2028|\u2029")  # mail breaks lines there: not in a one-line field
 
 
-def problem(spec: Field, value: object, sent: bool = True) -> Problem | str:
+def checked_value(spec: Field, value: object, sent: bool = True) -> Problem | str:
     """The trimmed value of one field, or its Problem ("" for an empty optional field)."""
     if value is None:
         value = ""
@@ -118,15 +121,18 @@ def clean_fields(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, Prob
     """
     values: dict[str, str] = {}
     problems: dict[str, Problem] = {}
-    specs = {f.name: (f.name, f) for f in FIELDS}
-    for alias, (label, target) in ALIASES.items():
-        if alias in raw:
+    specs = _SPECS
+    if not raw.keys().isdisjoint(ALIASES):
+        specs = dict(_SPECS)
+        for alias, (label, target) in ALIASES.items():
+            if alias not in raw:
+                continue
             if raw.get(target) in (None, ""):
                 specs[target] = (alias, replace(FIELDS_BY_NAME[target], name=alias, label=label))
             elif raw[alias] != raw[target]:
                 problems[alias] = Problem("ALIAS_DIFFERS", f"{alias} differs from {target}: send one of them")
     for target, (sent_as, spec) in specs.items():
-        value = problem(spec, raw.get(sent_as), sent_as in raw)
+        value = checked_value(spec, raw.get(sent_as), sent_as in raw)
         if isinstance(value, Problem):
             problems[sent_as] = value
         elif value:
@@ -136,7 +142,7 @@ def clean_fields(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, Prob
 
 def unknown_fields(raw: dict[str, object]) -> list[str]:
     """Names that are neither this form's fields nor control fields, in the order sent."""
-    return [name for name in raw if name not in FIELDS_BY_NAME and name not in CONTROL_FIELDS]
+    return [name for name in raw if name not in _KNOWN]
 
 
 def extra_fields(raw: dict[str, object], names: list[str]) -> tuple[dict[str, str], dict[str, Problem]]:
@@ -151,7 +157,7 @@ def extra_fields(raw: dict[str, object], names: list[str]) -> tuple[dict[str, st
         if not label:
             problems[name] = Problem("FIELD_NAME", f"a field name must be 1 to {MAX_EXTRA_NAME} characters of text")
             continue
-        value = problem(Field(name, label, False, MAX_EXTRA_LENGTH, multiline=True), raw[name])
+        value = checked_value(Field(name, label, False, MAX_EXTRA_LENGTH, multiline=True), raw[name])
         if isinstance(value, Problem):
             problems[name] = value
         elif value:
@@ -161,4 +167,5 @@ def extra_fields(raw: dict[str, object], names: list[str]) -> tuple[dict[str, st
 
 def redirect_path(value: object) -> str | None:
     """A thank-you page the form asked for, if it is a path on this site; None otherwise."""
-    return value if isinstance(value, str) and _LOCAL_PATH.fullmatch(value) else None
+    # Compiled on first use (re caches it), not at import: most posts name no thank-you page.
+    return value if isinstance(value, str) and re.fullmatch(LOCAL_PATH_PATTERN, value) else None
