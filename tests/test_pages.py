@@ -59,3 +59,31 @@ def test_every_page_shares_one_header_and_footer() -> None:
     for part in (("<header", "</header>"), ("<footer", "</footer>")):
         copies = {page: _between(text, *part) for page, text in pages.items()}
         assert len(set(copies.values())) == 1, f"{part[0]} differs between pages: {sorted(copies)}"
+
+
+class Regions(HTMLParser):
+    """The links inside the page's <nav aria-label="Main"> and inside its <footer>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.region = ""
+        self.links: dict[str, list[str]] = {"nav": [], "footer": []}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if (tag == "nav" and a.get("aria-label") == "Main") or tag == "footer":
+            self.region = tag
+        elif tag == "a" and self.region:
+            self.links[self.region].append(str(a.get("href")))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self.region:
+            self.region = ""
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_owner_sign_in_is_in_the_footer_not_the_visitors_navigation(page: str) -> None:
+    regions = Regions()
+    regions.feed((web_assets.WWW_DIR / page).read_text())
+    assert regions.links["nav"] == ["/", "/contact.html"], page
+    assert "/dashboard.html" in regions.links["footer"], page

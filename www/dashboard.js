@@ -43,11 +43,12 @@
     return data;
   }
 
-  function keepTokens(result, refreshToken) {
+  function keepTokens(result, refreshToken, username) {
     const tokens = {
       access: result.AccessToken,
       refresh: result.RefreshToken || refreshToken,
       expiresAt: Date.now() + (result.ExpiresIn || 3600) * 1000,
+      username, // shown as "Signed in as"; the page never decodes tokens
     };
     sessionStorage.setItem(TOKENS, JSON.stringify(tokens));
     return tokens;
@@ -63,7 +64,7 @@
       ClientId: config.clientId,
       AuthParameters: { REFRESH_TOKEN: tokens.refresh },
     });
-    return keepTokens(data.AuthenticationResult, tokens.refresh);
+    return keepTokens(data.AuthenticationResult, tokens.refresh, tokens.username);
   }
 
   // A valid access token, renewed a minute before it expires; null when signed out.
@@ -103,6 +104,8 @@
   function show(view) {
     for (const [name, form] of Object.entries(FORMS)) form.hidden = view !== name;
     inbox.hidden = view !== "inbox";
+    $("account").hidden = view !== "inbox";
+    $("account-name").textContent = view === "inbox" ? (storedTokens() || {}).username || "" : "";
   }
 
   function signOut(message) {
@@ -115,8 +118,8 @@
   // Cognito answers a sign-in step with tokens or with the next challenge; each challenge has its form.
   async function advance(data) {
     if (data.AuthenticationResult) {
+      keepTokens(data.AuthenticationResult, undefined, challenge.username);
       challenge = null;
-      keepTokens(data.AuthenticationResult);
       await openInbox();
       return;
     }

@@ -84,8 +84,12 @@ def owner_first_session(page: Page, site: Runner, watch: Watch, axe: str) -> Non
     expect(page.get_by_role("status")).to_contain_text("Thank you")
     post_contact(site, first_name="Alan", last_name="Turing", email="alan@example.com", message="Machines")
     sign_in_first_time(page, site)
-
+    expect(page.locator("#account")).to_have_text(re.compile(rf"Signed in as {re.escape(site.owner_email)}\s+Sign out"))
     rows = page.locator("#submissions tbody tr")
+    expect(rows).to_have_count(2)
+    expect(page.locator("#chart rect[data-count='2']")).to_have_count(1)
+    page.reload()  # the name survives a reload of the tab, as the session does
+    expect(page.locator("#account-name")).to_have_text(site.owner_email)
     expect(rows).to_have_count(2)
     expect(rows.first).to_contain_text("Alan Turing")  # newest first
     expect(rows.nth(1)).to_contain_text("Compilers?")
@@ -120,6 +124,7 @@ def owner_first_session(page: Page, site: Runner, watch: Watch, axe: str) -> Non
     page.get_by_role("button", name="Sign out").click()
     expect(page.locator("#dash-status")).to_have_text("You are signed out.")
     assert not renews(site, refresh_token)  # signed out at Cognito too, not only in this tab
+    expect(page.locator("#account")).to_be_hidden()
     page.reload()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     expect(page.locator("#inbox")).to_be_hidden()
