@@ -6,6 +6,7 @@ import re
 from html.parser import HTMLParser
 
 from declarations import web_assets
+from declarations.owner_pool_spec import PASSWORD_POLICY
 from form_schema import EMAIL_PATTERN, FIELDS, HONEYPOTS, SUBMISSION_ID
 from table_schema import STATUSES
 
@@ -89,3 +90,27 @@ def test_dashboard_labels_the_fields_as_the_form_does() -> None:
     script = (web_assets.WWW_DIR / "dashboard.js").read_text()
     labels = dict(re.findall(r'\["(\w+)", "([^"]+)"\]', script[script.index("const LABELS") :]))
     assert {f.name: labels.get(f.name) for f in FIELDS} == {f.name: f.label for f in FIELDS}
+
+
+class PasswordRules(HTMLParser):
+    """The dashboard's list of password rules: its minimum length and the rule each item names."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.minimum_length = ""
+        self.rules: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id") == "password-rules":
+            self.minimum_length = str(a.get("data-minimum-length"))
+        if tag == "li" and a.get("data-rule"):
+            self.rules.append(str(a["data-rule"]))
+
+
+def test_the_password_rules_shown_are_the_pools() -> None:
+    parser = PasswordRules()
+    parser.feed((web_assets.WWW_DIR / "dashboard.html").read_text())
+    assert parser.minimum_length == str(PASSWORD_POLICY["minimum_length"])
+    required = {k.removeprefix("require_") for k, v in PASSWORD_POLICY.items() if k.startswith("require_") and v}
+    assert parser.rules[0] == "length" and sorted(parser.rules[1:]) == sorted(required)

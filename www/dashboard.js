@@ -125,6 +125,7 @@
     }
     challenge = { ...challenge, name: data.ChallengeName, session: data.Session };
     if (data.ChallengeName === "NEW_PASSWORD_REQUIRED") {
+      $("new-password-username").value = challenge.username; // so a password manager saves it for this account
       show("new-password");
       say("ok", "Choose a new password to finish signing in.");
       $("new-password").focus();
@@ -155,6 +156,50 @@
     });
   }
 
+  // The pool's password rules (declarations/owner_pool_spec.py), as the list on the page names them.
+  // Cognito's symbols: ^ $ * . [ ] { } ( ) ? " ! @ # % & / \ , > < ' : ; | _ ~ ` = + - and an inner space.
+  const RULES = {
+    length: (p) => p.length >= Number($("password-rules").dataset.minimumLength),
+    lowercase: (p) => /[a-z]/.test(p),
+    uppercase: (p) => /[A-Z]/.test(p),
+    numbers: (p) => /[0-9]/.test(p),
+    symbols: (p) => /[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+\- ]/.test(p),
+  };
+  const ruleItems = () => [...$("password-rules").querySelectorAll("li")];
+  const unmetRules = (password) => ruleItems().filter((li) => !RULES[li.dataset.rule](password));
+  newPasswordForm.noValidate = true; // the page's own messages name each missing rule
+  $("new-password").addEventListener("input", (event) => {
+    const unmet = new Set(unmetRules(event.target.value));
+    for (const li of ruleItems()) li.classList.toggle("met", !unmet.has(li));
+  });
+
+  // Cognito's refusals in this site's words: what happened and what to do next.
+  function explain(error, form) {
+    switch (error.code) {
+      case "NotAuthorizedException":
+        if (form === signinForm) return "Wrong email or password.";
+        show("signin");
+        return "This sign-in step took too long or was already used: please sign in again.";
+      case "InvalidPasswordException":
+        return "That password was refused: it needs every item in the list above, and not to be a recent password.";
+      case "CodeMismatchException":
+      case "EnableSoftwareTokenMFAException":
+        return "That code is not right: enter the code your app shows now.";
+      case "ExpiredCodeException":
+        return "That code has expired: enter the code your app shows now.";
+      case "TooManyRequestsException":
+      case "LimitExceededException":
+      case "TooManyFailedAttemptsException":
+        return "Too many attempts: wait a few minutes, then try again.";
+      case "PasswordResetRequiredException":
+        return "This account's password must be reset by the site's administrator before you can sign in.";
+      case "UserNotFoundException":
+        return "Wrong email or password.";
+      default:
+        return error instanceof TypeError ? "The sign-in service cannot be reached: check your connection and try again." : `Sign-in failed: ${error.message}`;
+    }
+  }
+
   // Runs one sign-in step; on failure says why and puts focus back where the person can act.
   function step(form, focusId, work) {
     form.addEventListener("submit", async (event) => {
@@ -163,11 +208,19 @@
         await work();
         form.reset();
       } catch (error) {
-        const wrong = error.code === "NotAuthorizedException" && form === signinForm;
-        say("error", wrong ? "Wrong email or password." : error.code === "CodeMismatchException" ? "That code is not right: try the current one." : error.message);
-        $(focusId).focus();
+        say("error", error.code === "local" ? error.message : explain(error, form));
+        const target = form.hidden ? $("signin-email") : $(error.focus || focusId);
+        target.focus();
       }
     });
+  }
+
+  // A refusal found on the page, before any call: its words are shown as they are.
+  function refuse(message, focus) {
+    const error = new Error(message);
+    error.code = "local";
+    error.focus = focus;
+    return error;
   }
 
   step(signinForm, "signin-password", async () => {
@@ -183,9 +236,10 @@
 
   step(newPasswordForm, "new-password", async () => {
     const password = newPasswordForm.elements.new_password.value;
+    const unmet = unmetRules(password).map((li) => li.textContent);
+    if (unmet.length) throw refuse(`The new password still needs ${unmet.join(", ")}.`, "new-password");
     if (password !== newPasswordForm.elements.new_password_again.value) {
-      $("new-password-again").focus();
-      throw new Error("The two passwords differ.");
+      throw refuse("The two passwords differ: type the same password twice.", "new-password-again");
     }
     await advance(await respond("NEW_PASSWORD_REQUIRED", { NEW_PASSWORD: password }));
   });

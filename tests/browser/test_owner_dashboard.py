@@ -229,3 +229,53 @@ def test_two_step_sign_in_is_set_up_then_required(page: Page, watch: Watch, axe:
         page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_role("heading", name="Enquiries")).to_be_visible()
     expect_clean(watch, allowed_errors=("status of 400",))
+
+
+def test_first_sign_in_shows_the_rules_and_explains_each_refusal(page: Page, watch: Watch, axe: str) -> None:
+    with local_runner() as site:
+        page.goto(site.url + "/dashboard.html")
+        page.get_by_label("Email", exact=True).fill(site.owner_email)
+        page.get_by_label("Password", exact=True).fill(site.temporary_password)
+        page.get_by_role("button", name="Sign in").click()
+        rules = page.locator("#password-rules li")
+        expect(rules).to_have_count(5)  # listed before anything is typed
+        expect(page.get_by_label("Account")).to_have_value(site.owner_email)
+        assert page.get_by_label("Account").get_attribute("autocomplete") == "username"
+        assert accessibility_problems(page, axe) == []
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "dashboard-new-password-1280.png", full_page=True)
+
+        status = page.locator("#dash-status")
+        page.get_by_label("New password", exact=True).fill("password")
+        expect(page.locator("#password-rules li.met")).to_have_count(1)  # the lower-case letter
+        page.get_by_role("button", name="Set password and sign in").click()
+        expect(status).to_have_text(
+            "The new password still needs at least 12 characters, an upper-case letter, a number,"
+            " a symbol, such as ! ? # - or _."
+        )
+        expect(page.get_by_label("New password", exact=True)).to_be_focused()
+        page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+        expect(page.locator("#password-rules li.met")).to_have_count(5)
+        page.get_by_label("New password again").fill(NEW_PASSWORD + "x")
+        page.get_by_role("button", name="Set password and sign in").click()
+        expect(status).to_have_text("The two passwords differ: type the same password twice.")
+
+        # Cognito itself refusing (a policy the page does not know yet): its answer, in the site's words.
+        refused: list[str] = []
+
+        def refuse_once(route) -> None:  # type: ignore[no-untyped-def]
+            if not refused and "RespondToAuthChallenge" in (route.request.headers.get("x-amz-target") or ""):
+                refused.append(route.request.url)
+                body = {"__type": "InvalidPasswordException", "message": "Password does not conform to policy"}
+                route.fulfill(status=400, content_type="application/x-amz-json-1.1", body=json.dumps(body))
+            else:
+                route.continue_()
+
+        page.route("**/*", refuse_once)
+        page.get_by_label("New password again").fill(NEW_PASSWORD)
+        page.get_by_role("button", name="Set password and sign in").click()
+        expect(status).to_contain_text("That password was refused: it needs every item in the list above")
+        page.get_by_label("New password again").fill(NEW_PASSWORD)
+        page.get_by_role("button", name="Set password and sign in").click()
+        expect(page.get_by_role("heading", name="Enquiries")).to_be_visible()
+        expect_clean(watch, allowed_errors=("400 (Bad Request)",))
