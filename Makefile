@@ -4,10 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: dev test test-fast test-browser browser-deps spreadsheet-deps lint format fuzz load bench clean
+# Where make dev keeps enquiries and the owner's password between runs; make reset deletes it.
+LOCAL_DATA := .local/data
 
-dev: $(VENV)/.local-installed  ## run the site on http://127.0.0.1:$${PORT:-8000}
-	$(BIN)/python -m local
+.PHONY: dev reset test test-fast test-browser browser-deps spreadsheet-deps lint format fuzz load bench clean
+
+dev: $(VENV)/.local-installed  ## run the site on http://127.0.0.1:$${PORT:-8000}, keeping its data in $(LOCAL_DATA)
+	LOCAL_DATA_DIR=$(LOCAL_DATA) $(BIN)/python -m local
+
+reset:  ## forget make dev's enquiries and owner password: the next make dev starts afresh
+	rm -rf $(LOCAL_DATA)
 
 test: $(VENV)/.dev-installed  ## every test suite
 	$(BIN)/python -m pytest

@@ -23,7 +23,7 @@ STARTUP_SECONDS = 60
 class Runner:
     url: str
     owner_email: str
-    temporary_password: str
+    temporary_password: str  # "" when the owner's own password was kept from an earlier run
 
 
 def start_runner(
@@ -34,8 +34,9 @@ def start_runner(
 
     port = free_port()
     environment = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1", **(env or {})}
-    for name in ("AWS_ENDPOINT_URL", env_names.TABLE_NAME, "AWS_PROFILE"):
-        environment.pop(name, None)
+    for name in ("AWS_ENDPOINT_URL", env_names.TABLE_NAME, "AWS_PROFILE", "LOCAL_DATA_DIR"):
+        if name not in (env or {}):
+            environment.pop(name, None)  # a fresh runner unless the caller asks otherwise
     process = subprocess.Popen(
         [sys.executable, "-m", "local"],
         cwd=ROOT,
@@ -52,12 +53,16 @@ def start_runner(
     reader = threading.Thread(target=lambda: banner.extend([stdout.readline(), stdout.readline()]), daemon=True)
     reader.start()
     reader.join(STARTUP_SECONDS)
-    sign_in = re.search(r"dashboard\.html: (\S+) / (\S+)", banner[1]) if len(banner) == 2 else None
+    sign_in = (
+        re.search(r"dashboard\.html: (\S+)(?: / (\S+)| with the password you chose)", banner[1])
+        if len(banner) == 2
+        else None
+    )
     if not sign_in or f"http://127.0.0.1:{port}" not in banner[0]:
         process.kill()
         process.wait()
         raise RuntimeError(f"the local runner did not start within {STARTUP_SECONDS} s: {banner!r}")
-    return process, Runner(f"http://127.0.0.1:{port}", sign_in.group(1), sign_in.group(2))
+    return process, Runner(f"http://127.0.0.1:{port}", sign_in.group(1), sign_in.group(2) or "")
 
 
 @contextmanager

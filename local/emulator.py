@@ -14,6 +14,7 @@ from declarations import mail_spec
 from declarations import owner_pool_spec as spec
 from handlers import env_names as env
 from handlers import table_schema
+from local.persistence import SavedData, restore_items
 
 # moto's default region: the page's unsigned Cognito calls to a loopback URL carry no region, and moto sends
 # some of them (GlobalSignOut, on "Sign out") to its default region's pool, not the pool's own.
@@ -56,7 +57,7 @@ class OwnerPool:
     issuer: str
     jwks_url: str
     owner_email: str
-    temporary_password: str
+    temporary_password: str  # "" when the owner's own password was kept from an earlier run
 
 
 def free_port() -> int:
@@ -73,7 +74,8 @@ class Emulator:
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
 
-    def start(self, retention_days: int = 0) -> None:
+    def start(self, retention_days: int = 0, saved: SavedData | None = None) -> None:
+        """moto with the stack's resources; `saved` (make dev's kept data) is put back before anything reads it."""
         self._server.start()
         # Names only, as in Lambda; the handlers read these at import and carry no local-only code.
         os.environ.update(
@@ -92,13 +94,22 @@ class Emulator:
         )
         os.environ.pop("AWS_PROFILE", None)
         os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"  # moto then checks TOTP codes for real
-        boto3.client("dynamodb").create_table(**create_table_request(TABLE_NAME))
+        dynamodb = boto3.client("dynamodb")
+        if saved and saved.items:
+            # Restored before the table has its stream, so kept enquiries are not notified about again.
+            request = create_table_request(TABLE_NAME)
+            stream = request.pop("StreamSpecification")
+            dynamodb.create_table(**request)
+            restore_items(TABLE_NAME, saved.items)
+            dynamodb.update_table(TableName=TABLE_NAME, StreamSpecification=stream)
+        else:
+            dynamodb.create_table(**create_table_request(TABLE_NAME))
         ses = boto3.client("sesv2")
         ses.create_configuration_set(ConfigurationSetName=CONFIGURATION_SET)
         ses.create_email_identity(EmailIdentity=MAIL_DOMAIN, ConfigurationSetName=CONFIGURATION_SET)
-        self.owners = self._create_owner_pool()
+        self.owners = self._create_owner_pool(saved.owner_password if saved else "")
 
-    def _create_owner_pool(self) -> OwnerPool:
+    def _create_owner_pool(self, kept_password: str) -> OwnerPool:
         """The owners' pool and dashboard client as the OwnerAuth component declares them, and one owner."""
         cognito = boto3.client("cognito-idp")
         pool = cognito.create_user_pool(
@@ -125,6 +136,11 @@ class Emulator:
             MessageAction="SUPPRESS",
             UserAttributes=[{"Name": "email", "Value": OWNER_EMAIL}, {"Name": "email_verified", "Value": "true"}],
         )
+        if kept_password:  # the password the owner chose in an earlier run of make dev
+            cognito.admin_set_user_password(
+                UserPoolId=pool["Id"], Username=OWNER_EMAIL, Password=kept_password, Permanent=True
+            )
+            password = ""
         issuer = f"https://cognito-idp.{REGION}.amazonaws.com/{pool['Id']}"  # moto issues AWS's issuer
         return OwnerPool(
             pool_id=pool["Id"],

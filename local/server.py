@@ -13,7 +13,7 @@ from pathlib import Path
 
 from declarations import cors, openapi, web_assets
 from handlers import env_names as env
-from local import faults, lambda_task_root
+from local import faults, lambda_task_root, persistence
 from local.emulator import REGION, TABLE_NAME, Emulator, OwnerPool
 from local.gateway import Gateway, Reply
 from local.jwt_verify import JwtVerifier
@@ -196,11 +196,19 @@ def configure_logging() -> None:
 class LocalSite:
     """moto plus the site server; `start()` then `url`, and `stop()` ends both."""
 
-    def __init__(self, port: int = 8000, retention_days: int = 0, allowed_origins: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        port: int = 8000,
+        retention_days: int = 0,
+        allowed_origins: tuple[str, ...] = (),
+        data_folder: Path | None = None,  # where make dev keeps enquiries and the owner's password; None: nowhere
+    ) -> None:
         self.emulator = Emulator()
         self._port = port
         self._retention_days = retention_days
         self._allowed_origins = allowed_origins
+        self._data_folder = data_folder
+        self._keeper: persistence.Keeper | None = None
         self._server: SiteServer | None = None
         self._thread: threading.Thread | None = None
         self._poller: StreamPoller | None = None
@@ -212,7 +220,8 @@ class LocalSite:
 
     def start(self) -> LocalSite:
         lambda_task_root.enter()  # the gateway and the stream poller import the handlers as Lambda does
-        self.emulator.start(self._retention_days)
+        saved = persistence.load(self._data_folder) if self._data_folder else None
+        self.emulator.start(self._retention_days, saved)
         try:
             headers = {
                 **web_assets.SECURITY_HEADERS,
@@ -230,9 +239,15 @@ class LocalSite:
         os.environ[env.DASHBOARD_URL] = f"{self.url}/dashboard.html"
         self._poller = StreamPoller(TABLE_NAME)
         self._poller.start()
+        if self._data_folder:
+            owners = self.emulator.owners
+            self._keeper = persistence.Keeper(self._data_folder, TABLE_NAME, REGION, owners.pool_id, owners.owner_email)
+            self._keeper.start()
         return self
 
     def stop(self) -> None:
+        if self._keeper is not None:
+            self._keeper.stop()
         if self._poller is not None:
             self._poller.stop()
         if self._server is not None:
