@@ -185,6 +185,30 @@ OPERATIONS: dict[str, dict[str, Any]] = {
             "503": UNAVAILABLE,
         },
     },
+    "GET /api/submissions/search": {
+        "summary": "Enquiries matching every word of q (name, email, company, subject, message, kept fields;"
+        " case and accents ignored), newest first, in the inbox or one status",
+        "parameters": [
+            {
+                "name": "q",
+                "in": "query",
+                "required": True,
+                "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+            },
+            {"name": "status", "in": "query", "schema": {"enum": list(STATUSES)}},
+            {
+                "name": "limit",
+                "in": "query",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE},
+            },
+            {"name": "cursor", "in": "query", "schema": {"type": "string"}},
+        ],
+        "responses": {
+            "200": {"description": "a page of matches; cursor goes on searching", **_json("SearchPage")},
+            "400": _error("bad parameter"),
+            "503": UNAVAILABLE,
+        },
+    },
     "GET /api/submissions/export.csv": {
         "summary": "All submissions as CSV (UTF-8 with BOM), newest first",
         "parameters": [{"name": "status", "in": "query", "schema": {"enum": list(STATUSES)}}],
@@ -273,6 +297,16 @@ def document() -> dict[str, Any]:
                     "properties": {
                         "items": {"type": "array", "items": {"$ref": "#/components/schemas/Submission"}},
                         "cursor": {"type": ["string", "null"]},
+                        "request_id": {"type": "string"},
+                    },
+                },
+                "SearchPage": {
+                    "type": "object",
+                    "required": ["items", "cursor", "searched", "request_id"],
+                    "properties": {
+                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Submission"}},
+                        "cursor": {"type": ["string", "null"]},
+                        "searched": {"type": "integer", "description": "enquiries this request read"},
                         "request_id": {"type": "string"},
                     },
                 },

@@ -34,8 +34,9 @@ def decode_cursor(cursor: str, index_key: str, index_value: str) -> dict[str, di
     return {name: {"S": value} for name, value in plain.items()}
 
 
-def list_page(client: Any, table: str, status: str | None, limit: int, cursor: str | None) -> dict[str, Any]:
-    """One page, newest first, of the inbox (everything but spam) or of one status. Queries an index; never scans."""
+def view_request(table: str, status: str | None, cursor: str | None) -> tuple[dict[str, Any], str]:
+    """The Query of one view, newest first: the inbox (everything but spam) or one status, through an index.
+    Returns the request and the name of the index's key (a cursor holds it)."""
     if status is None:
         index, key, value = ts.INBOX_INDEX, ts.INBOX, ts.INBOX_VALUE
     else:
@@ -47,12 +48,17 @@ def list_page(client: Any, table: str, status: str | None, limit: int, cursor: s
         "ExpressionAttributeNames": {"#k": key},
         "ExpressionAttributeValues": {":v": {"S": value}},
         "ScanIndexForward": False,
-        "Limit": limit,
     }
     if cursor:
         request["ExclusiveStartKey"] = decode_cursor(cursor, key, value)
+    return request, key
+
+
+def list_page(client: Any, table: str, status: str | None, limit: int, cursor: str | None) -> dict[str, Any]:
+    """One page, newest first, of the inbox (everything but spam) or of one status. Queries an index; never scans."""
+    request, _ = view_request(table, status, cursor)
     with dynamo_errors():
-        page = client.query(**request)
+        page = client.query(**request, Limit=limit)
     items = [public(from_item(i)) for i in page["Items"]]
     return {"items": items, "cursor": encode_cursor(page.get("LastEvaluatedKey"))}
 

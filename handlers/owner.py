@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
@@ -12,58 +11,13 @@ import api_gateway as api
 import dynamodb_client
 import inbox
 from csv_export import to_csv
-from page_sizes import DEFAULT_PAGE, MAX_PAGE
+from owner_requests import owner_route, page_limit, query, status_filter, submission_id
+from page_sizes import MAX_PAGE
 from table_schema import STATUSES
 
 MAX_PATCH_BYTES = 1024
 # Lambda's response payload limit is 6 MB; stop well before it and say so rather than fail.
 MAX_EXPORT_BYTES = 5 * 1024 * 1024
-
-
-def require_owner(event: api.Event) -> None:
-    """The gateway's JWT authorizer has already checked the token; refusing a request without claims
-    keeps a misconfigured route from exposing the inbox."""
-    claims = event.get("requestContext", {}).get("authorizer", {}).get("jwt", {}).get("claims", {})
-    if not claims.get("sub"):
-        raise api.Unauthorized("sign in first: this route needs an owner's access token")
-
-
-def query(event: api.Event) -> dict[str, str]:
-    return {k: str(v) for k, v in (event.get("queryStringParameters") or {}).items()}
-
-
-def status_filter(params: dict[str, str]) -> str | None:
-    status = params.get("status") or None
-    if status is not None and status not in STATUSES:
-        raise api.BadRequest(f"status {status!r} is not one of {', '.join(STATUSES)}", {"status": "is not valid"})
-    return status
-
-
-def page_limit(params: dict[str, str]) -> int:
-    raw = params.get("limit") or str(DEFAULT_PAGE)
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
-        raise api.BadRequest(f"limit must be a whole number from 1 to {MAX_PAGE}", {"limit": "is not valid"})
-    return int(raw)
-
-
-def submission_id(event: api.Event) -> str:
-    """The path's id; every id is a UUID, so anything else is unknown (and never reaches DynamoDB's key limits)."""
-    raw = str((event.get("pathParameters") or {}).get("id", ""))
-    try:
-        return str(uuid.UUID(raw))
-    except ValueError:
-        raise api.NotFound(f"no submission with id {raw[:100]}") from None
-
-
-def _owner_route(work: Callable[[api.Event], api.Response]) -> Callable[[api.Event, object], api.Response]:
-    def handler(event: api.Event, context: object) -> api.Response:
-        def guarded() -> api.Response:
-            require_owner(event)
-            return work(event)
-
-        return api.run(event, guarded)
-
-    return handler
 
 
 def _list(event: api.Event) -> api.Response:
@@ -121,8 +75,8 @@ def _export(event: api.Event) -> api.Response:
     return api.response(HTTPStatus.OK, body, api.request_id(event), headers)
 
 
-list_submissions = _owner_route(_list)
-get_submission = _owner_route(_get)
-update_submission = _owner_route(_update)
-delete_submission = _owner_route(_delete)
-export_csv = _owner_route(_export)
+list_submissions = owner_route(_list)
+get_submission = owner_route(_get)
+update_submission = owner_route(_update)
+delete_submission = owner_route(_delete)
+export_csv = owner_route(_export)

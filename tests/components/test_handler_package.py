@@ -18,10 +18,11 @@ ALLOWED_THIRD_PARTY = {"boto3", "botocore"}
 
 
 def test_each_function_ships_only_the_modules_it_imports() -> None:
-    assert handler_modules() == ["contact", "not_found", "notify", "owner"]
+    assert handler_modules() == ["contact", "not_found", "notify", "owner", "search"]
     assert sorted(handler_archive("not_found.handler").assets) == ["api_gateway.py", "not_found.py"]
     assert "notify.py" not in handler_archive("contact.handler").assets
     assert "contact.py" not in handler_archive("owner.list_submissions").assets
+    assert "csv_export.py" not in handler_archive("search.handler").assets
     shipped = {p.name for module in handler_modules() for p in handler_files(module)}
     assert shipped == {p.name for p in HANDLERS_DIR.glob("*.py")}, "a handler module no function runs"
 

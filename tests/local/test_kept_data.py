@@ -59,7 +59,7 @@ def test_an_unreadable_data_file_stops_the_start_with_what_to_do(tmp_path: Path)
 def test_make_reset_removes_the_folder_make_dev_keeps(tmp_path: Path) -> None:
     makefile = (ROOT / "Makefile").read_text()
     folder = re.search(r"^LOCAL_DATA := (\S+)$", makefile, re.M)
-    assert folder and f"LOCAL_DATA_DIR=$(LOCAL_DATA) $(BIN)/python -m local" in makefile
+    assert folder and "LOCAL_DATA_DIR=$(LOCAL_DATA) $(BIN)/python -m local" in makefile
     target = tmp_path / "data"
     target.mkdir()
     (target / SUBMISSIONS_FILE).write_text("[]")

@@ -1,0 +1,56 @@
+"""What every owner route shares: the signed-in check, and reading the view's query parameters and the path's id."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+import api_gateway as api
+from page_sizes import DEFAULT_PAGE, MAX_PAGE
+from table_schema import STATUSES
+
+
+def require_owner(event: api.Event) -> None:
+    """The gateway's JWT authorizer has already checked the token; refusing a request without claims
+    keeps a misconfigured route from exposing the inbox."""
+    claims = event.get("requestContext", {}).get("authorizer", {}).get("jwt", {}).get("claims", {})
+    if not claims.get("sub"):
+        raise api.Unauthorized("sign in first: this route needs an owner's access token")
+
+
+def query(event: api.Event) -> dict[str, str]:
+    return {k: str(v) for k, v in (event.get("queryStringParameters") or {}).items()}
+
+
+def status_filter(params: dict[str, str]) -> str | None:
+    status = params.get("status") or None
+    if status is not None and status not in STATUSES:
+        raise api.BadRequest(f"status {status!r} is not one of {', '.join(STATUSES)}", {"status": "is not valid"})
+    return status
+
+
+def page_limit(params: dict[str, str]) -> int:
+    raw = params.get("limit") or str(DEFAULT_PAGE)
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
+        raise api.BadRequest(f"limit must be a whole number from 1 to {MAX_PAGE}", {"limit": "is not valid"})
+    return int(raw)
+
+
+def submission_id(event: api.Event) -> str:
+    """The path's id; every id is a UUID, so anything else is unknown (and never reaches DynamoDB's key limits)."""
+    raw = str((event.get("pathParameters") or {}).get("id", ""))
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        raise api.NotFound(f"no submission with id {raw[:100]}") from None
+
+
+def owner_route(work: Callable[[api.Event], api.Response]) -> Callable[[api.Event, object], api.Response]:
+    def handler(event: api.Event, context: object) -> api.Response:
+        def guarded() -> api.Response:
+            require_owner(event)
+            return work(event)
+
+        return api.run(event, guarded)
+
+    return handler

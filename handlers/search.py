@@ -1,0 +1,81 @@
+"""GET /api/submissions/search?q=: the owner's enquiries that match q, every word of it in the name, email,
+company, subject, message or kept fields, case and accents ignored, newest first, in the inbox or one status.
+
+DynamoDB has no text index, so a search reads the view newest first (the same index Query as the list) and
+keeps the matches until a page is full. A search that finds little reads the whole view; MAX_READ bounds one
+request, and its cursor continues from where it stopped (docs/cost.md prices a search)."""
+
+from __future__ import annotations
+
+import unicodedata
+from http import HTTPStatus
+from typing import Any
+
+import api_gateway as api
+import dynamodb_client
+import table_schema as ts
+from dynamo_items import dynamo_errors
+from inbox import encode_cursor, public, view_request
+from owner_requests import owner_route, page_limit, query, status_filter
+from table_schema import extra_fields, from_item
+
+SEARCHED = ("first_name", "last_name", "email", "company", "message", ts.SUBJECT)
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 10
+MAX_READ = 5000  # items one request reads at most; the cursor goes on from there
+
+
+def folded(text: str) -> str:
+    """Lower case without accents, so "zoe" finds "Zoë" and "ZOË"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def query_words(q: str) -> list[str]:
+    words = folded(q).split()
+    if len(q) > MAX_QUERY_LENGTH or len(words) > MAX_WORDS or not q.isprintable():
+        raise api.BadRequest(
+            f"q must be at most {MAX_QUERY_LENGTH} printable characters and {MAX_WORDS} words", {"q": "is not valid"}
+        )
+    return words
+
+
+def matches(item: dict[str, Any], words: list[str]) -> bool:
+    texts = [str(item.get(name) or "") for name in SEARCHED] + [f"{k} {v}" for k, v in extra_fields(item).items()]
+    haystack = folded("\n".join(texts))
+    return all(word in haystack for word in words)
+
+
+def search_page(client: Any, table: str, status: str | None, limit: int, cursor: str | None, q: str) -> dict[str, Any]:
+    """Up to `limit` matches, newest first, and a cursor after the last one read (None when the view is done)."""
+    words = query_words(q)
+    request, key = view_request(table, status, cursor)
+    found: list[dict[str, Any]] = []
+    read = 0
+    while True:
+        with dynamo_errors():
+            page = client.query(**request)
+        for raw in page["Items"]:
+            read += 1
+            item = from_item(raw)
+            if matches(item, words):
+                found.append(item)
+            if len(found) == limit or read == MAX_READ:
+                # Stopped inside a page: the next request starts after this item.
+                last = {name: {"S": item[name]} for name in (ts.HASH_KEY, ts.CREATED_AT, key)}
+                return {"items": [public(i) for i in found], "cursor": encode_cursor(last), "searched": read}
+        if "LastEvaluatedKey" not in page:
+            return {"items": [public(i) for i in found], "cursor": None, "searched": read}
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _search(event: api.Event) -> api.Response:
+    params = query(event)
+    if not params.get("q", "").strip():
+        raise api.BadRequest("q is missing: send the words to look for", {"q": "is required"})
+    view = (dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME, status_filter(params), page_limit(params))
+    page = search_page(*view, params.get("cursor"), params["q"])
+    return api.json_response(HTTPStatus.OK, page, api.request_id(event))
+
+
+handler = owner_route(_search)

@@ -1,0 +1,109 @@
+"""GET /api/submissions/search against moto: every word, any field, case and accents ignored, newest first,
+the status filter, paging that neither repeats nor skips, the read bound, and bad queries named."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import types
+
+import pytest
+
+from local.emulator import TABLE_NAME
+from tests.handlers.test_owner import owner_event
+from tests.support.handler_events import Store, api_event, valid_fields
+
+PATH = "/api/submissions/search"
+
+
+@pytest.fixture
+def search(store: Store) -> types.ModuleType:
+    return importlib.import_module("search")
+
+
+@pytest.fixture
+def owner(store: Store) -> types.ModuleType:
+    return importlib.import_module("owner")
+
+
+def add(contact: types.ModuleType, store: Store, **fields: str) -> str:
+    return contact.accept(store.client, TABLE_NAME, 0, valid_fields(**fields), keep_extra=True)
+
+
+def found(search: types.ModuleType, **query: str) -> dict:
+    response = search.handler(owner_event("GET", PATH, query), None)
+    assert response["statusCode"] == 200, response["body"]
+    return json.loads(response["body"])
+
+
+def test_every_word_in_any_field_case_and_accents_ignored(search, contact, store: Store) -> None:
+    zoe = add(contact, store, first_name="Zoë", last_name="Ōsaka", company="Dots Ltd", message="Need a quote")
+    add(contact, store, first_name="Ada", email="ada@engines.example", message="Analytical engine")
+    kept = add(contact, store, first_name="Bo", _subject="Pricing", budget="Ten thousand")
+    assert [i["id"] for i in found(search, q="zoe")["items"]] == [zoe]
+    assert [i["id"] for i in found(search, q="OSAKA quote")["items"]] == [zoe], "every word, any field"
+    assert found(search, q="zoe engine")["items"] == [], "all words must match"
+    assert [i["first_name"] for i in found(search, q="engines.example")["items"]] == ["Ada"]
+    assert [i["id"] for i in found(search, q="pricing")["items"]] == [kept], "the subject"
+    assert [i["id"] for i in found(search, q="budget ten")["items"]] == [kept], "kept fields, names and values"
+
+
+def test_newest_first_within_the_status_filter(search, contact, store: Store, owner) -> None:
+    ids = [add(contact, store, first_name=f"Ada{n}", message="widget") for n in range(3)]
+    spam = add(contact, store, message="widget", website="bot")
+    assert [i["id"] for i in found(search, q="widget")["items"]] == ids[::-1], "the inbox: spam left out"
+    assert [i["id"] for i in found(search, q="widget", status="spam")["items"]] == [spam]
+    owner.update_submission(
+        owner_event("PATCH", f"/api/submissions/{ids[0]}", params={"id": ids[0]}, body={"status": "handled"}), None
+    )
+    assert [i["id"] for i in found(search, q="widget", status="handled")["items"]] == [ids[0]]
+
+
+def test_pages_of_matches_neither_repeat_nor_skip(search, contact, store: Store) -> None:
+    wanted = []
+    for n in range(23):
+        sid = add(contact, store, first_name=f"P{n}", message="match" if n % 3 == 0 else "other")
+        if n % 3 == 0:
+            wanted.append(sid)
+    seen, cursor = [], None
+    while True:
+        page = found(search, q="match", limit="3", **({"cursor": cursor} if cursor else {}))
+        seen += [i["id"] for i in page["items"]]
+        cursor = page["cursor"]
+        if not cursor:
+            break
+    assert seen == wanted[::-1]
+
+
+def test_one_request_reads_at_most_max_read_and_its_cursor_goes_on(
+    search, contact, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(7):
+        add(contact, store, first_name=f"P{n}", message="needle" if n == 0 else "hay")
+    monkeypatch.setattr(search, "MAX_READ", 4)
+    first = found(search, q="needle")
+    assert first["items"] == [] and first["searched"] == 4 and first["cursor"]
+    second = found(search, q="needle", cursor=first["cursor"])
+    assert [i["first_name"] for i in second["items"]] == ["P0"] and second["searched"] == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({}, "q"),
+        ({"q": "   "}, "q"),
+        ({"q": "x" * 201}, "q"),
+        ({"q": " ".join("w" * 11)}, "q"),
+        ({"q": "tab\there"}, "q"),
+        ({"q": "a", "status": "archived"}, "status"),
+        ({"q": "a", "limit": "0"}, "limit"),
+        ({"q": "a", "cursor": "not-a-cursor"}, "cursor"),
+    ],
+)
+def test_bad_searches_are_400_naming_the_parameter(search, store: Store, query: dict, field: str) -> None:
+    response = search.handler(owner_event("GET", PATH, query), None)
+    assert response["statusCode"] == 400 and field in json.loads(response["body"])["error"]["fields"]
+
+
+def test_search_needs_an_owner(search, store: Store) -> None:
+    assert search.handler(api_event(None, "", method="GET", path=PATH), None)["statusCode"] == 401
