@@ -209,6 +209,23 @@ OPERATIONS: dict[str, dict[str, Any]] = {
             "503": UNAVAILABLE,
         },
     },
+    "GET /api/submissions/daily": {
+        "summary": "Enquiries (spam left out) that arrived on each of the last `days` days, in the caller's zone",
+        "parameters": [
+            {"name": "days", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 90, "default": 30}},
+            {
+                "name": "offset",
+                "in": "query",
+                "description": "the zone's offset from UTC in minutes, east positive (-getTimezoneOffset())",
+                "schema": {"type": "integer", "minimum": -840, "maximum": 840, "default": 0},
+            },
+        ],
+        "responses": {
+            "200": {"description": "one count per day, oldest first", **_json("DailyCounts")},
+            "400": _error("bad parameter"),
+            "503": UNAVAILABLE,
+        },
+    },
     "GET /api/submissions/export.csv": {
         "summary": "All submissions as CSV (UTF-8 with BOM), newest first",
         "parameters": [{"name": "status", "in": "query", "schema": {"enum": list(STATUSES)}}],
@@ -307,6 +324,26 @@ def document() -> dict[str, Any]:
                         "items": {"type": "array", "items": {"$ref": "#/components/schemas/Submission"}},
                         "cursor": {"type": ["string", "null"]},
                         "searched": {"type": "integer", "description": "enquiries this request read"},
+                        "request_id": {"type": "string"},
+                    },
+                },
+                "DailyCounts": {
+                    "type": "object",
+                    "required": ["days", "complete", "request_id"],
+                    "properties": {
+                        "days": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["date", "count"],
+                                "properties": {
+                                    "date": {"type": "string", "format": "date"},
+                                    "count": {"type": "integer", "minimum": 0},
+                                },
+                                "additionalProperties": False,
+                            },
+                        },
+                        "complete": {"type": "boolean", "description": "false: counting ran out of time"},
                         "request_id": {"type": "string"},
                     },
                 },

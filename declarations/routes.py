@@ -34,6 +34,7 @@ ROUTES: tuple[Route, ...] = (
     Route("list", "GET", "/api/submissions", "owner.list_submissions", True, ("dynamodb:Query",)),
     Route("export", "GET", "/api/submissions/export.csv", "owner.export_csv", True, ("dynamodb:Query",)),
     Route("search", "GET", "/api/submissions/search", "search.handler", True, ("dynamodb:Query",)),
+    Route("daily", "GET", "/api/submissions/daily", "daily_counts.handler", True, ("dynamodb:Query",)),
     Route("view", "GET", "/api/submissions/{id}", "owner.get_submission", True, ("dynamodb:GetItem",)),
     Route("update", "PATCH", "/api/submissions/{id}", "owner.update_submission", True, ("dynamodb:UpdateItem",)),
     Route("delete", "DELETE", "/api/submissions/{id}", "owner.delete_submission", True, ("dynamodb:DeleteItem",)),

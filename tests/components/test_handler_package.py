@@ -18,7 +18,7 @@ ALLOWED_THIRD_PARTY = {"boto3", "botocore"}
 
 
 def test_each_function_ships_only_the_modules_it_imports() -> None:
-    assert handler_modules() == ["contact", "not_found", "notify", "owner", "search"]
+    assert handler_modules() == ["contact", "daily_counts", "not_found", "notify", "owner", "search"]
     assert sorted(handler_archive("not_found.handler").assets) == ["api_gateway.py", "not_found.py"]
     assert "notify.py" not in handler_archive("contact.handler").assets
     assert "contact.py" not in handler_archive("owner.list_submissions").assets
