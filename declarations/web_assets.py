@@ -24,8 +24,8 @@ CONTENT_TYPES = {
     ".json": "application/json",
     ".webmanifest": "application/manifest+json",
 }
-# Pages and config.js change with every deploy and their names never do: revalidate each time.
-# Other assets may be cached for an hour, then served stale for a day while revalidating.
+# Pages, scripts and config.js change with deploys and their names never do: revalidate each time (a script's
+# modules must come from one deploy). Other assets may be cached for an hour, then served stale for a day.
 REVALIDATE = "no-cache"
 ASSET_CACHE = "public, max-age=3600, stale-while-revalidate=86400"
 
@@ -38,7 +38,7 @@ def content_type(path: str) -> str:
 
 
 def cache_control(path: str) -> str:
-    return REVALIDATE if path.endswith(".html") or path == CONFIG_JS else ASSET_CACHE
+    return REVALIDATE if path.endswith((".html", ".js")) else ASSET_CACHE
 
 
 def site_files() -> list[str]:

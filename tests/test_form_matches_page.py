@@ -86,8 +86,8 @@ def test_dashboard_statuses_are_the_schemas() -> None:
 
 
 def test_dashboard_labels_the_fields_as_the_form_does() -> None:
-    """dashboard.js names each field in its detail view; the words are the form schema's labels."""
-    script = (web_assets.WWW_DIR / "dashboard.js").read_text()
+    """The dashboard names each field in its detail view; the words are the form schema's labels."""
+    script = (web_assets.WWW_DIR / "dashboard" / "inbox.js").read_text()
     labels = dict(re.findall(r'\["(\w+)", "([^"]+)"\]', script[script.index("const LABELS") :]))
     assert {f.name: labels.get(f.name) for f in FIELDS} == {f.name: f.label for f in FIELDS}
 

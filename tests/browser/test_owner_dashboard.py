@@ -52,7 +52,7 @@ def sign_in_first_time(page: Page, site: Runner) -> None:
     page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("New password again").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Set password and sign in").click()
-    expect(page.get_by_role("heading", name="Enquiries")).to_be_visible()
+    expect(page.get_by_role("heading", name="Enquiries", exact=True)).to_be_visible()
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def sign_in(page: Page, site: Runner, password: str) -> None:
     page.get_by_label("Email", exact=True).fill(site.owner_email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Enquiries")).to_be_visible()
+    expect(page.get_by_role("heading", name="Enquiries", exact=True)).to_be_visible()
 
 
 def test_owner_reads_handles_exports_deletes_and_signs_out(page: Page, watch: Watch, axe: str) -> None:
@@ -87,14 +87,14 @@ def owner_first_session(page: Page, site: Runner, watch: Watch, axe: str) -> Non
     expect(page.locator("#account")).to_have_text(re.compile(rf"Signed in as {re.escape(site.owner_email)}\s+Sign out"))
     rows = page.locator("#submissions tbody tr")
     expect(rows).to_have_count(2)
-    expect(page.locator("#chart rect[data-count='2']")).to_have_count(1)
+    expect(page.locator("#chart-bars [data-count='2']")).to_have_count(1)
     page.reload()  # the name survives a reload of the tab, as the session does
     expect(page.locator("#account-name")).to_have_text(site.owner_email)
     expect(rows).to_have_count(2)
     expect(rows.first).to_contain_text("Alan Turing")  # newest first
     expect(rows.nth(1)).to_contain_text("Compilers?")
     expect(rows.nth(1)).not_to_contain_text("Second line")  # the table shows the first line only
-    expect(page.locator("#chart rect[data-count='2']")).to_have_count(1)
+    expect(page.locator("#chart-bars [data-count='2']")).to_have_count(1)
 
     rows.nth(1).click()
     expect(page.locator("#detail")).to_contain_text("Second line")
@@ -178,7 +178,7 @@ def test_paging_filters_and_token_refresh(page: Page, site: Runner, watch: Watch
         " sessionStorage.setItem('ctd.tokens', JSON.stringify(t)); }"
     )
     page.reload()
-    expect(page.get_by_role("heading", name="Enquiries")).to_be_visible()
+    expect(page.get_by_role("heading", name="Enquiries", exact=True)).to_be_visible()
     expect(rows).to_have_count(25)
     renewed = page.evaluate("JSON.parse(sessionStorage.getItem('ctd.tokens'))")
     assert renewed["access"] != old["access"] and renewed["expiresAt"] > old["expiresAt"]
@@ -218,7 +218,7 @@ def test_two_step_sign_in_is_set_up_then_required(page: Page, watch: Watch, axe:
         expect(page.locator("#dash-status")).to_contain_text("That code is not right")
         page.get_by_label("Code from the app").fill(totp(secret))
         page.get_by_role("button", name="Verify and sign in").click()
-        expect(page.get_by_role("heading", name="Enquiries")).to_be_visible()
+        expect(page.get_by_role("heading", name="Enquiries", exact=True)).to_be_visible()
 
         page.get_by_role("button", name="Sign out").click()
         page.get_by_label("Email", exact=True).fill(site.owner_email)
@@ -227,7 +227,7 @@ def test_two_step_sign_in_is_set_up_then_required(page: Page, watch: Watch, axe:
         expect(page.get_by_role("heading", name="Two-step sign-in")).to_be_visible()
         page.get_by_label("Code from your authenticator app").fill(totp(secret))
         page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("heading", name="Enquiries")).to_be_visible()
+        expect(page.get_by_role("heading", name="Enquiries", exact=True)).to_be_visible()
     expect_clean(watch, allowed_errors=("status of 400",))
 
 
@@ -277,5 +277,5 @@ def test_first_sign_in_shows_the_rules_and_explains_each_refusal(page: Page, wat
         expect(status).to_contain_text("That password was refused: it needs every item in the list above")
         page.get_by_label("New password again").fill(NEW_PASSWORD)
         page.get_by_role("button", name="Set password and sign in").click()
-        expect(page.get_by_role("heading", name="Enquiries")).to_be_visible()
+        expect(page.get_by_role("heading", name="Enquiries", exact=True)).to_be_visible()
         expect_clean(watch, allowed_errors=("400 (Bad Request)",))

@@ -1,0 +1,145 @@
+"""The owner's inbox as a phone and a laptop show it: no sideways scroll in any view, each enquiry readable at a
+glance, a chart that reads without hovering, and search. Screenshots of each view at 390 and 1280 px."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from local import owner_session
+from local.background import Runner
+from tests.browser.test_owner_dashboard import NEW_PASSWORD, post_contact, sign_in
+from tests.support.browser import SCREENSHOTS, Watch, accessibility_problems, expect_clean
+
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="module")
+def stocked(site: Runner) -> Runner:
+    """The module's site with an owner past the first sign-in and a few enquiries, one of them spam."""
+    owner_session.sign_in(site.url, site.owner_email, site.temporary_password)
+    post_contact(
+        site, first_name="Zoë", last_name="Ōsaka", company="Dots Ltd", message="A quote for three sites, please"
+    )
+    post_contact(
+        site,
+        first_name="Ada",
+        last_name="Lovelace",
+        email="ada@engines.example",
+        message="Analytical engine\nsecond line",
+    )
+    post_contact(site, first_name="Grace", company="Navy", message="Compilers: " + "long words " * 40)
+    post_contact(site, first_name="Bot", message="buy now", website="http://spam.example")
+    return site
+
+
+@pytest.fixture(params=[PHONE, LAPTOP], ids=["390", "1280"])
+def sized(request: pytest.FixtureRequest, browser: Browser, watch: Watch) -> Iterator[Page]:
+    context: BrowserContext = browser.new_context(viewport=request.param)
+    context.set_default_timeout(10_000)
+    watch.attach(context)
+    yield context.new_page()
+    context.close()
+
+
+def no_sideways_scroll(page: Page) -> None:
+    width, viewport = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= viewport, f"the page is {width} px wide in a {viewport} px viewport"
+
+
+def shot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}-{page.viewport_size['width']}.png", full_page=True)
+
+
+def test_every_view_fits_and_reads_at_a_glance(sized: Page, stocked: Runner, watch: Watch, axe: str) -> None:
+    page = sized
+    phone = page.viewport_size["width"] == PHONE["width"]
+    page.goto(stocked.url + "/dashboard.html")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    no_sideways_scroll(page)
+    page.get_by_label("Email", exact=True).fill(stocked.owner_email)
+    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    rows = page.locator("#submissions tbody tr")
+    expect(rows).to_have_count(3)  # spam is not in the inbox
+    no_sideways_scroll(page)
+    grace = rows.filter(has_text="Compilers")
+    for cell in ("cell-received", "cell-name", "cell-status", "cell-message"):
+        expect(grace.locator(f".{cell}")).to_be_visible()
+    expect(grace.locator(".cell-email")).to_be_hidden() if phone else expect(
+        grace.locator(".cell-email")
+    ).to_be_visible()
+    assert accessibility_problems(page, axe) == []
+    shot(page, "inbox")
+
+    grace.click()
+    expect(page.locator("#detail")).to_contain_text("Compilers")
+    no_sideways_scroll(page)
+    expect(page.get_by_role("button", name="Mark handled")).to_be_in_viewport()  # within reach, not below the fold
+    assert accessibility_problems(page, axe) == []
+    shot(page, "detail")
+    page.get_by_role("button", name="Close").click()
+
+    page.get_by_label("Search").fill("zoe")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.get_by_role("heading", name="Results for “zoe”")).to_be_visible()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Zoë Ōsaka")
+    no_sideways_scroll(page)
+    assert accessibility_problems(page, axe) == []
+    shot(page, "search-results")
+    page.get_by_role("button", name="Clear search").click()
+    expect(rows).to_have_count(3)
+    expect_clean(watch)
+
+
+def test_the_chart_shows_dates_counts_and_a_table(sized: Page, stocked: Runner, watch: Watch, axe: str) -> None:
+    page = sized
+    days = 14 if page.viewport_size["width"] == PHONE["width"] else 30
+    sign_in(page, stocked, NEW_PASSWORD)
+    expect(page.locator("#chart-title")).to_have_text(f"Enquiries per day, last {days} days")
+    columns = page.locator("#chart-bars .bar-column")
+    expect(columns).to_have_count(days)
+    today = columns.last
+    expect(today.locator(".bar-count")).to_have_text("3")  # the count is on the page, not in a tooltip
+    expect(today.locator(".bar-date")).not_to_have_text("")  # today's date is on the axis
+    assert today.get_attribute("data-date") == date.today().isoformat()
+    expect(page.locator("#chart-summary")).to_contain_text("3 in all")
+    page.get_by_text("The counts as a table").click()
+    expect(page.locator("#chart-table tbody tr")).to_have_count(days)
+    expect(page.locator("#chart-table tbody tr").last).to_contain_text("3")
+    no_sideways_scroll(page)
+    assert accessibility_problems(page, axe) == []
+    shot(page, "chart")
+    expect_clean(watch)
+
+
+def test_search_keeps_the_status_filter_and_says_when_nothing_matches(
+    page: Page, stocked: Runner, watch: Watch
+) -> None:
+    sign_in(page, stocked, NEW_PASSWORD)
+    page.get_by_label("Search").fill("buy")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.locator("#empty")).to_have_text("No enquiries match “buy”.")  # the spam is not in the inbox
+    page.get_by_label("Show").select_option("spam")
+    expect(page.locator("#submissions tbody tr")).to_have_count(1)
+    expect(page.locator("#submissions tbody tr").first).to_contain_text("Bot")
+    expect_clean(watch)
+
+
+def test_a_new_sites_chart_says_it_is_empty(page: Page, watch: Watch) -> None:
+    from local.background import local_runner
+
+    with local_runner() as site:
+        owner_session.sign_in(site.url, site.owner_email, site.temporary_password)
+        sign_in(page, site, NEW_PASSWORD)
+        expect(page.locator("#chart-summary")).to_have_text(re.compile(r"No enquiries in the last \d+ days yet\."))
+        expect(page.locator("#chart-bars")).to_be_hidden()
+        expect(page.locator("#empty")).to_have_text("No enquiries here yet.")
+    expect_clean(watch)

@@ -1,0 +1,53 @@
+// Enquiries per day, from the API's daily counts (GET /submissions/daily): bars with their counts and dates
+// in view, a summary in words, and the same numbers as a table.
+
+import { apiJson } from "./api.js";
+import { $, text } from "./dom.js";
+
+const PHONE = window.matchMedia("(max-width: 40rem)");
+const LABEL_EVERY = 7; // a date under every 7th bar, counting back from today
+
+const dayName = (date, style) => new Date(`${date}T12:00:00`).toLocaleDateString(undefined, style);
+
+export async function drawChart() {
+  const days = PHONE.matches ? 14 : 30; // 30 bars do not fit a phone with their numbers
+  const offset = -new Date().getTimezoneOffset(); // the owner's own days, not UTC's
+  let body;
+  try { body = await apiJson(`/submissions/daily?days=${days}&offset=${offset}`); } catch (error) {
+    $("chart-summary").textContent = error.message === "signed out" ? "" : `The counts could not be loaded: ${error.message}`;
+    return;
+  }
+  const counts = body.days;
+  const total = counts.reduce((sum, day) => sum + day.count, 0);
+  const busiest = counts.reduce((best, day) => (day.count > best.count ? day : best), counts[0]);
+  $("chart-title").textContent = `Enquiries per day, last ${days} days`;
+  let summary = total === 0
+    ? `No enquiries in the last ${days} days yet.`
+    : `${total} in all; the busiest day was ${dayName(busiest.date, { weekday: "long", day: "numeric", month: "long" })} with ${busiest.count}.`;
+  if (!body.complete) summary += " Counting took too long, so some days may show fewer than arrived.";
+  $("chart-summary").textContent = summary;
+
+  const max = Math.max(1, ...counts.map((day) => day.count));
+  const bars = counts.map((day, i) => {
+    const column = text("div", "", "bar-column");
+    column.dataset.count = String(day.count);
+    column.dataset.date = day.date;
+    const bar = text("span", "", "bar");
+    bar.style.height = `${(day.count / max) * 100}%`; // CSSOM, which the page's CSP allows (no inline styles)
+    const labelled = (counts.length - 1 - i) % LABEL_EVERY === 0;
+    column.append(
+      text("span", day.count > 0 ? day.count : "", "bar-count"),
+      bar,
+      text("span", labelled ? dayName(day.date, { day: "numeric", month: "short" }) : "", "bar-date"),
+    );
+    return column;
+  });
+  $("chart-bars").replaceChildren(...bars);
+  $("chart-bars").hidden = total === 0;
+  $("chart-table").querySelector("tbody").replaceChildren(...counts.map((day) => {
+    const tr = document.createElement("tr");
+    tr.append(text("th", dayName(day.date, { weekday: "short", day: "numeric", month: "short" })), text("td", day.count));
+    tr.firstChild.scope = "row";
+    return tr;
+  }));
+}

@@ -1,0 +1,165 @@
+// The enquiries: a page of a view or of a search, newest first, with paging; one enquiry's detail and its
+// actions; the CSV export.
+
+import { api, apiJson } from "./api.js";
+import { drawChart } from "./chart.js";
+import { $, fullName, say, text, when } from "./dom.js";
+
+const config = window.CTD_CONFIG;
+const PAGE_SIZE = config.pageSize; // the API's default page, from config.js
+const LABELS = [
+  ["created_at", "Received"], ["status", "Status"], ["first_name", "First name"], ["last_name", "Last name"],
+  ["email", "Email"], ["phone_number", "Phone number"], ["company", "Company"], ["job_title", "Job title"],
+  ["subject", "Subject"], ["message", "Message"], ["id", "Reference"],
+];
+
+let cursors = [null]; // cursors[i] opens page i; the last page's "next" is pushed when known
+let page = 0;
+let searching = ""; // the words searched for; "" lists the view
+let current = null; // the item open in the detail view
+
+const filter = () => $("status-filter");
+const detail = () => $("detail");
+const badge = (value) => text("span", value, `badge badge-${value}`);
+
+// The fields a form sent beyond this site's own (extraFields: keep), by the names it used.
+function extraFields(item) {
+  try { return Object.entries(JSON.parse(item.extra_fields || "{}")); } catch { return []; }
+}
+
+function row(item) {
+  const tr = document.createElement("tr");
+  tr.tabIndex = 0;
+  const status = text("td", "", "cell-status");
+  status.append(badge(item.status));
+  tr.append(
+    text("td", when(item.created_at), "cell-received"),
+    text("td", fullName(item), "cell-name"),
+    text("td", item.email, "cell-email"),
+    text("td", item.company, "cell-company"),
+    status,
+    text("td", (item.message || "").split("\n")[0], "cell-message"),
+  );
+  const open = () => openDetail(item.id);
+  tr.addEventListener("click", open);
+  tr.addEventListener("keydown", (event) => { if (event.key === "Enter") open(); });
+  return tr;
+}
+
+export async function loadPage() {
+  const query = new URLSearchParams({ limit: PAGE_SIZE });
+  if (filter().value) query.set("status", filter().value);
+  if (cursors[page]) query.set("cursor", cursors[page]);
+  if (searching) query.set("q", searching);
+  let body;
+  try { body = await apiJson(`/submissions${searching ? "/search" : ""}?${query}`); } catch (error) {
+    if (error.message !== "signed out") say("error", error.message);
+    return;
+  }
+  cursors[page + 1] = body.cursor;
+  $("submissions").querySelector("tbody").replaceChildren(...body.items.map(row));
+  $("submissions").hidden = body.items.length === 0;
+  $("empty").hidden = body.items.length > 0;
+  $("empty").textContent = searching
+    ? `No enquiries ${body.cursor ? "on this page " : ""}match “${searching}”${filter().value ? ` among ${filter().value} ones` : ""}.`
+    : "No enquiries here yet.";
+  $("results-title").hidden = !searching;
+  $("results-title").textContent = searching ? `Results for “${searching}”` : "";
+  $("clear-search").hidden = !searching;
+  $("prev-page").disabled = page === 0;
+  $("next-page").disabled = !body.cursor;
+}
+
+function restart() {
+  cursors = [null];
+  page = 0;
+  return loadPage();
+}
+
+async function openDetail(id) {
+  let body;
+  try { body = await apiJson(`/submissions/${encodeURIComponent(id)}`); } catch (error) { say("error", error.message); return; }
+  current = body.item;
+  const fields = LABELS.filter(([key]) => current[key]).flatMap(([key, label]) => {
+    const dd = document.createElement("dd");
+    if (key === "email") {
+      const link = text("a", current.email);
+      link.href = `mailto:${encodeURIComponent(current.email).replace("%40", "@")}`;
+      dd.append(link);
+    } else {
+      dd.textContent = key === "created_at" ? when(current[key]) : current[key];
+    }
+    return [text("dt", label), dd];
+  });
+  const extra = extraFields(current).flatMap(([name, value]) => [text("dt", name), text("dd", value)]);
+  $("detail-fields").replaceChildren(...fields, ...extra);
+  $("detail-title").textContent = `Enquiry from ${fullName(current)}`;
+  for (const button of detail().querySelectorAll("[data-status]")) button.hidden = button.dataset.status === current.status;
+  detail().hidden = false;
+  detail().focus();
+}
+
+async function exportCsv() {
+  const query = filter().value ? `?status=${encodeURIComponent(filter().value)}` : "";
+  let response;
+  try { response = await api(`/submissions/export.csv${query}`); } catch { return; }
+  if (!response.ok) { say("error", `Export failed (${response.status}).`); return; }
+  const name = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "");
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = name ? name[1] : "submissions.csv";
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+export function setUpInbox() {
+  for (const button of detail().querySelectorAll("[data-status]")) {
+    button.addEventListener("click", async () => {
+      try {
+        await apiJson(`/submissions/${encodeURIComponent(current.id)}`, {
+          method: "PATCH",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ status: button.dataset.status }),
+        });
+      } catch (error) { say("error", error.message); return; }
+      say("ok", `Marked ${button.dataset.status}.`);
+      detail().hidden = true;
+      // The chart counts the inbox: only moving into or out of spam changes it.
+      const inboxChanged = [current.status, button.dataset.status].includes("spam");
+      await Promise.all([loadPage(), inboxChanged ? drawChart() : null]);
+    });
+  }
+  $("delete-button").addEventListener("click", async () => {
+    if (!window.confirm(`Delete the enquiry from ${fullName(current)}? This cannot be undone.`)) return;
+    try { await apiJson(`/submissions/${encodeURIComponent(current.id)}`, { method: "DELETE" }); } catch (error) { say("error", error.message); return; }
+    say("ok", "Deleted.");
+    detail().hidden = true;
+    await Promise.all([loadPage(), drawChart()]);
+  });
+  $("close-detail").addEventListener("click", () => { detail().hidden = true; });
+  filter().addEventListener("change", restart);
+  $("search-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    searching = $("search-input").value.trim();
+    say("ok", searching ? "Searching…" : "");
+    restart().then(() => { if (searching) say("ok", ""); });
+  });
+  $("clear-search").addEventListener("click", () => {
+    $("search-input").value = "";
+    searching = "";
+    restart();
+    $("search-input").focus();
+  });
+  $("next-page").addEventListener("click", () => { page += 1; loadPage(); });
+  $("prev-page").addEventListener("click", () => { page = Math.max(0, page - 1); loadPage(); });
+  $("export-button").addEventListener("click", exportCsv);
+}
+
+export function openInboxView() {
+  detail().hidden = true;
+  searching = "";
+  $("search-input").value = "";
+  return Promise.all([restart(), drawChart()]);
+}
