@@ -141,8 +141,10 @@ def test_every_site_file_is_uploaded_with_its_type_and_caching(program: Program)
     assert objects["index.html"]["contentType"] == "text/html; charset=utf-8"
     assert objects["style.css"]["contentType"] == "text/css; charset=utf-8"
     assert objects["logo.svg"]["contentType"] == "image/svg+xml"
-    assert objects["contact.js"]["cacheControl"] == web_assets.ASSET_CACHE
-    assert objects["index.html"]["cacheControl"] == "no-cache"
+    assert objects["logo.svg"]["cacheControl"] == web_assets.ASSET_CACHE
+    # Pages and scripts revalidate: a page and its modules always come from one deploy.
+    assert objects["index.html"]["cacheControl"] == objects["dashboard/main.js"]["cacheControl"] == "no-cache"
+    assert objects["dashboard/main.js"]["contentType"] == "text/javascript; charset=utf-8"
     region = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())["config"]["aws:region"]
     assert f'"region": "{region}"' in objects["config.js"]["content"]
 
