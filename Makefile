@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 # Where make dev keeps enquiries and the owner's password between runs; make reset deletes it.
 LOCAL_DATA := .local/data
 
-.PHONY: dev reset test test-fast test-browser browser-deps spreadsheet-deps lint format fuzz load bench clean
+.PHONY: dev reset vendor test test-fast test-browser browser-deps spreadsheet-deps lint format fuzz load bench clean
 
 dev: $(VENV)/.local-installed  ## run the site on http://127.0.0.1:$${PORT:-8000}, keeping its data in $(LOCAL_DATA)
 	LOCAL_DATA_DIR=$(LOCAL_DATA) $(BIN)/python -m local
@@ -24,10 +24,17 @@ test-fast: $(VENV)/.dev-installed  ## everything but the browser tests
 test-browser: $(VENV)/.dev-installed  ## only the browser tests (needs make browser-deps once)
 	$(BIN)/python -m pytest -m browser
 
-browser-deps:  ## Debian's Chromium (Playwright drives it; it never downloads one) and axe-core from npm
-	@command -v chromium >/dev/null && command -v npm >/dev/null || \
-		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium $$(command -v npm >/dev/null || echo npm); }
+browser-deps:  ## Debian's Chromium (Playwright drives it; it never downloads one), zbar to read QR codes, axe-core
+	@command -v chromium >/dev/null && command -v npm >/dev/null && command -v zbarimg >/dev/null || \
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium zbar-tools \
+			$$(command -v npm >/dev/null || echo npm); }
 	npm ci --prefix tests/browser --no-audit --no-fund
+	npm ci --prefix vendor --no-audit --no-fund
+
+vendor:  ## copy the pinned browser libraries (vendor/package-lock.json) into www/vendor/, after changing them
+	npm ci --prefix vendor --no-audit --no-fund
+	cp vendor/node_modules/uqr/dist/index.mjs www/vendor/uqr.js
+	cp vendor/node_modules/uqr/LICENSE www/vendor/uqr-LICENSE.txt
 
 spreadsheet-deps:  ## LibreOffice Calc without a GUI: the CSV export is opened by a real spreadsheet in the tests
 	@command -v soffice >/dev/null || \

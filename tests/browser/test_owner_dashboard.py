@@ -7,8 +7,11 @@ import csv
 import hmac
 import io
 import json
+import os
 import re
+import shutil
 import struct
+import subprocess
 import time
 import urllib.request
 
@@ -199,6 +202,16 @@ def totp(secret: str) -> str:
     return f"{value % 1_000_000:06d}"
 
 
+def read_qr_code(png: bytes) -> str:
+    """What a QR scanner reads from an image: zbar's zbarimg, installed by `make browser-deps`."""
+    zbarimg = shutil.which("zbarimg")
+    if zbarimg is None:
+        message = "zbarimg is not installed: run `make browser-deps` (apt-get install zbar-tools)"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    done = subprocess.run([zbarimg, "--quiet", "--raw", "-"], input=png, capture_output=True, check=True)
+    return done.stdout.decode().strip()
+
+
 def test_two_step_sign_in_is_set_up_then_required(page: Page, watch: Watch, axe: str) -> None:
     """With MFA on, the first sign-in enrols an authenticator app; later sign-ins ask for its code."""
     with local_runner({"CTD_OWNER_MFA": "ON"}) as site:
@@ -212,7 +225,13 @@ def test_two_step_sign_in_is_set_up_then_required(page: Page, watch: Watch, axe:
         expect(page.get_by_role("heading", name="Set up two-step sign-in")).to_be_visible()
         assert accessibility_problems(page, axe) == []
         secret = page.locator("#mfa-secret").inner_text()
-        assert f"secret={secret}" in page.locator("#mfa-uri").inner_text()
+        uri = page.locator("#mfa-uri").inner_text()
+        assert f"secret={secret}" in uri
+        # The QR code, read by a real scanner (zbar) from the page as drawn: it holds exactly the link.
+        qr = page.get_by_role("img", name="QR code of the key, for an authenticator app")
+        assert read_qr_code(qr.screenshot()) == uri
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "dashboard-qr-step-1280.png", full_page=True)
         page.get_by_label("Code from the app").fill("000000" if totp(secret) != "000000" else "111111")
         page.get_by_role("button", name="Verify and sign in").click()
         expect(page.locator("#dash-status")).to_contain_text("That code is not right")

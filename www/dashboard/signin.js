@@ -55,6 +55,23 @@ function refuse(message, focus) {
   return error;
 }
 
+// The key as a QR code, drawn here: the library (www/vendor/, pinned by vendor/package-lock.json) loads only on
+// this step, and the key never leaves the page.
+async function drawQrCode(uri) {
+  const { encode } = await import("/vendor/uqr.js");
+  const { size, data } = encode(uri, { border: 4 }); // the quiet zone the QR standard asks for
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", `0 0 ${size} ${size}`);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", "QR code of the key, for an authenticator app");
+  const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+  const dark = [];
+  data.forEach((row, y) => row.forEach((on, x) => { if (on) dark.push(`M${x} ${y}h1v1h-1z`); }));
+  path.setAttribute("d", dark.join(""));
+  svg.append(path);
+  $("mfa-qr").replaceChildren(svg);
+}
+
 // `show(view)` switches the page's view; `signedIn()` opens the inbox once tokens are kept.
 export function setUpSignIn(show, signedIn) {
   const signinForm = $("signin-form");
@@ -84,7 +101,9 @@ export function setUpSignIn(show, signedIn) {
       challenge.session = setup.Session || challenge.session;
       $("mfa-secret").textContent = setup.SecretCode;
       const label = encodeURIComponent(`Connecting The Dots:${challenge.username}`);
-      $("mfa-uri").textContent = `otpauth://totp/${label}?secret=${setup.SecretCode}&issuer=Connecting%20The%20Dots`;
+      const uri = `otpauth://totp/${label}?secret=${setup.SecretCode}&issuer=Connecting%20The%20Dots`;
+      $("mfa-uri").textContent = uri;
+      await drawQrCode(uri);
       show("mfa-setup");
       say("ok", "Two-step sign-in is required: add this key to your authenticator app.");
       $("mfa-setup-code").focus();
