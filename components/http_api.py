@@ -10,7 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.function import FunctionSizing, HandlerFunction, HandlerFunctionArgs
-from declarations import cors
+from declarations import cors, web_assets
 from declarations.routes import CONTACT_ROUTE_KEY, ROUTES, Route
 from handlers import env_names as env
 from handlers import table_schema as ts
@@ -68,6 +68,7 @@ def route_environment(route: Route, args: HttpApiArgs) -> dict[str, pulumi.Input
         environment.update({env.TABLE_NAME: args.table_name, env.RETENTION_DAYS: str(args.submission_retention_days)})
     if route.key == CONTACT_ROUTE_KEY:
         environment[env.EXTRA_FIELDS] = "keep" if args.keep_extra_fields else "refuse"
+        environment[env.PAGE_SHELL] = web_assets.page_shell()
     return environment
 
 

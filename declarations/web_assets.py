@@ -41,6 +41,19 @@ def cache_control(path: str) -> str:
     return REVALIDATE if path.endswith((".html", ".js")) else ASSET_CACHE
 
 
+# Lambda allows 4 KB of environment per function; the page shell (below) must leave room for the rest.
+MAX_PAGE_SHELL_BYTES = 3072
+
+
+def page_shell() -> str:
+    """www/error.html, the page the contact function fills with a refused post's errors: one layout for the static
+    pages and the function's page. Passed in the function's environment, so nothing is copied."""
+    text = "\n".join(line.strip() for line in (WWW_DIR / ERROR_PAGE).read_text().splitlines() if line.strip())
+    if len(text.encode()) > MAX_PAGE_SHELL_BYTES or text.count("<main") != 1 or text.count("</main>") != 1:
+        raise ValueError(f"www/{ERROR_PAGE} must have one <main> and stay under {MAX_PAGE_SHELL_BYTES} bytes")
+    return text
+
+
 def site_files() -> list[str]:
     """Every file of www/ as a path relative to it, in a stable order."""
     return sorted(p.relative_to(WWW_DIR).as_posix() for p in WWW_DIR.rglob("*") if p.is_file())

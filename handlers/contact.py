@@ -38,6 +38,8 @@ FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"  # what `new FormData(form)` sends, as in Formspree's fetch example
 # extraFields=keep stores fields this form does not define; otherwise they are refused, naming each.
 KEEP_EXTRA_FIELDS = os.environ.get(env.EXTRA_FIELDS) == "keep"
+# The site's own page (www/error.html) that frames the error page for a browser's plain form post.
+PAGE_SHELL = os.environ[env.PAGE_SHELL]
 # Patterns compiled on first use (re caches them), not at every cold start: most posts need neither.
 _QUALITY = r";\s*q=([01](?:\.\d{0,3})?)"
 _PART_NAME = rb'(?i)\r\ncontent-disposition:\s*form-data;\s*name="([^"]*)"(;\s*filename)?'
@@ -170,6 +172,12 @@ def accept(client: Any, table: str, retention_days: int, fields: dict[str, Any],
     return submission_id
 
 
+def replaced(page: str, start: str, end: str, new: str) -> str:
+    """`page` with its first element from `start` to `end` (both included) replaced by `new`."""
+    first = page.index(start)
+    return page[:first] + new + page[page.index(end, first) + len(end) :]
+
+
 def html_error(error: api.ApiError, rid: str) -> api.Response:
     """Errors for a browser posting the form without JavaScript: a page, not JSON."""
     import html  # here, not at the top: html.entities' tables cost every cold start, and most posts are JSON
@@ -179,14 +187,16 @@ def html_error(error: api.ApiError, rid: str) -> api.Response:
     if len(known) < len(error.fields):
         known.append("The form sent fields this site does not accept; quote the reference below to the site's owner.")
     items = "".join(f"<li>{html.escape(m)}</li>" for m in known or [error.message])
-    page = (
-        '<!doctype html><html lang="en"><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<title>Message not sent</title><link rel="stylesheet" href="/style.css">'
-        '<main class="page"><h1>Your message was not sent</h1>'
+    main = (
+        '<main id="main" class="page"><h1>Your message was not sent</h1>'
         f"<ul>{items}</ul><p>Go back to correct it; what you typed is still in the form.</p>"
-        f'<p><a href="/contact.html">Back to the contact form</a></p>'
-        f'<p class="small">Reference: {html.escape(rid)}</p></main></html>'
+        '<p><a href="/contact.html">Back to the contact form</a></p>'
+        f'<p class="small">Reference: {html.escape(rid)}</p></main>'
+    )
+    page = replaced(PAGE_SHELL, "<main", "</main>", main)
+    page = replaced(page, "<title>", "</title>", "<title>Message not sent · Connecting The Dots</title>")
+    page = replaced(
+        page, '<meta name="description"', ">", '<meta name="description" content="Your message was not sent.">'
     )
     return api.response(
         error.status, page, rid, {"content-type": "text/html; charset=utf-8", **api.error_headers(error)}

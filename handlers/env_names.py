@@ -8,3 +8,4 @@ NOTIFY_TO = "NOTIFY_TO"  # comma-separated
 NOTIFY_CONFIGURATION_SET = "NOTIFY_CONFIGURATION_SET"
 DASHBOARD_URL = "DASHBOARD_URL"
 WEBHOOK_PARAMETER = "WEBHOOK_PARAMETER"  # an SSM SecureString's name
+PAGE_SHELL = "PAGE_SHELL"  # www/error.html: its header, navigation, footer and styles frame the form's error page

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import boto3
 from moto.server import ThreadedMotoServer
 
-from declarations import mail_spec
+from declarations import mail_spec, web_assets
 from declarations import owner_pool_spec as spec
 from handlers import env_names as env
 from handlers import table_schema
@@ -86,6 +86,7 @@ class Emulator:
                 "AWS_REGION": REGION,
                 "AWS_DEFAULT_REGION": REGION,
                 env.TABLE_NAME: TABLE_NAME,
+                env.PAGE_SHELL: web_assets.page_shell(),
                 env.RETENTION_DAYS: str(retention_days),
                 env.NOTIFY_FROM: NOTIFY_FROM,
                 env.NOTIFY_TO: OWNER_EMAIL,

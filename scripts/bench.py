@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from components import HANDLERS_DIR, handler_files
+from declarations import web_assets
 from declarations.routes import ROUTES
 from declarations.stream_trigger_spec import NOTIFY_HANDLER
 from handlers import env_names as env
@@ -42,7 +43,8 @@ ROOT = HANDLERS_DIR.parent
 BUDGETS = {"zip_bytes": 16 * 1024, "cold_ratio": 1.05, "warm_us": 25.0, "rss_mb": 64.0}
 LAMBDA_ENV = {"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", env.TABLE_NAME: "submissions",
               "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-              env.NOTIFY_FROM: "site@example.com", env.NOTIFY_TO: "owner@example.com"}  # fmt: skip
+              env.NOTIFY_FROM: "site@example.com", env.NOTIFY_TO: "owner@example.com",
+              env.PAGE_SHELL: web_assets.page_shell()}  # fmt: skip
 
 
 def floor_codes() -> dict[str, str]:

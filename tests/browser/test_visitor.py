@@ -12,7 +12,7 @@ from form_schema import clean_fields
 from local import owner_session
 from local.background import Runner
 from tests.local.test_dashboard_auth import claims_like, pool_signed
-from tests.support.browser import Watch, expect_clean
+from tests.support.browser import SCREENSHOTS, Watch, accessibility_problems, expect_clean
 
 FORM = {"First name": "Ada", "Last name": "Lovelace", "Email": "ada@example.com", "Company": "Engines Ltd"}
 
@@ -126,6 +126,35 @@ def test_without_javascript_the_form_posts_to_the_thank_you_page(browser: Browse
     expect(page).to_have_url(site.url + "/thanks.html")
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you, your message reached us.")
     assert [i["message"] for i in stored(site)].count("no javascript") == 1
+    context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_without_javascript_a_refused_post_gets_the_sites_own_page(
+    browser: Browser, site: Runner, axe: str, width: int
+) -> None:
+    """The server's error page has the header, navigation, footer and styles of every other page."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": width, "height": 844})
+    page = context.new_page()
+    page.goto(site.url + "/contact.html")
+    fill(page, {**FORM, "Email": "a" * 65 + "@example.com"})  # the page's checks pass; the server's refuse
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your message was not sent")
+    expect(page.get_by_role("listitem")).to_have_text("Email must be an address like name@example.com")
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    expect(page.locator("footer").get_by_role("link", name="Owner sign-in")).to_be_visible()
+    assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).borderBottomStyle") == "solid"
+    html = page.content()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"contact-error-no-js-{width}.png", full_page=True)
+    context.close()
+    # axe needs script in the page: the same HTML, served at the same address to a context that runs it.
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    page.route(site.url + "/api/contact", lambda route: route.fulfill(status=400, content_type="text/html", body=html))
+    page.goto(site.url + "/api/contact")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert accessibility_problems(page, axe) == []
     context.close()
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
+import pytest
 import yaml
 
 from components.function import FunctionSizing
@@ -162,7 +164,8 @@ def test_functions_are_python_313_arm64_json_logs_traced(program: Program) -> No
         assert group.name == f"{function.name}-logs"
         assert int(group.inputs["retentionInDays"]) == int(_setting(program, "logRetentionDays"))
         variables = (inputs.get("environment") or {}).get("variables", {})
-        allowed = {"TABLE_NAME", "RETENTION_DAYS"} | ({"EXTRA_FIELDS"} if function.name == f"{API}-contact" else set())
+        contact_only = {"EXTRA_FIELDS", "PAGE_SHELL"} if function.name == f"{API}-contact" else set()
+        allowed = {"TABLE_NAME", "RETENTION_DAYS"} | contact_only
         assert set(variables) <= allowed, f"{function.name} environment: {variables}"
 
 
@@ -278,3 +281,17 @@ def test_a_second_api_does_not_collide_with_the_first() -> None:
     names = [(r.typ, r.name) for r in declared.resources]
     assert len(declared.of_type("aws:apigatewayv2/api:Api")) == 2
     assert len(names) == len(set(names))
+
+
+def test_the_contact_function_frames_its_error_page_with_the_sites_error_page(program: Program) -> None:
+    contact = program.one(FUNCTION, f"{API}-contact")
+    assert contact.inputs["environment"]["variables"]["PAGE_SHELL"] == web_assets.page_shell()
+    size = sum(len(k) + len(str(v)) for k, v in contact.inputs["environment"]["variables"].items())
+    assert size < 4096, f"Lambda allows 4 KB of environment; the contact function's is {size} bytes"
+
+
+def test_a_page_shell_without_one_main_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / web_assets.ERROR_PAGE).write_text("<html><body><p>no main here</p></body></html>")
+    monkeypatch.setattr(web_assets, "WWW_DIR", tmp_path)
+    with pytest.raises(ValueError, match="must have one <main>"):
+        web_assets.page_shell()

@@ -14,6 +14,7 @@ import pytest
 from botocore.stub import Stubber
 
 import api_gateway as api
+from declarations import web_assets
 from form_schema import FIELDS
 from local.emulator import TABLE_NAME
 from tests.support.handler_events import BROWSER_ACCEPT, Store, api_event, browser_form_post, valid_fields
@@ -91,6 +92,24 @@ def test_form_post_with_errors_gets_a_page_naming_them(contact: types.ModuleType
     assert "Email must be an address like name@example.com" in response["body"]
     assert "First name is required" in response["body"]
     assert store.items() == []
+
+
+def test_the_error_page_is_the_sites_own_page_around_the_errors(contact: types.ModuleType, store: Store) -> None:
+    """One layout: the static error page's header, navigation, footer and styles, with the errors as its main."""
+    page = contact.handler(browser_form_post(valid_fields(email="nope")), None)["body"]
+    shell = web_assets.page_shell()
+    shared = (
+        '<link rel="stylesheet" href="/style.css">',
+        '<nav aria-label="Main">',
+        '<footer class="site-footer">',
+        '<a href="/dashboard.html">Owner sign-in</a>',
+        '<a class="skip" href="#main">',
+    )
+    for part in shared:
+        assert part in shell and part in page, part
+    assert "<title>Message not sent · Connecting The Dots</title>" in page and page.count("<main") == 1
+    assert "We could not find that page" not in page and "does not exist" not in page, "the 404's own words are gone"
+    assert page.endswith(shell[shell.index("</main>") + len("</main>") :])
 
 
 def test_honeypot_answers_like_success_and_stores_spam(contact: types.ModuleType, store: Store) -> None:
