@@ -52,11 +52,10 @@ def floor_codes() -> dict[str, str]:
     the same client."""
     dynamodb = dynamodb_floor_code()
     # notify builds an SES client with botocore's defaults (email runs off the request path).
+    # Every function the stack deploys (handler_modules), each against the floor of the client it builds.
     return {
-        "contact": dynamodb,
-        "owner": dynamodb,
-        "not_found": dynamodb,
-        "notify": "import boto3; boto3.client('sesv2')",
+        module: "import boto3; boto3.client('sesv2')" if module == "notify" else dynamodb
+        for module in handler_modules()
     }
 
 
