@@ -46,8 +46,8 @@ fuzz: $(VENV)/.dev-installed  ## schemathesis against a local runner, 200 exampl
 load: $(VENV)/.dev-installed  ## 2,000 posts from 16 clients; proves nothing lost or doubled
 	$(BIN)/python -m scripts.load
 
-bench: $(VENV)/.dev-installed  ## package size, cold start, warm cost and memory against their budgets
-	$(BIN)/python -m scripts.bench
+bench: $(VENV)/.dev-installed  ## package sizes, cold start, warm cost, memory; search on 5,000 enquiries
+	$(BIN)/python -m scripts.bench; status=$$?; $(BIN)/python -m scripts.bench_search && exit $$status
 
 lint: $(VENV)/.dev-installed  ## ruff, and mypy --strict (pyproject.toml) over the code that ships or runs locally
 	$(BIN)/ruff check .

@@ -23,6 +23,9 @@ SEARCHED = ("first_name", "last_name", "email", "company", "message", ts.SUBJECT
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
 MAX_READ = 5000  # items one request reads at most; the cursor goes on from there
+# Items per Query: small pages let a search stop soon after its page of matches is full, and keep each call
+# well inside the DynamoDB client's 2 s read timeout (DynamoDB's own 1 MB page would hold ~1,000).
+READ_PAGE = 250
 
 
 def folded(text: str) -> str:
@@ -54,7 +57,7 @@ def search_page(client: Any, table: str, status: str | None, limit: int, cursor:
     read = 0
     while True:
         with dynamo_errors():
-            page = client.query(**request)
+            page = client.query(**request, Limit=min(READ_PAGE, MAX_READ - read))
         for raw in page["Items"]:
             read += 1
             item = from_item(raw)
