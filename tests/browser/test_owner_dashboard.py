@@ -232,6 +232,11 @@ def test_two_step_sign_in_is_set_up_then_required(page: Page, watch: Watch, axe:
         assert read_qr_code(qr.screenshot()) == uri
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / "dashboard-qr-step-1280.png", full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert read_qr_code(qr.screenshot()) == uri, "still readable at a phone's width"
+        page.screenshot(path=SCREENSHOTS / "dashboard-qr-step-390.png", full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 800})
         page.get_by_label("Code from the app").fill("000000" if totp(secret) != "000000" else "111111")
         page.get_by_role("button", name="Verify and sign in").click()
         expect(page.locator("#dash-status")).to_contain_text("That code is not right")
