@@ -130,6 +130,16 @@ def _error(description: str, retry: bool = False) -> dict[str, Any]:
     return response
 
 
+# A view of the inbox and its paging: the list's parameters, and the search's besides q.
+VIEW_PARAMETERS = [
+    {"name": "status", "in": "query", "schema": {"enum": list(STATUSES)}},
+    {
+        "name": "limit",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE},
+    },
+    {"name": "cursor", "in": "query", "schema": {"type": "string"}},
+]
 ID_PARAMETER = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
 UNAVAILABLE = _error("the table is throttling or unreachable; nothing changed, retry later", retry=True)
 UNAUTHORIZED = {
@@ -170,15 +180,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
     "GET /api/submissions": {
         "summary": "List submissions newest first (default: all but spam)",
-        "parameters": [
-            {"name": "status", "in": "query", "schema": {"enum": list(STATUSES)}},
-            {
-                "name": "limit",
-                "in": "query",
-                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE},
-            },
-            {"name": "cursor", "in": "query", "schema": {"type": "string"}},
-        ],
+        "parameters": VIEW_PARAMETERS,
         "responses": {
             "200": {"description": "a page", **_json("Page")},
             "400": _error("bad parameter"),
@@ -195,13 +197,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
                 "required": True,
                 "schema": {"type": "string", "minLength": 1, "maxLength": 200},
             },
-            {"name": "status", "in": "query", "schema": {"enum": list(STATUSES)}},
-            {
-                "name": "limit",
-                "in": "query",
-                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE},
-            },
-            {"name": "cursor", "in": "query", "schema": {"type": "string"}},
+            *VIEW_PARAMETERS,
         ],
         "responses": {
             "200": {"description": "a page of matches; cursor goes on searching", **_json("SearchPage")},
