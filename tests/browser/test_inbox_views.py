@@ -70,8 +70,11 @@ def test_every_view_fits_and_reads_at_a_glance(sized: Page, stocked: Runner, wat
     expect(rows).to_have_count(3)  # spam is not in the inbox
     no_sideways_scroll(page)
     grace = rows.filter(has_text="Compilers")
+    width = page.viewport_size["width"]
     for cell in ("cell-received", "cell-name", "cell-status", "cell-message"):
         expect(grace.locator(f".{cell}")).to_be_visible()
+        box = grace.locator(f".{cell}").bounding_box()
+        assert box and 0 <= box["x"] and box["x"] + box["width"] <= width, f"{cell} is outside the screen: {box}"
     expect(grace.locator(".cell-email")).to_be_hidden() if phone else expect(
         grace.locator(".cell-email")
     ).to_be_visible()
