@@ -89,7 +89,8 @@ def checked_value(spec: Field, value: object, sent: bool = True) -> Problem | st
         value = ""
     if not isinstance(value, str):
         return Problem("TYPE_TEXT", f"{spec.label} must be text")
-    value = value.replace("\r\n", "\n").strip()
+    # CR LF matters only where line breaks are allowed; anywhere else a CR is refused as a control character.
+    value = (value.replace("\r\n", "\n") if spec.multiline else value).strip()
     if not value:
         if not spec.required:
             return ""
@@ -98,18 +99,23 @@ def checked_value(spec: Field, value: object, sent: bool = True) -> Problem | st
         return Problem("REQUIRED_FIELD_MISSING", f"{spec.label} is required")
     if len(value) > spec.max_length:
         return Problem("TOO_LONG", f"{spec.label} must be at most {spec.max_length} characters")
-    if (
-        (_CONTROL_MULTILINE if spec.multiline else _CONTROL).search(value)
-        or (not spec.multiline and _LINE_BREAKS.search(value))
-        or not (value.isascii() or value == value.encode(errors="ignore").decode())  # lone surrogates
+    plain = value.isascii()  # then neither a Unicode line break nor a lone surrogate can be in it
+    if (_CONTROL_MULTILINE if spec.multiline else _CONTROL).search(value) or (
+        not plain
+        and (
+            (not spec.multiline and _LINE_BREAKS.search(value))
+            or value != value.encode(errors="ignore").decode()  # lone surrogates
+        )
     ):
         return Problem("CONTROL_CHARACTERS", f"{spec.label} contains control characters")
-    if spec.kind == "email" and not value.isascii():
-        return Problem(
-            "TYPE_EMAIL", f"{spec.label} must use unaccented letters (a to z): replies to others cannot be delivered"
-        )
-    if spec.kind == "email" and not (_EMAIL.match(value) and value.index("@") <= MAX_LOCAL_PART):
-        return Problem("TYPE_EMAIL", f"{spec.label} must be an address like name@example.com")
+    if spec.kind == "email":
+        if not plain:
+            return Problem(
+                "TYPE_EMAIL",
+                f"{spec.label} must use unaccented letters (a to z): replies to others cannot be delivered",
+            )
+        if not (_EMAIL.match(value) and value.index("@") <= MAX_LOCAL_PART):
+            return Problem("TYPE_EMAIL", f"{spec.label} must be an address like name@example.com")
     return value
 
 
