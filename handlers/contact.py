@@ -86,9 +86,9 @@ def multipart_pairs(content_type: str, body: bytes) -> list[tuple[str, str]]:
     return pairs
 
 
-def parse(content_type: str, body: bytes) -> dict[str, Any]:
-    """The posted fields, from any of the three encodings, under one set of rules: UTF-8 only, each field once."""
-    kind = media_type(content_type)
+def parse(kind: str, content_type: str, body: bytes) -> dict[str, Any]:
+    """The posted fields, from any of the three encodings (`kind` is the media type of `content_type`), under
+    one set of rules: UTF-8 only, each field once."""
     if kind not in (JSON, FORM, MULTIPART):
         raise api.UnsupportedMediaType(
             f"content type {kind or '(none)'} is not accepted; send {JSON}, {FORM} or {MULTIPART}"
@@ -205,7 +205,7 @@ def html_error(error: api.ApiError, rid: str) -> api.Response:
 
 def handler(event: api.Event, context: object) -> api.Response:
     def work() -> api.Response:
-        fields = parse(content_type, api.body_bytes(event, MAX_BODY_BYTES))
+        fields = parse(kind, content_type, api.body_bytes(event, MAX_BODY_BYTES))
         thanks = next_page(fields)
         submission_id = accept(
             dynamodb_client.dynamodb,
@@ -223,5 +223,6 @@ def handler(event: api.Event, context: object) -> api.Response:
     # Chosen from the request before any work, so an error before parsing (too large, bad UTF-8) still
     # reaches a browser's plain form post as a page.
     content_type = api.header(event, "content-type")
-    answer_json = wants_json(event, media_type(content_type))
+    kind = media_type(content_type)
+    answer_json = wants_json(event, kind)
     return api.run(event, work, api.json_error if answer_json else html_error)

@@ -138,7 +138,10 @@ def clean_fields(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, Prob
             elif raw[alias] != raw[target]:
                 problems[alias] = Problem("ALIAS_DIFFERS", f"{alias} differs from {target}: send one of them")
     for target, (sent_as, spec) in specs.items():
-        value = checked_value(spec, raw.get(sent_as), sent_as in raw)
+        sent = raw.get(sent_as)
+        if sent is None and not spec.required:
+            continue  # an optional field left out: nothing to check
+        value = checked_value(spec, sent, sent_as in raw)
         if isinstance(value, Problem):
             problems[sent_as] = value
         elif value:
