@@ -14,6 +14,7 @@ from declarations import cors, web_assets
 from declarations.routes import CONTACT_ROUTE_KEY, ROUTES, Route
 from handlers import env_names as env
 from handlers import table_schema as ts
+from handlers.form_schema import KEEP, REFUSE
 
 # One JSON line per request: enough to trace a failure to the function's log by request id.
 _ACCESS_LOG_FORMAT = json.dumps(
@@ -67,7 +68,7 @@ def route_environment(route: Route, args: HttpApiArgs) -> dict[str, pulumi.Input
     if route.table_actions:
         environment.update({env.TABLE_NAME: args.table_name, env.RETENTION_DAYS: str(args.submission_retention_days)})
     if route.key == CONTACT_ROUTE_KEY:
-        environment[env.EXTRA_FIELDS] = "keep" if args.keep_extra_fields else "refuse"
+        environment[env.EXTRA_FIELDS] = KEEP if args.keep_extra_fields else REFUSE
         environment[env.PAGE_SHELL] = web_assets.page_shell()
     return environment
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pulumi
 
 from declarations import mail_spec
-from handlers.form_schema import EMAIL_PATTERN
+from handlers.form_schema import EMAIL_PATTERN, EXTRA_FIELDS_MODES, KEEP
 
 # CloudWatch Logs accepts only these retention periods (days); 0 means never expire.
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
@@ -23,7 +23,6 @@ _EMAIL = re.compile(EMAIL_PATTERN)  # the same check as the contact form's
 WEBHOOK_KEYS = ("webhookUrl", "webhookSecret")
 HOST_NAME = re.compile(r"^(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})+$")
 PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
-EXTRA_FIELDS_MODES = ("refuse", "keep")
 # An origin as browsers send it: scheme, host and an optional port; https only (http for loopback while testing).
 ORIGIN = re.compile(r"^(https://[a-z0-9.-]+|http://(localhost|127\.0\.0\.1))(:\d{1,5})?$")
 
@@ -264,7 +263,7 @@ def load_settings() -> StackSettings:
         throttle_burst_limit=burst,
         contact_rate_limit=contact_rate,
         contact_burst_limit=contact_burst,
-        keep_extra_fields=extra_fields == "keep",
+        keep_extra_fields=extra_fields == KEEP,
         allowed_origins=_origins(config),
         lambda_memory_mb=_int(config, "lambdaMemoryMb", 128, 10240),
         lambda_timeout_seconds=_int(config, "lambdaTimeoutSeconds", MIN_FUNCTION_TIMEOUT, 29),

@@ -18,8 +18,15 @@ from handlers.form_schema import (
     SUBJECT_FIELD,
     SUBMISSION_ID,
 )
-from handlers.page_sizes import DEFAULT_PAGE, MAX_PAGE
 from handlers.table_schema import EXTRA_FIELDS, STATUSES
+from handlers.view_limits import (
+    DEFAULT_DAYS,
+    DEFAULT_PAGE,
+    MAX_DAYS,
+    MAX_OFFSET_MINUTES,
+    MAX_PAGE,
+    MAX_QUERY_LENGTH,
+)
 
 ERROR = {
     "type": "object",
@@ -195,7 +202,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
                 "name": "q",
                 "in": "query",
                 "required": True,
-                "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+                "schema": {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_LENGTH},
             },
             *VIEW_PARAMETERS,
         ],
@@ -208,12 +215,21 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     "GET /api/submissions/daily": {
         "summary": "Enquiries (spam left out) that arrived on each of the last `days` days, in the caller's zone",
         "parameters": [
-            {"name": "days", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 90, "default": 30}},
+            {
+                "name": "days",
+                "in": "query",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_DAYS, "default": DEFAULT_DAYS},
+            },
             {
                 "name": "offset",
                 "in": "query",
                 "description": "the zone's offset from UTC in minutes, east positive (-getTimezoneOffset())",
-                "schema": {"type": "integer", "minimum": -840, "maximum": 840, "default": 0},
+                "schema": {
+                    "type": "integer",
+                    "minimum": -MAX_OFFSET_MINUTES,
+                    "maximum": MAX_OFFSET_MINUTES,
+                    "default": 0,
+                },
             },
         ],
         "responses": {

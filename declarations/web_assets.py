@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import TypeVar
 
-from handlers.page_sizes import DEFAULT_PAGE, MAX_PAGE
+from handlers.view_limits import DEFAULT_PAGE, MAX_PAGE
 
 WWW_DIR = Path(__file__).resolve().parent.parent / "www"
 CONFIG_JS = "config.js"

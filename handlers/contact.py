@@ -18,6 +18,7 @@ from form_schema import (
     CONTROL_FIELDS,
     FIELDS_BY_NAME,
     HONEYPOTS,
+    KEEP,
     MAX_BODY_BYTES,
     NEXT_FIELDS,
     SUBJECT,
@@ -37,7 +38,7 @@ JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"  # what `new FormData(form)` sends, as in Formspree's fetch example
 # extraFields=keep stores fields this form does not define; otherwise they are refused, naming each.
-KEEP_EXTRA_FIELDS = os.environ.get(env.EXTRA_FIELDS) == "keep"
+KEEP_EXTRA_FIELDS = os.environ.get(env.EXTRA_FIELDS) == KEEP
 # The site's own page (www/error.html) that frames the error page for a browser's plain form post.
 PAGE_SHELL = os.environ[env.PAGE_SHELL]
 # Patterns compiled on first use (re caches them), not at every cold start: most posts need neither.

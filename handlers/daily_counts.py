@@ -17,9 +17,8 @@ import dynamodb_client
 import table_schema as ts
 from dynamo_items import dynamo_errors
 from owner_requests import owner_route, query
+from view_limits import DEFAULT_DAYS, MAX_DAYS, MAX_OFFSET_MINUTES
 
-MAX_DAYS = 90
-MAX_OFFSET_MINUTES = 14 * 60  # the widest UTC offsets in use: -12:00 to +14:00
 PARALLEL_DAYS = 10  # concurrent Queries; botocore's default pool holds 10 connections
 # Counting stops after this long and says so: within the shortest function timeout the settings allow (8 s).
 COUNT_SECONDS = 5
@@ -80,7 +79,7 @@ def count_between(client: Any, table: str, start: str, end: str, deadline: float
 
 def _daily(event: api.Event) -> api.Response:
     params = query(event)
-    days = whole_number(params, "days", 30, 1, MAX_DAYS)
+    days = whole_number(params, "days", DEFAULT_DAYS, 1, MAX_DAYS)
     offset = whole_number(params, "offset", 0, -MAX_OFFSET_MINUTES, MAX_OFFSET_MINUTES)
     deadline = datetime.now(UTC).timestamp() + COUNT_SECONDS
     bounds = day_bounds(days, offset, datetime.now(UTC))

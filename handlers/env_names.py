@@ -2,7 +2,7 @@
 
 TABLE_NAME = "TABLE_NAME"
 RETENTION_DAYS = "RETENTION_DAYS"
-EXTRA_FIELDS = "EXTRA_FIELDS"  # "keep" stores fields the form does not define
+EXTRA_FIELDS = "EXTRA_FIELDS"  # form_schema.EXTRA_FIELDS_MODES: "keep" stores fields the form does not define
 NOTIFY_FROM = "NOTIFY_FROM"
 NOTIFY_TO = "NOTIFY_TO"  # comma-separated
 NOTIFY_CONFIGURATION_SET = "NOTIFY_CONFIGURATION_SET"

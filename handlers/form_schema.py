@@ -42,6 +42,8 @@ ALIASES: dict[str, tuple[str, str]] = {"_replyto": ("Email", "email"), "name": (
 CONTROL_FIELDS = (*HONEYPOTS, SUBMISSION_ID, *NEXT_FIELDS, SUBJECT_FIELD, *ALIASES)
 _KNOWN = frozenset((*FIELDS_BY_NAME, *CONTROL_FIELDS))
 _SPECS = {f.name: (f.name, f) for f in FIELDS}  # each field: the name it is read under, and its rules
+# What the contact function does with fields this form does not define (the extraFields setting).
+EXTRA_FIELDS_MODES = REFUSE, KEEP = ("refuse", "keep")
 # Unknown fields, when the stack keeps them (extraFields: keep): how many, and how long each name and value.
 MAX_EXTRA_FIELDS = 20
 MAX_EXTRA_NAME = 64

@@ -12,8 +12,8 @@ import dynamodb_client
 import inbox
 from csv_export import to_csv
 from owner_requests import owner_route, page_limit, query, status_filter, submission_id
-from page_sizes import MAX_PAGE
 from table_schema import STATUSES
+from view_limits import MAX_PAGE
 
 MAX_PATCH_BYTES = 1024
 # Lambda's response payload limit is 6 MB; stop well before it and say so rather than fail.

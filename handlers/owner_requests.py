@@ -6,8 +6,8 @@ import uuid
 from collections.abc import Callable
 
 import api_gateway as api
-from page_sizes import DEFAULT_PAGE, MAX_PAGE
 from table_schema import STATUSES
+from view_limits import DEFAULT_PAGE, MAX_PAGE
 
 
 def require_owner(event: api.Event) -> None:

@@ -18,10 +18,9 @@ from dynamo_items import dynamo_errors
 from inbox import encode_cursor, public, view_request
 from owner_requests import owner_route, page_limit, query, status_filter
 from table_schema import extra_fields, from_item
+from view_limits import MAX_QUERY_LENGTH, MAX_QUERY_WORDS
 
 SEARCHED = ("first_name", "last_name", "email", "company", "message", ts.SUBJECT)
-MAX_QUERY_LENGTH = 200
-MAX_WORDS = 10
 MAX_READ = 5000  # items one request reads at most; the cursor goes on from there
 # Items per Query: small pages let a search stop soon after its page of matches is full, and keep each call
 # well inside the DynamoDB client's 2 s read timeout (DynamoDB's own 1 MB page would hold ~1,000).
@@ -36,9 +35,10 @@ def folded(text: str) -> str:
 
 def query_words(q: str) -> list[str]:
     words = folded(q).split()
-    if len(q) > MAX_QUERY_LENGTH or len(words) > MAX_WORDS or not q.isprintable():
+    if len(q) > MAX_QUERY_LENGTH or len(words) > MAX_QUERY_WORDS or not q.isprintable():
         raise api.BadRequest(
-            f"q must be at most {MAX_QUERY_LENGTH} printable characters and {MAX_WORDS} words", {"q": "is not valid"}
+            f"q must be at most {MAX_QUERY_LENGTH} printable characters and {MAX_QUERY_WORDS} words",
+            {"q": "is not valid"},
         )
     return words
 
