@@ -30,7 +30,7 @@ from handlers.view_limits import (
 
 ERROR = {
     "type": "object",
-    "required": ["error", "request_id"],
+    "required": ["error", "errors", "request_id"],
     "properties": {
         "error": {
             "type": "object",

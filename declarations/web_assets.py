@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import TypeVar
 
-from handlers.view_limits import DEFAULT_PAGE, MAX_PAGE
+from handlers.view_limits import DEFAULT_DAYS, DEFAULT_PAGE
 
 WWW_DIR = Path(__file__).resolve().parent.parent / "www"
 CONFIG_JS = "config.js"
@@ -71,7 +71,7 @@ def page_config(region: T, cognito_endpoint: T, user_pool_id: T, client_id: T) -
         "userPoolId": user_pool_id,
         "clientId": client_id,
         "pageSize": str(DEFAULT_PAGE),  # type: ignore[dict-item]
-        "maxPageSize": str(MAX_PAGE),  # type: ignore[dict-item]
+        "chartDays": str(DEFAULT_DAYS),  # type: ignore[dict-item]
     }
 
 

@@ -15,26 +15,13 @@ from typing import Any
 import api_gateway as api
 import dynamodb_client
 import table_schema as ts
-from dynamo_items import dynamo_errors
-from owner_requests import owner_route, query
+from dynamo_items import dynamo_errors, iso_time
+from owner_requests import owner_route, query, whole_number
 from view_limits import DEFAULT_DAYS, MAX_DAYS, MAX_OFFSET_MINUTES
 
 PARALLEL_DAYS = 10  # concurrent Queries; botocore's default pool holds 10 connections
 # Counting stops after this long and says so: within the shortest function timeout the settings allow (8 s).
 COUNT_SECONDS = 5
-
-
-def whole_number(params: dict[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = params.get(name) or str(default)
-    sign, digits = (-1, raw[1:]) if raw.startswith("-") else (1, raw)
-    if not (digits.isascii() and digits.isdigit()) or not low <= sign * int(digits) <= high:
-        raise api.BadRequest(f"{name} must be a whole number from {low} to {high}", {name: "is not valid"})
-    return sign * int(digits)
-
-
-def iso(moment: datetime) -> str:
-    """As created_at is written (dynamo_items.now_iso), so it compares as text."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def day_bounds(days: int, offset_minutes: int, now: datetime) -> list[tuple[str, str, str]]:
@@ -46,7 +33,7 @@ def day_bounds(days: int, offset_minutes: int, now: datetime) -> list[tuple[str,
     for back in range(days - 1, -1, -1):
         day = today - timedelta(days=back)
         start = datetime(day.year, day.month, day.day, tzinfo=UTC) - zone
-        bounds.append((day.isoformat(), iso(start), iso(start + timedelta(days=1))))
+        bounds.append((day.isoformat(), iso_time(start), iso_time(start + timedelta(days=1))))
     return bounds
 
 
@@ -61,7 +48,7 @@ def count_between(client: Any, table: str, start: str, end: str, deadline: float
         "ExpressionAttributeValues": {
             ":v": {"S": ts.INBOX_VALUE},
             ":start": {"S": start},
-            ":end": {"S": iso(datetime.fromisoformat(end) - timedelta(milliseconds=1))},
+            ":end": {"S": iso_time(datetime.fromisoformat(end) - timedelta(milliseconds=1))},
         },
         "Select": "COUNT",
     }

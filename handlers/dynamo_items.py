@@ -14,9 +14,13 @@ from api_gateway import NotFound, Unavailable, is_unavailable
 CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
+def iso_time(moment: datetime) -> str:
+    """UTC time with milliseconds and a Z, which sorts as text in time order: how created_at is written."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def now_iso() -> str:
-    """UTC time with milliseconds and a Z, which sorts as text in time order."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso_time(datetime.now(UTC))
 
 
 UNAVAILABLE = "the message store is busy or unreachable; nothing was saved, please try again"

@@ -29,11 +29,18 @@ def status_filter(params: dict[str, str]) -> str | None:
     return status
 
 
+def whole_number(params: dict[str, str], name: str, default: int, low: int, high: int) -> int:
+    """A whole-number query parameter within [low, high], `default` when absent; BadRequest naming it otherwise."""
+    raw = params.get(name) or str(default)
+    sign, digits = (-1, raw[1:]) if raw.startswith("-") else (1, raw)
+    # At most 9 digits: int() of a huge digit string is slow, and past 4,300 digits it raises.
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 9) or not low <= sign * int(digits) <= high:
+        raise api.BadRequest(f"{name} must be a whole number from {low} to {high}", {name: "is not valid"})
+    return sign * int(digits)
+
+
 def page_limit(params: dict[str, str]) -> int:
-    raw = params.get("limit") or str(DEFAULT_PAGE)
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
-        raise api.BadRequest(f"limit must be a whole number from 1 to {MAX_PAGE}", {"limit": "is not valid"})
-    return int(raw)
+    return whole_number(params, "limit", DEFAULT_PAGE, 1, MAX_PAGE)
 
 
 def submission_id(event: api.Event) -> str:

@@ -1,5 +1,5 @@
-"""GET /api/submissions/search?q=: the owner's enquiries that match q, every word of it in the name, email,
-company, subject, message or kept fields, case and accents ignored, newest first, in the inbox or one status.
+"""GET /api/submissions/search?q=: the owner's enquiries that match q, every word of it in any field the
+visitor wrote, the subject or kept fields, case and accents ignored, newest first, in the inbox or one status.
 
 DynamoDB has no text index, so a search reads the view newest first (the same index Query as the list) and
 keeps the matches until a page is full. A search that finds little reads the whole view; MAX_READ bounds one
@@ -15,12 +15,13 @@ import api_gateway as api
 import dynamodb_client
 import table_schema as ts
 from dynamo_items import dynamo_errors
+from form_schema import FIELDS
 from inbox import encode_cursor, public, view_request
 from owner_requests import owner_route, page_limit, query, status_filter
 from table_schema import extra_fields, from_item
 from view_limits import MAX_QUERY_LENGTH, MAX_QUERY_WORDS
 
-SEARCHED = ("first_name", "last_name", "email", "company", "message", ts.SUBJECT)
+SEARCHED = (*(f.name for f in FIELDS), ts.SUBJECT)  # every field the visitor wrote
 MAX_READ = 5000  # items one request reads at most; the cursor goes on from there
 # Items per Query: small pages let a search stop soon after its page of matches is full, and keep each call
 # well inside the DynamoDB client's 2 s read timeout (DynamoDB's own 1 MB page would hold ~1,000).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -87,3 +88,11 @@ def test_owner_sign_in_is_in_the_footer_not_the_visitors_navigation(page: str) -
     regions.feed((web_assets.WWW_DIR / page).read_text())
     assert regions.links["nav"] == ["/", "/contact.html"], page
     assert "/dashboard.html" in regions.links["footer"], page
+
+
+def test_the_chart_switches_to_phone_size_where_the_stylesheet_does() -> None:
+    """One breakpoint: the dashboard's chart shows fewer days exactly where style.css lays enquiries out as cards."""
+    css = (web_assets.WWW_DIR / "style.css").read_text()
+    chart = (web_assets.WWW_DIR / "dashboard" / "chart.js").read_text()
+    (phone,) = re.findall(r"@media \((max-width: [\d.]+rem)\)", css)
+    assert f'matchMedia("({phone})")' in chart

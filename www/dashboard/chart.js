@@ -4,13 +4,15 @@
 import { apiJson } from "./api.js";
 import { $, text } from "./dom.js";
 
-const PHONE = window.matchMedia("(max-width: 40rem)");
+const config = window.CTD_CONFIG;
+const PHONE = window.matchMedia("(max-width: 40rem)"); // style.css's phone layout starts here too
+const PHONE_DAYS = 14; // 30 bars do not fit a phone with their numbers
 const LABEL_EVERY = 7; // a date under every 7th bar, counting back from today
 
 const dayName = (date, style) => new Date(`${date}T12:00:00`).toLocaleDateString(undefined, style);
 
 export async function drawChart() {
-  const days = PHONE.matches ? 14 : 30; // 30 bars do not fit a phone with their numbers
+  const days = PHONE.matches ? PHONE_DAYS : Number(config.chartDays); // the API's default window, from config.js
   const offset = -new Date().getTimezoneOffset(); // the owner's own days, not UTC's
   let body;
   try { body = await apiJson(`/submissions/daily?days=${days}&offset=${offset}`); } catch (error) {
