@@ -82,6 +82,7 @@ def test_a_count_that_runs_out_of_time_says_so(daily, store: Store, monkeypatch:
         ({"offset": "900"}, "offset"),
         ({"offset": "--5"}, "offset"),
         ({"offset": "1.5"}, "offset"),
+        ({"days": "9" * 5000}, "days"),  # int() refuses past 4,300 digits: a 400, never a 500
     ],
 )
 def test_bad_parameters_are_400_naming_them(daily, store: Store, query: dict, field: str) -> None:
