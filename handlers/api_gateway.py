@@ -150,8 +150,12 @@ def response(status: int, body: str, rid: str, headers: dict[str, str] | None = 
     }
 
 
+# Made once, like _DECODER: json.dumps with any option builds an encoder per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def json_response(status: int, body: dict[str, Any], rid: str, headers: dict[str, str] | None = None) -> Response:
-    text = json.dumps({**body, "request_id": rid}, ensure_ascii=False)
+    text = _ENCODER.encode({**body, "request_id": rid})
     return response(status, text, rid, {"content-type": "application/json; charset=utf-8", **(headers or {})})
 
 

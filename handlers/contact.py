@@ -24,14 +24,9 @@ from form_schema import (
     SUBJECT,
     SUBJECT_FIELD,
     SUBMISSION_ID,
-    Problem,
-    checked_value,
-    clean_fields,
-    extra_fields,
-    redirect_path,
-    unknown_fields,
 )
-from table_schema import EXTRA_FIELDS
+from form_validation import Problem, checked_value, clean_fields, extra_fields, redirect_path, unknown_fields
+from table_schema import EXTRA_FIELDS, canonical_id
 
 THANKS_PAGE = "/thanks.html"
 JSON = "application/json"
@@ -116,10 +111,10 @@ def submission_id_of(fields: dict[str, Any]) -> str:
     raw = fields.get(SUBMISSION_ID)
     if raw in (None, ""):
         return str(uuid.uuid4())
-    try:
-        return str(uuid.UUID(str(raw)))
-    except ValueError:
-        raise api.BadRequest("submission_id is not a UUID", {SUBMISSION_ID: "submission_id must be a UUID"}) from None
+    submission_id = canonical_id(str(raw))
+    if submission_id is None:
+        raise api.BadRequest("submission_id is not a UUID", {SUBMISSION_ID: "submission_id must be a UUID"})
+    return submission_id
 
 
 def next_page(fields: dict[str, Any]) -> str:

@@ -3,8 +3,6 @@ the writes and the inbox."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import botocore.exceptions
@@ -26,19 +24,23 @@ def now_iso() -> str:
 UNAVAILABLE = "the message store is busy or unreachable; nothing was saved, please try again"
 
 
-@contextmanager
-def dynamo_errors(missing_id: str | None = None) -> Iterator[None]:
+class dynamo_errors:  # lower case, like the contextlib managers it replaces
     """Map DynamoDB failures to API errors: a failed `attribute_exists` condition is NotFound,
-    throttling and outages are Unavailable (the request changed nothing and may be retried)."""
-    try:
-        yield
-    except botocore.exceptions.ClientError as error:
-        if missing_id is not None and error.response.get("Error", {}).get("Code") == CONDITION_FAILED:
-            raise NotFound(f"no submission with id {missing_id}") from None
-        if is_unavailable(error):
-            raise Unavailable(UNAVAILABLE) from error
-        raise
-    except botocore.exceptions.BotoCoreError as error:
-        if is_unavailable(error):
-            raise Unavailable(UNAVAILABLE) from error
-        raise
+    throttling and outages are Unavailable (the request changed nothing and may be retried).
+    A class, not @contextmanager, which builds a generator and its wrapper on every call."""
+
+    __slots__ = ("missing_id",)
+
+    def __init__(self, missing_id: str | None = None) -> None:
+        self.missing_id = missing_id
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
+        if isinstance(error, botocore.exceptions.ClientError):
+            if self.missing_id is not None and error.response.get("Error", {}).get("Code") == CONDITION_FAILED:
+                raise NotFound(f"no submission with id {self.missing_id}") from None
+        if isinstance(error, botocore.exceptions.BotoCoreError | botocore.exceptions.ClientError):
+            if is_unavailable(error):
+                raise Unavailable(UNAVAILABLE) from error

@@ -1,19 +1,25 @@
-"""The contact form's fields: the one declaration the handler validates with and the page must match."""
+"""The contact form's fields: the one declaration the handler validates with (form_validation), the page must
+match, and the owner's views, email and export label their columns with."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
 
-
-@dataclass(frozen=True)
 class Field:
-    name: str
-    label: str
-    required: bool
-    max_length: int
-    multiline: bool = False
-    kind: str = "text"  # "text" or "email": how the value's syntax is checked
+    """One field of the form: its name, the label people read, and the rules its value keeps.
+    A plain class: @dataclass generates and compiles methods at every cold start of every function."""
+
+    __slots__ = ("kind", "label", "max_length", "multiline", "name", "required")
+
+    def __init__(
+        self, name: str, label: str, required: bool, max_length: int, multiline: bool = False, kind: str = "text"
+    ) -> None:
+        self.name, self.label, self.required, self.max_length = name, label, required, max_length
+        self.multiline = multiline
+        self.kind = kind  # "text" or "email": how the value's syntax is checked
+
+    def renamed(self, name: str, label: str) -> Field:
+        """The same rules under another name (a hosted service's alias)."""
+        return Field(name, label, self.required, self.max_length, self.multiline, self.kind)
 
 
 FIELDS: tuple[Field, ...] = (
@@ -40,8 +46,6 @@ SUBJECT = Field("subject", "Subject", False, 200)  # how it is checked and store
 # Other services' names for this form's fields, used when the field itself is absent: label, field.
 ALIASES: dict[str, tuple[str, str]] = {"_replyto": ("Email", "email"), "name": ("Name", "first_name")}
 CONTROL_FIELDS = (*HONEYPOTS, SUBMISSION_ID, *NEXT_FIELDS, SUBJECT_FIELD, *ALIASES)
-_KNOWN = frozenset((*FIELDS_BY_NAME, *CONTROL_FIELDS))
-_SPECS = {f.name: (f.name, f) for f in FIELDS}  # each field: the name it is read under, and its rules
 # What the contact function does with fields this form does not define (the extraFields setting).
 EXTRA_FIELDS_MODES = REFUSE, KEEP = ("refuse", "keep")
 # Unknown fields, when the stack keeps them (extraFields: keep): how many, and how long each name and value.
@@ -60,123 +64,9 @@ MAX_BODY_BYTES = (
 LOCAL_PATH_PATTERN = r"^/(?![/\\])[!-\[\]-~]{0,999}$"  # also the OpenAPI document's pattern
 
 
-class Problem:
-    """What is wrong with one field: a code scripts can branch on (Formspree's where it has one), and words.
-    A plain class: a NamedTuple or dataclass would generate code at every cold start."""
-
-    __slots__ = ("code", "message")
-
-    def __init__(self, code: str, message: str) -> None:
-        self.code, self.message = code, message
-
-
 # What SES can reply to (no SMTPUTF8; IDN as xn--). Also the page's v-mode `pattern`, so `-` is escaped.
 EMAIL_PATTERN = (
     r"^[A-Za-z0-9_%+'\-]+(?:\.[A-Za-z0-9_%+'\-]+)*"
     r"@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)+$"
 )
 MAX_LOCAL_PART = 64
-_EMAIL = re.compile(EMAIL_PATTERN)
-
-
-# Control characters, but \t and \n in a message (Latin-1 classes: 10x cheaper to compile than wider ones).
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-_CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_LINE_BREAKS = re.compile("\u2028|\u2029")  # mail breaks lines there: not in a one-line field
-
-
-def checked_value(spec: Field, value: object, sent: bool = True) -> Problem | str:
-    """The trimmed value of one field, or its Problem ("" for an empty optional field)."""
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        return Problem("TYPE_TEXT", f"{spec.label} must be text")
-    # CR LF matters only where line breaks are allowed; anywhere else a CR is refused as a control character.
-    value = (value.replace("\r\n", "\n") if spec.multiline else value).strip()
-    if not value:
-        if not spec.required:
-            return ""
-        if sent:
-            return Problem("REQUIRED_FIELD_EMPTY", f"{spec.label} is required")
-        return Problem("REQUIRED_FIELD_MISSING", f"{spec.label} is required")
-    if len(value) > spec.max_length:
-        return Problem("TOO_LONG", f"{spec.label} must be at most {spec.max_length} characters")
-    plain = value.isascii()  # then neither a Unicode line break nor a lone surrogate can be in it
-    if (_CONTROL_MULTILINE if spec.multiline else _CONTROL).search(value) or (
-        not plain
-        and (
-            (not spec.multiline and _LINE_BREAKS.search(value))
-            or value != value.encode(errors="ignore").decode()  # lone surrogates
-        )
-    ):
-        return Problem("CONTROL_CHARACTERS", f"{spec.label} contains control characters")
-    if spec.kind == "email":
-        if not plain:
-            return Problem(
-                "TYPE_EMAIL",
-                f"{spec.label} must use unaccented letters (a to z): replies to others cannot be delivered",
-            )
-        if not (_EMAIL.match(value) and value.index("@") <= MAX_LOCAL_PART):
-            return Problem("TYPE_EMAIL", f"{spec.label} must be an address like name@example.com")
-    return value
-
-
-def clean_fields(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, Problem]]:
-    """Return (values, problems): trimmed values of the form fields, and what is wrong with each bad one.
-
-    Unknown names are not looked at here (see unknown_fields). Empty optional fields are left out. A field
-    sent under another service's name (ALIASES) counts when the field itself is absent or empty.
-    """
-    values: dict[str, str] = {}
-    problems: dict[str, Problem] = {}
-    specs = _SPECS
-    if not raw.keys().isdisjoint(ALIASES):
-        specs = dict(_SPECS)
-        for alias, (label, target) in ALIASES.items():
-            if alias not in raw:
-                continue
-            if raw.get(target) in (None, ""):
-                specs[target] = (alias, replace(FIELDS_BY_NAME[target], name=alias, label=label))
-            elif raw[alias] != raw[target]:
-                problems[alias] = Problem("ALIAS_DIFFERS", f"{alias} differs from {target}: send one of them")
-    for target, (sent_as, spec) in specs.items():
-        sent = raw.get(sent_as)
-        if sent is None and not spec.required:
-            continue  # an optional field left out: nothing to check
-        value = checked_value(spec, sent, sent_as in raw)
-        if isinstance(value, Problem):
-            problems[sent_as] = value
-        elif value:
-            values[target] = value
-    return values, problems
-
-
-def unknown_fields(raw: dict[str, object]) -> list[str]:
-    """Names that are neither this form's fields nor control fields, in the order sent."""
-    return [name for name in raw if name not in _KNOWN]
-
-
-def extra_fields(raw: dict[str, object], names: list[str]) -> tuple[dict[str, str], dict[str, Problem]]:
-    """The unknown fields a stack keeps (extraFields: keep): checked as text like a message, empty ones dropped."""
-    if len(names) > MAX_EXTRA_FIELDS:
-        too_many = Problem("TOO_MANY_FIELDS", f"at most {MAX_EXTRA_FIELDS} fields beyond this form's are kept")
-        return {}, {names[MAX_EXTRA_FIELDS]: too_many}
-    values: dict[str, str] = {}
-    problems: dict[str, Problem] = {}
-    for name in names:
-        label = name if len(name) <= MAX_EXTRA_NAME and not _CONTROL.search(name) else ""
-        if not label:
-            problems[name] = Problem("FIELD_NAME", f"a field name must be 1 to {MAX_EXTRA_NAME} characters of text")
-            continue
-        value = checked_value(Field(name, label, False, MAX_EXTRA_LENGTH, multiline=True), raw[name])
-        if isinstance(value, Problem):
-            problems[name] = value
-        elif value:
-            values[name] = value
-    return values, problems
-
-
-def redirect_path(value: object) -> str | None:
-    """A thank-you page the form asked for, if it is a path on this site; None otherwise."""
-    # Compiled on first use (re caches it), not at import: most posts name no thank-you page.
-    return value if isinstance(value, str) and re.fullmatch(LOCAL_PATH_PATTERN, value) else None

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 
 import api_gateway as api
-from table_schema import STATUSES
+from table_schema import STATUSES, canonical_id
 from view_limits import DEFAULT_PAGE, MAX_PAGE
 
 
@@ -46,10 +45,10 @@ def page_limit(params: dict[str, str]) -> int:
 def submission_id(event: api.Event) -> str:
     """The path's id; every id is a UUID, so anything else is unknown (and never reaches DynamoDB's key limits)."""
     raw = str((event.get("pathParameters") or {}).get("id", ""))
-    try:
-        return str(uuid.UUID(raw))
-    except ValueError:
-        raise api.NotFound(f"no submission with id {raw[:100]}") from None
+    submission_id = canonical_id(raw)
+    if submission_id is None:
+        raise api.NotFound(f"no submission with id {raw[:100]}")
+    return submission_id
 
 
 def owner_route(work: Callable[[api.Event], api.Response]) -> Callable[[api.Event, object], api.Response]:

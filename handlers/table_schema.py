@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import uuid
 from typing import Any
 
 # Every submission is its own item keyed by its id, so nothing overwrites anything.
@@ -30,6 +32,18 @@ INDEXES: dict[str, tuple[str, str]] = {
     INBOX_INDEX: (INBOX, CREATED_AT),
 }
 STREAM_VIEW_TYPE = "NEW_IMAGE"
+
+
+def canonical_id(raw: str) -> str | None:
+    """A submission id in the one form the table keys it by (a lower-case hyphenated UUID), or None when `raw`
+    is no UUID. Any spelling uuid.UUID reads (upper case, braces, urn:uuid:) names the same submission."""
+    # The form every page and script sends is checked without building a UUID object (uuid.UUID is slow).
+    if re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", raw):
+        return raw
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        return None
 
 
 def from_item(item: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -18,11 +18,13 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import uuid
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -91,19 +93,36 @@ def handler_modules() -> list[str]:
 
 
 def _child_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | LAMBDA_ENV
+    # Nothing written to the task root: Lambda cannot write there either.
+    return (
+        {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        | LAMBDA_ENV
+        | {"PYTHONDONTWRITEBYTECODE": "1"}
+    )
 
 
-def _fresh_process_seconds(code: str) -> float:
+@contextmanager
+def task_root(module: str) -> Iterator[Path]:
+    """A directory holding exactly the files of `module`'s package, as Lambda's task root holds them: source
+    only, so every cold start compiles it (the task root is read-only, bytecode cannot be cached there).
+    Measured in handlers/ instead, whatever __pycache__ a test run left behind decided whether compiling
+    was counted."""
+    with tempfile.TemporaryDirectory(prefix=f"task-root-{module}-") as directory:
+        for path in handler_files(module):
+            shutil.copyfile(path, Path(directory) / path.name)
+        yield Path(directory)
+
+
+def _fresh_process_seconds(code: str, cwd: Path) -> float:
     """CPU seconds (user + system) a fresh interpreter spends running `code`: the work a cold start does,
     without the scheduling noise of a shared two-core machine that wall time picks up."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run([sys.executable, "-c", code], cwd=HANDLERS_DIR, env=_child_env(), check=True)
+    subprocess.run([sys.executable, "-c", code], cwd=cwd, env=_child_env(), check=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def fresh_process_instructions(code: str, cwd: Path = HANDLERS_DIR) -> int | None:
+def fresh_process_instructions(code: str, cwd: Path) -> int | None:
     """Instructions a fresh interpreter executes running `code`, counted by valgrind's callgrind: the same
     count run after run, whatever the neighbours on the machine do. None where valgrind is not installed."""
     valgrind = shutil.which("valgrind")
@@ -114,12 +133,12 @@ def fresh_process_instructions(code: str, cwd: Path = HANDLERS_DIR) -> int | Non
     return int(re.search(r"Collected : (\d+)", done.stderr).group(1))  # type: ignore[union-attr]
 
 
-def cold_start_ratio(module: str, floor: str, runs: int) -> tuple[float, float, float]:
+def cold_start_ratio(module: str, floor: str, runs: int, package: Path) -> tuple[float, float, float]:
     """Median handler time, median floor time and the median of the paired ratios, over alternating runs."""
     handler_times, floor_times, ratios = [], [], []
     for _ in range(runs):
-        handler_time = _fresh_process_seconds(f"import {module}")
-        floor_time = _fresh_process_seconds(floor)
+        handler_time = _fresh_process_seconds(f"import {module}", package)
+        floor_time = _fresh_process_seconds(floor, package)
         handler_times.append(handler_time)
         floor_times.append(floor_time)
         ratios.append(handler_time / floor_time)
@@ -181,9 +200,9 @@ def warm_instructions_per_request(calls: int) -> float | None:
 def peak_rss_mb(module: str) -> float:
     # VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so a child would report this process's peak.
     code = f"import {module}, re; print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))"
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=HANDLERS_DIR, env=_child_env(), check=True, capture_output=True
-    )
+    with task_root(module) as package:
+        command = [sys.executable, "-c", code]
+        out = subprocess.run(command, cwd=package, env=_child_env(), check=True, capture_output=True)
     return int(out.stdout) / 1024  # Linux reports kilobytes
 
 
@@ -200,10 +219,13 @@ def main() -> int:
     print(verdict(size, BUDGETS["zip_bytes"]))
     worst = 0.0
     floors = floor_codes()
-    floor_instructions = {code: fresh_process_instructions(code) for code in set(floors.values())}
+    with tempfile.TemporaryDirectory(prefix="task-root-floor-") as empty:  # the floor has no files of its own
+        floor_instructions = {code: fresh_process_instructions(code, Path(empty)) for code in set(floors.values())}
     for module, floor in floors.items():
-        handler_s, floor_s, ratio = cold_start_ratio(module, floor, runs)
-        instructions, floor_count = fresh_process_instructions(f"import {module}"), floor_instructions[floor]
+        with task_root(module) as package:
+            handler_s, floor_s, ratio = cold_start_ratio(module, floor, runs, package)
+            instructions = fresh_process_instructions(f"import {module}", package)
+        floor_count = floor_instructions[floor]
         counted = instructions / floor_count if instructions and floor_count else None
         judged = ratio if counted is None else counted
         worst = max(worst, judged)

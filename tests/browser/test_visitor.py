@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from form_schema import clean_fields
+from form_validation import clean_fields
 from local import owner_session
 from local.background import Runner
 from tests.local.test_dashboard_auth import claims_like, pool_signed

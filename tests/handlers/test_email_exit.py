@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from form_schema import FIELDS, FIELDS_BY_NAME, clean_fields
+from form_schema import FIELDS, FIELDS_BY_NAME
+from form_validation import clean_fields
 from tests.support.handler_events import valid_fields
 
 SENDER = "site@example.com"

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 import api_gateway as api
 import inbox
-from form_schema import ALIASES, FIELDS, FIELDS_BY_NAME, clean_fields
+from form_schema import ALIASES, FIELDS, FIELDS_BY_NAME, Field
+from form_validation import Problem, checked_value, clean_fields, has_control_characters
 from tests.support.handler_events import Store, api_event, browser_form_post
 
 ANSWERS = {201, 303, 400, 409, 413, 415}
@@ -121,3 +122,20 @@ def test_a_form_post_stores_exactly_the_cleaned_input(contact: types.ModuleType,
     assert response["statusCode"] == 303
     (item,) = new
     assert {name: item.get(name) for name in FIELDS_BY_NAME if item.get(name)} == values
+
+
+@pytest.mark.parametrize("spec", [FIELDS_BY_NAME["first_name"], FIELDS_BY_NAME["message"]], ids=lambda f: f.name)
+def test_the_printable_shortcut_refuses_exactly_what_the_full_check_refuses(spec: Field) -> None:
+    """checked_value skips the regular expressions for text str.isprintable() accepts: for every code point,
+    its verdict must be the full check's."""
+
+    def refused(value: str) -> bool:
+        checked = checked_value(spec, value)
+        return isinstance(checked, Problem) and checked.code == "CONTROL_CHARACTERS"
+
+    differing = [
+        hex(cp)
+        for cp in range(0x110000)
+        if refused(f"a{chr(cp)}b") != has_control_characters(f"a{chr(cp)}b", spec.multiline)
+    ]
+    assert differing == []

@@ -1,0 +1,144 @@
+"""Checking a contact form post against its declaration (form_schema): each field's value or what is wrong with it.
+Only the contact function imports this, so the other functions never compile these checks at a cold start."""
+
+from __future__ import annotations
+
+import re
+
+from form_schema import (
+    ALIASES,
+    CONTROL_FIELDS,
+    EMAIL_PATTERN,
+    FIELDS,
+    FIELDS_BY_NAME,
+    LOCAL_PATH_PATTERN,
+    MAX_EXTRA_FIELDS,
+    MAX_EXTRA_LENGTH,
+    MAX_EXTRA_NAME,
+    MAX_LOCAL_PART,
+    Field,
+)
+
+_KNOWN = frozenset((*FIELDS_BY_NAME, *CONTROL_FIELDS))
+_SPECS = {f.name: (f.name, f) for f in FIELDS}  # each field: the name it is read under, and its rules
+
+
+class Problem:
+    """What is wrong with one field: a code scripts can branch on (Formspree's where it has one), and words.
+    A plain class: a NamedTuple or dataclass would generate code at every cold start."""
+
+    __slots__ = ("code", "message")
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code, self.message = code, message
+
+
+_EMAIL = re.compile(EMAIL_PATTERN)
+
+
+# Control characters, but \t and \n in a message (Latin-1 classes: 10x cheaper to compile than wider ones).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile("\u2028|\u2029")  # mail breaks lines there: not in a one-line field
+
+
+def has_control_characters(value: str, multiline: bool) -> bool:
+    """Control characters (a message may hold tabs and line breaks), Unicode line breaks outside a message,
+    or lone surrogates."""
+    if (_CONTROL_MULTILINE if multiline else _CONTROL).search(value):
+        return True
+    if value.isascii():  # then neither a Unicode line break nor a lone surrogate can be in it
+        return False
+    return bool(not multiline and _LINE_BREAKS.search(value)) or value != value.encode(errors="ignore").decode()
+
+
+def checked_value(spec: Field, value: object, sent: bool = True) -> Problem | str:
+    """The trimmed value of one field, or its Problem ("" for an empty optional field)."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        return Problem("TYPE_TEXT", f"{spec.label} must be text")
+    # CR LF matters only where line breaks are allowed; anywhere else a CR is refused as a control character.
+    value = (value.replace("\r\n", "\n") if spec.multiline else value).strip()
+    if not value:
+        if not spec.required:
+            return ""
+        if sent:
+            return Problem("REQUIRED_FIELD_EMPTY", f"{spec.label} is required")
+        return Problem("REQUIRED_FIELD_MISSING", f"{spec.label} is required")
+    if len(value) > spec.max_length:
+        return Problem("TOO_LONG", f"{spec.label} must be at most {spec.max_length} characters")
+    # isprintable() is one pass in C, true only for text without control characters, Unicode line breaks or
+    # lone surrogates; only text it doubts (a message's line breaks, a no-break space) needs the exact check.
+    if not value.isprintable() and has_control_characters(value, spec.multiline):
+        return Problem("CONTROL_CHARACTERS", f"{spec.label} contains control characters")
+    if spec.kind == "email":
+        if not value.isascii():
+            return Problem(
+                "TYPE_EMAIL",
+                f"{spec.label} must use unaccented letters (a to z): replies to others cannot be delivered",
+            )
+        if not (_EMAIL.match(value) and value.index("@") <= MAX_LOCAL_PART):
+            return Problem("TYPE_EMAIL", f"{spec.label} must be an address like name@example.com")
+    return value
+
+
+def clean_fields(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, Problem]]:
+    """Return (values, problems): trimmed values of the form fields, and what is wrong with each bad one.
+
+    Unknown names are not looked at here (see unknown_fields). Empty optional fields are left out. A field
+    sent under another service's name (ALIASES) counts when the field itself is absent or empty.
+    """
+    values: dict[str, str] = {}
+    problems: dict[str, Problem] = {}
+    specs = _SPECS
+    if not raw.keys().isdisjoint(ALIASES):
+        specs = dict(_SPECS)
+        for alias, (label, target) in ALIASES.items():
+            if alias not in raw:
+                continue
+            if raw.get(target) in (None, ""):
+                specs[target] = (alias, FIELDS_BY_NAME[target].renamed(alias, label))
+            elif raw[alias] != raw[target]:
+                problems[alias] = Problem("ALIAS_DIFFERS", f"{alias} differs from {target}: send one of them")
+    for target, (sent_as, spec) in specs.items():
+        sent = raw.get(sent_as)
+        if sent is None and not spec.required:
+            continue  # an optional field left out: nothing to check
+        value = checked_value(spec, sent, sent_as in raw)
+        if isinstance(value, Problem):
+            problems[sent_as] = value
+        elif value:
+            values[target] = value
+    return values, problems
+
+
+def unknown_fields(raw: dict[str, object]) -> list[str]:
+    """Names that are neither this form's fields nor control fields, in the order sent."""
+    return [name for name in raw if name not in _KNOWN]
+
+
+def extra_fields(raw: dict[str, object], names: list[str]) -> tuple[dict[str, str], dict[str, Problem]]:
+    """The unknown fields a stack keeps (extraFields: keep): checked as text like a message, empty ones dropped."""
+    if len(names) > MAX_EXTRA_FIELDS:
+        too_many = Problem("TOO_MANY_FIELDS", f"at most {MAX_EXTRA_FIELDS} fields beyond this form's are kept")
+        return {}, {names[MAX_EXTRA_FIELDS]: too_many}
+    values: dict[str, str] = {}
+    problems: dict[str, Problem] = {}
+    for name in names:
+        label = name if len(name) <= MAX_EXTRA_NAME and not _CONTROL.search(name) else ""
+        if not label:
+            problems[name] = Problem("FIELD_NAME", f"a field name must be 1 to {MAX_EXTRA_NAME} characters of text")
+            continue
+        value = checked_value(Field(name, label, False, MAX_EXTRA_LENGTH, multiline=True), raw[name])
+        if isinstance(value, Problem):
+            problems[name] = value
+        elif value:
+            values[name] = value
+    return values, problems
+
+
+def redirect_path(value: object) -> str | None:
+    """A thank-you page the form asked for, if it is a path on this site; None otherwise."""
+    # Compiled on first use (re caches it), not at import: most posts name no thank-you page.
+    return value if isinstance(value, str) and re.fullmatch(LOCAL_PATH_PATTERN, value) else None
