@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import types
+import uuid
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,6 +14,7 @@ import api_gateway as api
 import inbox
 from form_schema import ALIASES, FIELDS, FIELDS_BY_NAME, Field
 from form_validation import Problem, checked_value, clean_fields, has_control_characters
+from table_schema import canonical_id
 from tests.support.handler_events import Store, api_event, browser_form_post
 
 ANSWERS = {201, 303, 400, 409, 413, 415}
@@ -139,3 +141,15 @@ def test_the_printable_shortcut_refuses_exactly_what_the_full_check_refuses(spec
         if refused(f"a{chr(cp)}b") != has_control_characters(f"a{chr(cp)}b", spec.multiline)
     ]
     assert differing == []
+
+
+@given(value=st.uuids())
+def test_every_spelling_of_a_uuid_names_one_submission(value: uuid.UUID) -> None:
+    """canonical_id's shortcut for the canonical form and uuid.UUID for the rest agree on every UUID."""
+    spellings = [str(value), str(value).upper(), value.hex, f"{{{value}}}", f"urn:uuid:{value}"]
+    assert {canonical_id(s) for s in spellings} == {str(value)}
+
+
+@pytest.mark.parametrize("raw", ["", "not-a-uuid", f"{uuid.UUID(int=1)}\n", f" {uuid.UUID(int=1)}", "g" * 32])
+def test_anything_else_is_no_submission_id(raw: str) -> None:
+    assert canonical_id(raw) is None
