@@ -10,8 +10,6 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
-import botocore.exceptions
-
 Event = dict[str, Any]
 Response = dict[str, Any]
 
@@ -64,34 +62,6 @@ class Unavailable(ApiError):
 
 class InternalError(ApiError):
     status = HTTPStatus.INTERNAL_SERVER_ERROR
-
-
-# DynamoDB answers that mean "try again later", as opposed to a bug in the request.
-_RETRYABLE_CODES = frozenset(
-    {
-        "ProvisionedThroughputExceededException",
-        "ThrottlingException",
-        "RequestLimitExceeded",
-        "InternalServerError",
-        "ServiceUnavailable",
-        "LimitExceededException",
-    }
-)
-
-
-def is_unavailable(error: Exception) -> bool:
-    """True when a botocore error means the service is throttling, failing or unreachable."""
-    if isinstance(error, botocore.exceptions.ClientError):
-        code = error.response.get("Error", {}).get("Code", "")
-        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-        return code in _RETRYABLE_CODES or status >= 500
-    return isinstance(
-        error,
-        (
-            botocore.exceptions.ConnectionError,  # connect/read timeouts and refused connections
-            botocore.exceptions.HTTPClientError,
-        ),
-    )
 
 
 def request_id(event: Event) -> str:

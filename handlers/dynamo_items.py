@@ -1,5 +1,5 @@
-"""DynamoDB as the API handlers see it: timestamps that sort, and the API errors a failed call becomes. Shared by
-the writes and the inbox."""
+"""DynamoDB as the API handlers see it: timestamps that sort, which failures mean "try again later", and the API
+errors a failed call becomes. Shared by the writes and the inbox."""
 
 from __future__ import annotations
 
@@ -7,9 +7,36 @@ from datetime import UTC, datetime
 
 import botocore.exceptions
 
-from api_gateway import NotFound, Unavailable, is_unavailable
+from api_gateway import NotFound, Unavailable
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
+
+# DynamoDB answers that mean "try again later", as opposed to a bug in the request.
+_RETRYABLE_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "LimitExceededException",
+    }
+)
+
+
+def is_unavailable(error: Exception) -> bool:
+    """True when a botocore error means the service is throttling, failing or unreachable."""
+    if isinstance(error, botocore.exceptions.ClientError):
+        code = error.response.get("Error", {}).get("Code", "")
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return code in _RETRYABLE_CODES or status >= 500
+    return isinstance(
+        error,
+        (
+            botocore.exceptions.ConnectionError,  # connect/read timeouts and refused connections
+            botocore.exceptions.HTTPClientError,
+        ),
+    )
 
 
 def iso_time(moment: datetime) -> str:
@@ -41,6 +68,5 @@ class dynamo_errors:  # lower case, like the contextlib managers it replaces
         if isinstance(error, botocore.exceptions.ClientError):
             if self.missing_id is not None and error.response.get("Error", {}).get("Code") == CONDITION_FAILED:
                 raise NotFound(f"no submission with id {self.missing_id}") from None
-        if isinstance(error, botocore.exceptions.BotoCoreError | botocore.exceptions.ClientError):
-            if is_unavailable(error):
-                raise Unavailable(UNAVAILABLE) from error
+        if isinstance(error, Exception) and is_unavailable(error):
+            raise Unavailable(UNAVAILABLE) from error
