@@ -4,10 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
+# Lambda's Python (components/function.py's runtime): python3.13 where it runs, else pyenv's 3.13.
+PYENV_ROOT ?= $(HOME)/.pyenv
+LAMBDA_PYTHON ?= $(or $(shell python3.13 -c 'import sys; print(sys.executable)' 2>/dev/null),$(lastword \
+	$(wildcard $(PYENV_ROOT)/versions/3.13*/bin/python3.13)))
+LAMBDA_VENV := .venv-lambda
+
 # Where make dev keeps enquiries and the owner's password between runs; make reset deletes it.
 LOCAL_DATA := .local/data
 
-.PHONY: dev reset vendor test test-fast test-browser browser-deps spreadsheet-deps lint format fuzz load bench clean
+.PHONY: dev reset vendor test test-fast test-lambda-python test-browser browser-deps spreadsheet-deps lint format fuzz load bench clean
 
 dev: $(VENV)/.local-installed  ## run the site on http://127.0.0.1:$${PORT:-8000}, keeping its data in $(LOCAL_DATA)
 	LOCAL_DATA_DIR=$(LOCAL_DATA) $(BIN)/python -m local
@@ -20,6 +26,9 @@ test: $(VENV)/.dev-installed  ## every test suite
 
 test-fast: $(VENV)/.dev-installed  ## everything but the browser tests
 	$(BIN)/python -m pytest -m "not browser"
+
+test-lambda-python: $(LAMBDA_VENV)/.installed  ## the handler tests again, on Lambda's Python 3.13 (no Pulumi there)
+	$(LAMBDA_VENV)/bin/python -m pytest tests/handlers
 
 test-browser: $(VENV)/.dev-installed  ## only the browser tests (needs make browser-deps once)
 	$(BIN)/python -m pytest -m browser
@@ -60,7 +69,7 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .local .pytest_cache .ruff_cache tests/browser/node_modules
+	rm -rf $(VENV) $(LAMBDA_VENV) .local .pytest_cache .ruff_cache tests/browser/node_modules
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -72,6 +81,13 @@ $(VENV)/.local-installed: requirements-local.txt | $(BIN)/python
 	$(PIP) install -r requirements-local.txt
 	touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-local.txt requirements-dev.txt | $(BIN)/python
+$(LAMBDA_VENV)/.installed: requirements-handler-tests.txt requirements-local.txt
+	@test -n "$(LAMBDA_PYTHON)" || { echo "Python 3.13, Lambda's runtime, was not found:" \
+		"install it (or pyenv install 3.13), or run make test-lambda-python LAMBDA_PYTHON=/path/to/python3.13"; exit 1; }
+	$(LAMBDA_PYTHON) -m venv $(LAMBDA_VENV)
+	$(LAMBDA_VENV)/bin/python -m pip --disable-pip-version-check --quiet install -r requirements-handler-tests.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-local.txt requirements-handler-tests.txt requirements-dev.txt | $(BIN)/python
 	$(PIP) install -r requirements-dev.txt
 	touch $@ $(VENV)/.local-installed

@@ -11,6 +11,9 @@ import pulumi_aws as aws
 
 from components import handler_files
 
+# Lambda's Python; `make test-lambda-python` runs the handler tests on the same version (a test ties the two).
+LAMBDA_RUNTIME = "python3.13"
+
 # X-Ray's write actions take no resource-level permissions: AWS requires "*" here.
 _TRACING_STATEMENT = {
     "Effect": "Allow",
@@ -74,7 +77,7 @@ class HandlerFunction(pulumi.ComponentResource):
         policy = aws.iam.RolePolicy(f"{name}-policy", role=role.id, policy=statements, opts=child)
         function = aws.lambda_.Function(
             name,
-            runtime="python3.13",
+            runtime=LAMBDA_RUNTIME,
             architectures=["arm64"],
             handler=args.handler,
             code=handler_archive(args.handler),

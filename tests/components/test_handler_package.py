@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 
 import pytest
 
 from components import HANDLERS_DIR, handler_files
-from components.function import handler_archive
+from components.function import LAMBDA_RUNTIME, handler_archive
 from scripts.bench import BUDGETS, LAMBDA_ENV, handler_modules, task_root, zipped_bytes
+from tests.support.paths import ROOT
 
 ALLOWED_THIRD_PARTY = {"boto3", "botocore"}
 
@@ -62,3 +64,12 @@ def test_handlers_import_only_stdlib_boto3_and_each_other() -> None:
                 top = name.split(".")[0]
                 allowed = top in sys.stdlib_module_names or top in ALLOWED_THIRD_PARTY or top in local
                 assert allowed, f"{path.name} imports {name}, which the Lambda runtime does not ship"
+
+
+def test_the_handler_tests_run_again_on_the_functions_python() -> None:
+    """make test-lambda-python finds the Python the functions run on, and CI runs it."""
+    makefile = (ROOT / "Makefile").read_text()
+    definition = makefile[makefile.index("LAMBDA_PYTHON ?=") : makefile.index("LAMBDA_VENV :=")]
+    versions = set(re.findall(r"python(3\.\d+)", definition)) | set(re.findall(r"versions/(3\.\d+)", definition))
+    assert versions == {LAMBDA_RUNTIME.removeprefix("python")}
+    assert "make test-lambda-python" in (ROOT / ".ci/run").read_text().splitlines()

@@ -315,7 +315,9 @@ def test_a_body_over_the_limit_is_refused_with_it(contact: types.ModuleType, sto
     ("body", "needle", "fields"),
     [
         ("[" * 30_000 + "]" * 30_000, "nested too deeply", None),
-        ('{"first_name": ' + "[" * 5000 + "]" * 5000 + "}", "nested too deeply", None),
+        # Where json's C parser stops depends on the Python: 3.11 refuses 5,000 levels, 3.13 (Lambda's) parses
+        # them, and then the field check refuses a list. Either way a 400 that says what is wrong.
+        ('{"first_name": ' + "[" * 5000 + "]" * 5000 + "}", "nested too deeply|First name must be text", None),
         ('{"first_name": ' + "9" * 5000 + "}", "is not valid JSON text", None),
         (
             '{"first_name": "a", "first_name": "b"}',
@@ -329,7 +331,8 @@ def test_hostile_json_gets_a_400_never_a_500(
     contact: types.ModuleType, store: Store, body: str, needle: str, fields: dict | None
 ) -> None:
     status, _, answer = call(contact, api_event(body))
-    assert status == 400 and needle in answer["error"]["message"], answer
+    said = [answer["error"]["message"], *answer["error"].get("fields", {}).values()]
+    assert status == 400 and any(n in m for n in needle.split("|") for m in said), answer
     if fields:
         assert answer["error"]["fields"] == fields
     assert store.items() == []
