@@ -82,8 +82,33 @@ class StaticSite(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: StaticSiteArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("ctd:index:StaticSite", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        bucket = aws.s3.Bucket(f"{name}-content", opts=child)
+        self._child = pulumi.ResourceOptions(parent=self)
+        bucket, public_access = self._private_bucket(name, args)
+        distribution = self._distribution(name, args, bucket)
+        if args.domain is not None:
+            self._domain_records(name, args.domain, distribution)
+        aws.s3.BucketPolicy(
+            f"{name}-content",
+            bucket=bucket.id,
+            policy=pulumi.Output.all(bucket.arn, distribution.arn).apply(lambda arns: bucket_policy(*arns)),
+            # S3 refuses a bucket policy while the public access block is being applied.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[public_access]),
+        )
+        self._pages(name, args, bucket)
+        self.domain_name = distribution.domain_name
+        self.url = (
+            pulumi.Output.from_input(f"https://{args.domain.name}")
+            if args.domain
+            else distribution.domain_name.apply(lambda d: f"https://{d}")
+        )
+        self.distribution_id = distribution.id
+        self.bucket_name = bucket.id
+        self.register_outputs({"url": self.url})
+
+    def _private_bucket(self, name: str, args: StaticSiteArgs) -> tuple[aws.s3.Bucket, aws.s3.BucketPublicAccessBlock]:
+        """The pages' bucket: no public access, owner-enforced objects, encrypted, versioned with old versions
+        expiring. Returns the bucket and its public access block (the bucket policy must wait for it)."""
+        bucket = aws.s3.Bucket(f"{name}-content", opts=self._child)
         public_access = aws.s3.BucketPublicAccessBlock(
             f"{name}-content",
             bucket=bucket.id,
@@ -91,13 +116,13 @@ class StaticSite(pulumi.ComponentResource):
             block_public_policy=True,
             ignore_public_acls=True,
             restrict_public_buckets=True,
-            opts=child,
+            opts=self._child,
         )
         aws.s3.BucketOwnershipControls(
             f"{name}-content",
             bucket=bucket.id,
             rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
-            opts=child,
+            opts=self._child,
         )
         aws.s3.BucketServerSideEncryptionConfiguration(
             f"{name}-content",
@@ -109,14 +134,14 @@ class StaticSite(pulumi.ComponentResource):
                     )
                 )
             ],
-            opts=child,
+            opts=self._child,
         )
         # Versions let a bad page deploy be rolled back (README); old ones expire so the bucket does not grow.
         versioning = aws.s3.BucketVersioning(
             f"{name}-content",
             bucket=bucket.id,
             versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
-            opts=child,
+            opts=self._child,
         )
         aws.s3.BucketLifecycleConfiguration(
             f"{name}-content",
@@ -133,14 +158,11 @@ class StaticSite(pulumi.ComponentResource):
             ],
             opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
         )
-        oac = aws.cloudfront.OriginAccessControl(
-            f"{name}-oac",
-            origin_access_control_origin_type="s3",
-            signing_behavior="always",
-            signing_protocol="sigv4",
-            opts=child,
-        )
-        headers = aws.cloudfront.ResponseHeadersPolicy(
+        return bucket, public_access
+
+    def _security_headers(self, name: str, args: StaticSiteArgs) -> aws.cloudfront.ResponseHeadersPolicy:
+        """The headers every answer carries: the pages' CSP, nosniff, frame and referrer rules, HSTS."""
+        return aws.cloudfront.ResponseHeadersPolicy(
             f"{name}-headers",
             security_headers_config=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigArgs(
                 content_security_policy=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigContentSecurityPolicyArgs(
@@ -159,10 +181,21 @@ class StaticSite(pulumi.ComponentResource):
                     access_control_max_age_sec=web_assets.HSTS_SECONDS, include_subdomains=True, override=True
                 ),
             ),
-            opts=child,
+            opts=self._child,
         )
+
+    def _distribution(self, name: str, args: StaticSiteArgs, bucket: aws.s3.Bucket) -> aws.cloudfront.Distribution:
+        """CloudFront: the bucket through origin access control, /api/* to the HTTP API, HTTPS only."""
+        oac = aws.cloudfront.OriginAccessControl(
+            f"{name}-oac",
+            origin_access_control_origin_type="s3",
+            signing_behavior="always",
+            signing_protocol="sigv4",
+            opts=self._child,
+        )
+        headers = self._security_headers(name, args)
         api_domain = pulumi.Output.from_input(args.api_endpoint).apply(lambda url: url.removeprefix("https://"))
-        distribution = aws.cloudfront.Distribution(
+        return aws.cloudfront.Distribution(
             name,
             enabled=True,
             is_ipv6_enabled=True,
@@ -226,31 +259,29 @@ class StaticSite(pulumi.ComponentResource):
             aliases=[args.domain.name] if args.domain else None,
             viewer_certificate=_viewer_certificate(args.domain),
             web_acl_id=args.web_acl_arn,
-            opts=child,
+            opts=self._child,
         )
-        if args.domain is not None:
-            for record_type in ("A", "AAAA"):
-                aws.route53.Record(
-                    f"{name}-{record_type.lower()}",
-                    zone_id=args.domain.zone_id,
-                    name=args.domain.name,
-                    type=record_type,
-                    aliases=[
-                        aws.route53.RecordAliasArgs(
-                            name=distribution.domain_name,
-                            zone_id=distribution.hosted_zone_id,
-                            evaluate_target_health=False,
-                        )
-                    ],
-                    opts=child,
-                )
-        aws.s3.BucketPolicy(
-            f"{name}-content",
-            bucket=bucket.id,
-            policy=pulumi.Output.all(bucket.arn, distribution.arn).apply(lambda arns: bucket_policy(*arns)),
-            # S3 refuses a bucket policy while the public access block is being applied.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[public_access]),
-        )
+
+    def _domain_records(self, name: str, domain: SiteDomain, distribution: aws.cloudfront.Distribution) -> None:
+        """The site's own name, for IPv4 and IPv6, as aliases of the distribution."""
+        for record_type in ("A", "AAAA"):
+            aws.route53.Record(
+                f"{name}-{record_type.lower()}",
+                zone_id=domain.zone_id,
+                name=domain.name,
+                type=record_type,
+                aliases=[
+                    aws.route53.RecordAliasArgs(
+                        name=distribution.domain_name,
+                        zone_id=distribution.hosted_zone_id,
+                        evaluate_target_health=False,
+                    )
+                ],
+                opts=self._child,
+            )
+
+    def _pages(self, name: str, args: StaticSiteArgs, bucket: aws.s3.Bucket) -> None:
+        """Every file of www/, and config.js made from the stack's values."""
         for path in web_assets.site_files():
             aws.s3.BucketObjectv2(
                 f"{name}/{path}",
@@ -259,7 +290,7 @@ class StaticSite(pulumi.ComponentResource):
                 source=pulumi.FileAsset(str(web_assets.WWW_DIR / path)),
                 content_type=web_assets.content_type(path),
                 cache_control=web_assets.cache_control(path),
-                opts=child,
+                opts=self._child,
             )
         aws.s3.BucketObjectv2(
             f"{name}/{web_assets.CONFIG_JS}",
@@ -268,14 +299,5 @@ class StaticSite(pulumi.ComponentResource):
             content=pulumi.Output.all(**args.page_config).apply(web_assets.config_js),
             content_type=web_assets.content_type(web_assets.CONFIG_JS),
             cache_control=web_assets.cache_control(web_assets.CONFIG_JS),
-            opts=child,
+            opts=self._child,
         )
-        self.domain_name = distribution.domain_name
-        self.url = (
-            pulumi.Output.from_input(f"https://{args.domain.name}")
-            if args.domain
-            else distribution.domain_name.apply(lambda d: f"https://{d}")
-        )
-        self.distribution_id = distribution.id
-        self.bucket_name = bucket.id
-        self.register_outputs({"url": self.url})
