@@ -62,12 +62,12 @@ class Notifier(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: NotifierArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("ctd:index:Notifier", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        self._child = pulumi.ResourceOptions(parent=self)
         dead_letters = aws.sqs.Queue(
             f"{name}-dead-letters",
             sqs_managed_sse_enabled=True,
             message_retention_seconds=DEAD_LETTER_RETENTION_SECONDS,
-            opts=child,
+            opts=self._child,
         )
         stream = pulumi.Output.from_input(args.table_stream_arn)
         statements: list[pulumi.Input[dict[str, Any]]] = [
@@ -84,35 +84,13 @@ class Notifier(pulumi.ComponentResource):
         ]
         environment: dict[str, pulumi.Input[str]] = {env.DASHBOARD_URL: args.dashboard_url}
         if args.notifications is not None:
-            recipients, chosen = args.notifications.recipients, args.notifications.sender
-            domain = args.sending_domain
-            if domain is not None:
-                sender = domain.domain.apply(lambda d: chosen or f"{mail_spec.NOTIFY_LOCAL_PART}@{d}")
-                statements.append(
-                    pulumi.Output.all(domain.identity_arn, sender, domain.configuration_set_arn).apply(
-                        lambda a: send_email_statement(a[0], a[1], recipients, a[2])
-                    )
-                )
-                environment[env.NOTIFY_CONFIGURATION_SET] = domain.configuration_set_name
-            else:
-                sender = pulumi.Output.from_input(chosen)
-                identity = aws.sesv2.EmailIdentity(f"{name}-sender", email_identity=chosen, opts=child)
-                statements.append(identity.arn.apply(lambda arn: send_email_statement(arn, chosen, recipients)))
-            environment[env.NOTIFY_FROM] = sender
-            environment[env.NOTIFY_TO] = ",".join(recipients)
+            statement, variables = self._email(name, args.notifications, args.sending_domain)
+            statements.append(statement)
+            environment.update(variables)
         if args.webhook is not None:
-            parameter = aws.ssm.Parameter(
-                f"{name}-webhook",
-                type="SecureString",
-                value=pulumi.Output.all(args.webhook.url, args.webhook.secret).apply(
-                    lambda pair: json.dumps({"url": pair[0], "secret": pair[1]})
-                ),
-                opts=child,
-            )
-            statements.append(
-                parameter.arn.apply(lambda arn: {"Effect": "Allow", "Action": ["ssm:GetParameter"], "Resource": arn})
-            )
-            environment[env.WEBHOOK_PARAMETER] = parameter.name
+            statement, variables = self._webhook(name, args.webhook)
+            statements.append(statement)
+            environment.update(variables)
         function = HandlerFunction(
             name,
             HandlerFunctionArgs(
@@ -121,7 +99,7 @@ class Notifier(pulumi.ComponentResource):
                 statements=statements,
                 environment=environment,
             ),
-            opts=child,
+            opts=self._child,
         )
         aws.lambda_.EventSourceMapping(
             f"{name}-stream",
@@ -140,8 +118,45 @@ class Notifier(pulumi.ComponentResource):
                     destination_arn=dead_letters.arn
                 )
             ),
-            opts=child,
+            opts=self._child,
         )
         self.function_name = function.name
         self.dead_letter_queue_name = dead_letters.name
         self.register_outputs({"dead_letter_queue": self.dead_letter_queue_name})
+
+    def _email(
+        self, name: str, notifications: Notifications, domain: SendingDomain | None
+    ) -> tuple[pulumi.Input[dict[str, Any]], dict[str, pulumi.Input[str]]]:
+        """The right to send from the sender, and the function's mail settings. The sender is the mail
+        domain's own address (or notifyFrom on it), or else notifyFrom verified as its own SES identity."""
+        recipients, chosen = notifications.recipients, notifications.sender
+        environment: dict[str, pulumi.Input[str]] = {env.NOTIFY_TO: ",".join(recipients)}
+        if domain is not None:
+            sender = domain.domain.apply(lambda d: chosen or f"{mail_spec.NOTIFY_LOCAL_PART}@{d}")
+            statement = pulumi.Output.all(domain.identity_arn, sender, domain.configuration_set_arn).apply(
+                lambda a: send_email_statement(a[0], a[1], recipients, a[2])
+            )
+            environment[env.NOTIFY_CONFIGURATION_SET] = domain.configuration_set_name
+        else:
+            sender = pulumi.Output.from_input(chosen)
+            identity = aws.sesv2.EmailIdentity(f"{name}-sender", email_identity=chosen, opts=self._child)
+            statement = identity.arn.apply(lambda arn: send_email_statement(arn, chosen, recipients))
+        environment[env.NOTIFY_FROM] = sender
+        return statement, environment
+
+    def _webhook(
+        self, name: str, webhook: Webhook
+    ) -> tuple[pulumi.Input[dict[str, Any]], dict[str, pulumi.Input[str]]]:
+        """The webhook's address and secret in one SecureString parameter, which only this function may read."""
+        parameter = aws.ssm.Parameter(
+            f"{name}-webhook",
+            type="SecureString",
+            value=pulumi.Output.all(webhook.url, webhook.secret).apply(
+                lambda pair: json.dumps({"url": pair[0], "secret": pair[1]})
+            ),
+            opts=self._child,
+        )
+        statement = parameter.arn.apply(
+            lambda arn: {"Effect": "Allow", "Action": ["ssm:GetParameter"], "Resource": arn}
+        )
+        return statement, {env.WEBHOOK_PARAMETER: parameter.name}
