@@ -163,7 +163,7 @@ def accept(client: Any, table: str, retention_days: int, fields: dict[str, Any],
     values = stored_values(fields, keep_extra)
     # Bots get exactly the answer people get, and the item is kept (as spam) so a
     # false positive can be rescued from the dashboard.
-    spam = any(str(fields[name] or "").strip() for name in fields.keys() & HONEYPOTS)
+    spam = any(str(fields[name] or "").strip() for name in HONEYPOTS if name in fields)
     submission_writes.put_new(client, table, submission_writes.new_item(submission_id, values, spam, retention_days))
     return submission_id
 

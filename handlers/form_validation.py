@@ -115,6 +115,8 @@ def clean_fields(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, Prob
 
 def unknown_fields(raw: dict[str, object]) -> list[str]:
     """Names that are neither this form's fields nor control fields, in the order sent."""
+    if raw.keys() <= _KNOWN:  # the usual post, answered by one set comparison in C
+        return []
     return [name for name in raw if name not in _KNOWN]
 
 
