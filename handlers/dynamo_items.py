@@ -51,7 +51,7 @@ def now_iso() -> str:
 UNAVAILABLE = "the message store is busy or unreachable; nothing was saved, please try again"
 
 
-class dynamo_errors:  # lower case, like the contextlib managers it replaces
+class dynamo_errors:  # lower case, as contextlib's own managers are (suppress, closing)
     """Map DynamoDB failures to API errors: a failed `attribute_exists` condition is NotFound,
     throttling and outages are Unavailable (the request changed nothing and may be retried).
     A class, not @contextmanager, which builds a generator and its wrapper on every call."""
