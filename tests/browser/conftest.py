@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,10 +9,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from local.background import Runner, local_runner
-from tests.support.browser import Watch
+from tests.support.browser import CHROMIUM, Watch, require
 
-# CHROMIUM may name another Chromium-based browser (GitHub's runners ship Google Chrome).
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 # Flags for this sandbox: root without a user namespace, no GPU, and no calls home (the network is closed).
 FLAGS = [
     "--headless",
@@ -33,15 +29,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.fspath).replace("\\", "/"):
             item.add_marker(pytest.mark.browser)
-
-
-def require(path: Path, message: str) -> None:
-    """CI installs the browser test tools (.ci/run), so there a missing one is a failure; on a fresh laptop
-    `make test` still runs everything else and says what was skipped."""
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
 
 
 @pytest.fixture(scope="session")

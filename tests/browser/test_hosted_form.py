@@ -16,9 +16,9 @@ from playwright.sync_api import Page, expect
 from local import owner_session
 from local.background import Runner, local_runner
 from local.emulator import free_port
-from tests.browser.test_owner_dashboard import NEW_PASSWORD, sign_in
-from tests.browser.test_visitor import stored
 from tests.support.browser import accessibility_problems, expect_clean
+from tests.support.owner_tokens import stored
+from tests.support.site_actions import sign_in
 
 # Formspree's plain HTML form, as its documentation shows it, with its control fields.
 HEAD = '<!doctype html><html lang="en"><meta charset="utf-8"><link rel="icon" href="data:,"><title>Shop contact</title>'
@@ -164,7 +164,7 @@ def test_the_plain_formspree_form_lands_on_the_thank_you_page(page: Page, shop: 
 def test_the_owner_sees_the_subject_and_the_kept_field(page: Page, shop: Shop, site: Runner, watch, axe: str) -> None:
     send_plain_form(page, shop, site, "For the owner")
     owner_session.sign_in(site.url, site.owner_email, site.temporary_password)
-    sign_in(page, site, NEW_PASSWORD)
+    sign_in(page, site, owner_session.NEW_PASSWORD)
     page.get_by_role("cell", name="For the owner").first.click()
     details = page.locator("#detail-fields")
     expect(details).to_contain_text("SubjectNew message from the shop")

@@ -12,8 +12,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from local import owner_session
 from local.background import Runner
-from tests.browser.test_owner_dashboard import NEW_PASSWORD, post_contact, sign_in
 from tests.support.browser import SCREENSHOTS, Watch, accessibility_problems, expect_clean
+from tests.support.site_actions import post_contact, sign_in
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
@@ -64,7 +64,7 @@ def test_every_view_fits_and_reads_at_a_glance(sized: Page, stocked: Runner, wat
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     no_sideways_scroll(page)
     page.get_by_label("Email", exact=True).fill(stocked.owner_email)
-    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Password", exact=True).fill(owner_session.NEW_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     rows = page.locator("#submissions tbody tr")
     expect(rows).to_have_count(3)  # spam is not in the inbox
@@ -105,7 +105,7 @@ def test_every_view_fits_and_reads_at_a_glance(sized: Page, stocked: Runner, wat
 def test_the_chart_shows_dates_counts_and_a_table(sized: Page, stocked: Runner, watch: Watch, axe: str) -> None:
     page = sized
     days = 14 if page.viewport_size["width"] == PHONE["width"] else 30
-    sign_in(page, stocked, NEW_PASSWORD)
+    sign_in(page, stocked, owner_session.NEW_PASSWORD)
     expect(page.locator("#chart-title")).to_have_text(f"Enquiries per day, last {days} days")
     columns = page.locator("#chart-bars .bar-column")
     expect(columns).to_have_count(days)
@@ -126,7 +126,7 @@ def test_the_chart_shows_dates_counts_and_a_table(sized: Page, stocked: Runner, 
 def test_search_keeps_the_status_filter_and_says_when_nothing_matches(
     page: Page, stocked: Runner, watch: Watch
 ) -> None:
-    sign_in(page, stocked, NEW_PASSWORD)
+    sign_in(page, stocked, owner_session.NEW_PASSWORD)
     page.get_by_label("Search").fill("buy")
     page.get_by_role("button", name="Search", exact=True).click()
     expect(page.locator("#empty")).to_have_text("No enquiries match “buy”.")  # the spam is not in the inbox
@@ -141,7 +141,7 @@ def test_a_new_sites_chart_says_it_is_empty(page: Page, watch: Watch) -> None:
 
     with local_runner() as site:
         owner_session.sign_in(site.url, site.owner_email, site.temporary_password)
-        sign_in(page, site, NEW_PASSWORD)
+        sign_in(page, site, owner_session.NEW_PASSWORD)
         expect(page.locator("#chart-summary")).to_have_text(re.compile(r"No enquiries in the last \d+ days yet\."))
         expect(page.locator("#chart-bars")).to_be_hidden()
         expect(page.locator("#empty")).to_have_text("No enquiries here yet.")

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from local.background import Runner
-from tests.browser.conftest import CHROMIUM, require
-from tests.browser.test_page_quality import PAGES
+from tests.support.browser import CHROMIUM, PAGES, require
 
 LIGHTHOUSE = Path(__file__).parent / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("accessibility", "best-practices")

@@ -13,7 +13,6 @@ import shutil
 import struct
 import subprocess
 import time
-import urllib.request
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -21,17 +20,7 @@ from playwright.sync_api import Page, expect
 from local import owner_session
 from local.background import Runner, local_runner
 from tests.support.browser import SCREENSHOTS, Watch, accessibility_problems, expect_clean
-
-NEW_PASSWORD = owner_session.NEW_PASSWORD
-
-
-def post_contact(site: Runner, **fields: str) -> str:
-    payload = {"first_name": "Grace", "last_name": "Hopper", "email": "grace@example.com", **fields}
-    request = urllib.request.Request(
-        site.url + "/api/contact", json.dumps(payload).encode(), {"content-type": "application/json"}
-    )
-    with urllib.request.urlopen(request) as response:
-        return json.load(response)["submission_id"]
+from tests.support.site_actions import post_contact, sign_in
 
 
 def renews(site: Runner, refresh_token: str) -> bool:
@@ -52,8 +41,8 @@ def sign_in_first_time(page: Page, site: Runner) -> None:
     page.get_by_label("Password", exact=True).fill(site.temporary_password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Choose a new password")).to_be_visible()
-    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_label("New password again").fill(NEW_PASSWORD)
+    page.get_by_label("New password", exact=True).fill(owner_session.NEW_PASSWORD)
+    page.get_by_label("New password again").fill(owner_session.NEW_PASSWORD)
     page.get_by_role("button", name="Set password and sign in").click()
     expect(page.get_by_role("heading", name="Enquiries", exact=True)).to_be_visible()
 
@@ -62,15 +51,7 @@ def sign_in_first_time(page: Page, site: Runner) -> None:
 def owner_password(site: Runner) -> str:
     """The module's owner past the first sign-in (which the next test makes in the browser, on its own runner)."""
     owner_session.sign_in(site.url, site.owner_email, site.temporary_password)
-    return NEW_PASSWORD
-
-
-def sign_in(page: Page, site: Runner, password: str) -> None:
-    page.goto(site.url + "/dashboard.html")
-    page.get_by_label("Email", exact=True).fill(site.owner_email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Enquiries", exact=True)).to_be_visible()
+    return owner_session.NEW_PASSWORD
 
 
 def test_owner_reads_handles_exports_deletes_and_signs_out(page: Page, watch: Watch, axe: str) -> None:
@@ -219,8 +200,8 @@ def test_two_step_sign_in_is_set_up_then_required(page: Page, watch: Watch, axe:
         page.get_by_label("Email", exact=True).fill(site.owner_email)
         page.get_by_label("Password", exact=True).fill(site.temporary_password)
         page.get_by_role("button", name="Sign in").click()
-        page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
-        page.get_by_label("New password again").fill(NEW_PASSWORD)
+        page.get_by_label("New password", exact=True).fill(owner_session.NEW_PASSWORD)
+        page.get_by_label("New password again").fill(owner_session.NEW_PASSWORD)
         page.get_by_role("button", name="Set password and sign in").click()
         expect(page.get_by_role("heading", name="Set up two-step sign-in")).to_be_visible()
         assert accessibility_problems(page, axe) == []
@@ -246,7 +227,7 @@ def test_two_step_sign_in_is_set_up_then_required(page: Page, watch: Watch, axe:
 
         page.get_by_role("button", name="Sign out").click()
         page.get_by_label("Email", exact=True).fill(site.owner_email)
-        page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+        page.get_by_label("Password", exact=True).fill(owner_session.NEW_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_role("heading", name="Two-step sign-in")).to_be_visible()
         page.get_by_label("Code from your authenticator app").fill(totp(secret))
@@ -278,9 +259,9 @@ def test_first_sign_in_shows_the_rules_and_explains_each_refusal(page: Page, wat
             " a symbol, such as ! ? # - or _."
         )
         expect(page.get_by_label("New password", exact=True)).to_be_focused()
-        page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+        page.get_by_label("New password", exact=True).fill(owner_session.NEW_PASSWORD)
         expect(page.locator("#password-rules li.met")).to_have_count(5)
-        page.get_by_label("New password again").fill(NEW_PASSWORD + "x")
+        page.get_by_label("New password again").fill(owner_session.NEW_PASSWORD + "x")
         page.get_by_role("button", name="Set password and sign in").click()
         expect(status).to_have_text("The two passwords differ: type the same password twice.")
 
@@ -296,10 +277,10 @@ def test_first_sign_in_shows_the_rules_and_explains_each_refusal(page: Page, wat
                 route.continue_()
 
         page.route("**/*", refuse_once)
-        page.get_by_label("New password again").fill(NEW_PASSWORD)
+        page.get_by_label("New password again").fill(owner_session.NEW_PASSWORD)
         page.get_by_role("button", name="Set password and sign in").click()
         expect(status).to_contain_text("That password was refused: it needs every item in the list above")
-        page.get_by_label("New password again").fill(NEW_PASSWORD)
+        page.get_by_label("New password again").fill(owner_session.NEW_PASSWORD)
         page.get_by_role("button", name="Set password and sign in").click()
         expect(page.get_by_role("heading", name="Enquiries", exact=True)).to_be_visible()
         expect_clean(watch, allowed_errors=("400 (Bad Request)",))

@@ -8,9 +8,8 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from local.background import Runner
-from tests.support.browser import SCREENSHOTS, Watch, accessibility_problems, expect_clean
+from tests.support.browser import PAGES, SCREENSHOTS, Watch, accessibility_problems, expect_clean
 
-PAGES = ["/", "/contact.html", "/thanks.html", "/dashboard.html", "/no-such-page"]
 PAGE_BUDGET_BYTES = 50 * 1024  # everything but images, as transferred
 IMAGE_BUDGET_BYTES = 100 * 1024
 

@@ -9,17 +9,11 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from form_validation import clean_fields
-from local import owner_session
 from local.background import Runner
-from tests.local.test_dashboard_auth import claims_like, pool_signed
 from tests.support.browser import SCREENSHOTS, Watch, accessibility_problems, expect_clean
+from tests.support.owner_tokens import stored
 
 FORM = {"First name": "Ada", "Last name": "Lovelace", "Email": "ada@example.com", "Company": "Engines Ltd"}
-
-
-def stored(site: Runner) -> list[dict]:
-    """Every submission (all statuses), read through the owner API with a token the local pool signed."""
-    return owner_session.all_submissions(site.url, pool_signed(claims_like(site)))
 
 
 def set_dynamodb(site: Runner, mode: str) -> None:

@@ -17,22 +17,12 @@ import api_gateway as api
 from declarations import web_assets
 from form_schema import FIELDS
 from local.emulator import TABLE_NAME
-from tests.support.handler_events import BROWSER_ACCEPT, Store, api_event, browser_form_post, valid_fields
-
-
-def call(contact: types.ModuleType, event: dict) -> tuple[int, dict, dict]:
-    response = contact.handler(event, None)
-    body = (
-        json.loads(response["body"])
-        if response["headers"].get("content-type", "").startswith("application/json")
-        else {}
-    )
-    return response["statusCode"], response["headers"], body
+from tests.support.handler_events import BROWSER_ACCEPT, Store, api_event, browser_form_post, call, valid_fields
 
 
 def test_json_submission_is_stored_as_its_own_new_item(contact: types.ModuleType, store: Store) -> None:
     sid = str(uuid.uuid4())
-    status, _, body = call(contact, api_event(valid_fields(submission_id=sid, company="Analytical Engines")))
+    status, _, body = call(contact.handler, api_event(valid_fields(submission_id=sid, company="Analytical Engines")))
     assert status == 201 and body["submission_id"] == sid and body["request_id"]
     (item,) = store.items()
     assert item["id"] == sid and item["status"] == "new" and item["inbox"] == "inbox"
@@ -42,13 +32,13 @@ def test_json_submission_is_stored_as_its_own_new_item(contact: types.ModuleType
 
 
 def test_two_messages_from_one_person_are_two_items(contact: types.ModuleType, store: Store) -> None:
-    call(contact, api_event(valid_fields(message="first")))
-    call(contact, api_event(valid_fields(message="second")))
+    call(contact.handler, api_event(valid_fields(message="first")))
+    call(contact.handler, api_event(valid_fields(message="second")))
     assert sorted(i["message"] for i in store.items()) == ["first", "second"]
 
 
 def test_request_without_submission_id_gets_a_server_made_one(contact: types.ModuleType, store: Store) -> None:
-    status, _, body = call(contact, api_event(valid_fields()))
+    status, _, body = call(contact.handler, api_event(valid_fields()))
     assert status == 201
     assert uuid.UUID(body["submission_id"])
     assert [i["id"] for i in store.items()] == [body["submission_id"]]
@@ -56,17 +46,17 @@ def test_request_without_submission_id_gets_a_server_made_one(contact: types.Mod
 
 def test_repeat_submission_stores_one_item_and_answers_the_same(contact: types.ModuleType, store: Store) -> None:
     sid = str(uuid.uuid4())
-    first = call(contact, api_event(valid_fields(submission_id=sid)))
+    first = call(contact.handler, api_event(valid_fields(submission_id=sid)))
     (stored,) = store.items()
-    repeat = call(contact, api_event(valid_fields(submission_id=sid.upper())))
+    repeat = call(contact.handler, api_event(valid_fields(submission_id=sid.upper())))
     assert (first[0], first[2]["submission_id"]) == (repeat[0], repeat[2]["submission_id"]) == (201, sid)
     assert store.items() == [stored], "the repeat must not write, not even over the first item"
 
 
 def test_reused_id_with_different_content_is_a_conflict(contact: types.ModuleType, store: Store) -> None:
     sid = str(uuid.uuid4())
-    call(contact, api_event(valid_fields(submission_id=sid, message="original")))
-    status, _, body = call(contact, api_event(valid_fields(submission_id=sid, message="changed")))
+    call(contact.handler, api_event(valid_fields(submission_id=sid, message="original")))
+    status, _, body = call(contact.handler, api_event(valid_fields(submission_id=sid, message="changed")))
     assert status == 409 and "already used for a different submission" in body["error"]["message"]
     assert [i["message"] for i in store.items()] == ["original"]
 
@@ -113,8 +103,8 @@ def test_the_error_page_is_the_sites_own_page_around_the_errors(contact: types.M
 
 
 def test_honeypot_answers_like_success_and_stores_spam(contact: types.ModuleType, store: Store) -> None:
-    person = call(contact, api_event(valid_fields()))
-    bot = call(contact, api_event(valid_fields(website="http://spam.example")))
+    person = call(contact.handler, api_event(valid_fields()))
+    bot = call(contact.handler, api_event(valid_fields(website="http://spam.example")))
     assert bot[0] == person[0] == 201
     assert set(bot[2]) == set(person[2]), "a bot must not be able to tell it was caught"
     spam = next(i for i in store.items() if i["id"] == bot[2]["submission_id"])
@@ -125,14 +115,14 @@ def test_unicode_round_trips(contact: types.ModuleType, store: Store) -> None:
     fields = valid_fields(
         first_name="Zoë", last_name="Ōsaka-Ñúñez", company="株式会社 点", message="Привет 👋\nline two"
     )
-    status, _, _ = call(contact, api_event(fields))
+    status, _, _ = call(contact.handler, api_event(fields))
     assert status == 201
     item = store.items()[0]
     assert {k: item[k] for k in fields} == fields
 
 
 def test_whitespace_is_trimmed_and_empty_optionals_left_out(contact: types.ModuleType, store: Store) -> None:
-    call(contact, api_event(valid_fields(first_name="  Ada  ", company="   ", message="")))
+    call(contact.handler, api_event(valid_fields(first_name="  Ada  ", company="   ", message="")))
     item = store.items()[0]
     assert item["first_name"] == "Ada" and "company" not in item and "message" not in item
 
@@ -159,20 +149,20 @@ def test_whitespace_is_trimmed_and_empty_optionals_left_out(contact: types.Modul
 def test_bad_field_is_named_and_nothing_stored(
     contact: types.ModuleType, store: Store, fields: dict, bad: dict[str, str]
 ) -> None:
-    status, _, body = call(contact, api_event(valid_fields(**fields)))
+    status, _, body = call(contact.handler, api_event(valid_fields(**fields)))
     assert status == 400
     assert body["error"]["fields"] == bad
     assert store.items() == []
 
 
 def test_every_bad_field_is_named_at_once(contact: types.ModuleType, store: Store) -> None:
-    status, _, body = call(contact, api_event({"email": "nope", "message": "m" * 5001}))
+    status, _, body = call(contact.handler, api_event({"email": "nope", "message": "m" * 5001}))
     assert status == 400
     assert set(body["error"]["fields"]) == {"first_name", "email", "message"}
 
 
 def test_message_at_its_limit_is_accepted(contact: types.ModuleType, store: Store) -> None:
-    assert call(contact, api_event(valid_fields(message="m" * 5000)))[0] == 201
+    assert call(contact.handler, api_event(valid_fields(message="m" * 5000)))[0] == 201
 
 
 @pytest.mark.parametrize(
@@ -187,7 +177,7 @@ def test_message_at_its_limit_is_accepted(contact: types.ModuleType, store: Stor
     ],
 )
 def test_malformed_requests_get_a_clear_error(contact: types.ModuleType, store: Store, event, status, needle) -> None:
-    got, _, body = call(contact, event)
+    got, _, body = call(contact.handler, event)
     assert got == status and needle in body["error"]["message"]
     assert store.items() == []
 
@@ -218,11 +208,11 @@ def test_unreachable_store_answers_503_with_retry_after(contact: types.ModuleTyp
     )
     monkeypatch.setattr(contact.dynamodb_client, "dynamodb", dead)
     sid = str(uuid.uuid4())
-    status, headers, body = call(contact, api_event(valid_fields(submission_id=sid)))
+    status, headers, body = call(contact.handler, api_event(valid_fields(submission_id=sid)))
     assert status == 503 and headers["retry-after"] == "5"
     assert body["error"]["code"] == "Unavailable" and "nothing was saved" in body["error"]["message"]
     monkeypatch.undo()
-    assert call(contact, api_event(valid_fields(submission_id=sid)))[0] == 201, "the retry succeeds"
+    assert call(contact.handler, api_event(valid_fields(submission_id=sid)))[0] == 201, "the retry succeeds"
     assert len(store.items()) == 1
 
 
@@ -239,7 +229,7 @@ def test_unexpected_failure_is_a_500_with_request_id_and_no_trace(
         raise RuntimeError("secret internals")
 
     monkeypatch.setattr(contact.submission_writes, "put_new", explode)
-    status, _, body = call(contact, api_event(valid_fields()))
+    status, _, body = call(contact.handler, api_event(valid_fields()))
     assert status == 500 and body["request_id"]
     assert "secret internals" not in json.dumps(body) and "Traceback" not in json.dumps(body)
 
@@ -249,8 +239,8 @@ def test_logs_carry_the_request_id_and_no_personal_data(
 ) -> None:
     caplog.set_level(logging.INFO, logger="ctd")
     event = api_event(valid_fields(email="private.person@example.com", message="my secret plan"))
-    call(contact, event)
-    call(contact, api_event(valid_fields(email="bad@", first_name="Secretname")))
+    call(contact.handler, event)
+    call(contact.handler, api_event(valid_fields(email="bad@", first_name="Secretname")))
     records = [r for r in caplog.records if r.name == "ctd"]
     assert records and all(getattr(r, "request_id", "") for r in records)
     logged = " ".join(json.dumps(vars(r), default=str) for r in records)
@@ -259,7 +249,7 @@ def test_logs_carry_the_request_id_and_no_personal_data(
 
 
 def test_unsupported_type_is_415_even_when_the_body_is_not_utf8(contact: types.ModuleType, store: Store) -> None:
-    status, _, body = call(contact, api_event(b"\xff\xfe", "text/plain", base64_body=True))
+    status, _, body = call(contact.handler, api_event(b"\xff\xfe", "text/plain", base64_body=True))
     assert status == 415 and "text/plain" in body["error"]["message"]
 
 
@@ -299,7 +289,7 @@ def test_the_body_limit_admits_every_post_within_the_field_limits(contact: types
     fields = _worst_case_fields()
     escaped = json.dumps(fields, ensure_ascii=True)  # each emoji as a \\u surrogate pair: 12 bytes
     assert len(escaped) <= contact.MAX_BODY_BYTES
-    assert call(contact, api_event(escaped))[0] == 201
+    assert call(contact.handler, api_event(escaped))[0] == 201
     form = urllib.parse.urlencode({**fields, "submission_id": str(uuid.uuid4())})  # 12 bytes each, as %XX
     assert len(form) <= contact.MAX_BODY_BYTES
     assert contact.handler(browser_form_post(form), None)["statusCode"] == 303
@@ -307,7 +297,7 @@ def test_the_body_limit_admits_every_post_within_the_field_limits(contact: types
 
 
 def test_a_body_over_the_limit_is_refused_with_it(contact: types.ModuleType, store: Store) -> None:
-    status, _, body = call(contact, api_event("x" * (contact.MAX_BODY_BYTES + 1)))
+    status, _, body = call(contact.handler, api_event("x" * (contact.MAX_BODY_BYTES + 1)))
     assert status == 413 and f"the limit is {contact.MAX_BODY_BYTES} bytes" in body["error"]["message"]
 
 
@@ -330,7 +320,7 @@ def test_a_body_over_the_limit_is_refused_with_it(contact: types.ModuleType, sto
 def test_hostile_json_gets_a_400_never_a_500(
     contact: types.ModuleType, store: Store, body: str, needle: str, fields: dict | None
 ) -> None:
-    status, _, answer = call(contact, api_event(body))
+    status, _, answer = call(contact.handler, api_event(body))
     said = [answer["error"]["message"], *answer["error"].get("fields", {}).values()]
     assert status == 400 and any(n in m for n in needle.split("|") for m in said), answer
     if fields:

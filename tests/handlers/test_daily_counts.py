@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from local.emulator import TABLE_NAME
-from tests.handlers.test_owner import owner_event
-from tests.support.handler_events import Store, valid_fields
+from tests.support.handler_events import Store, owner_event, valid_fields
+from view_limits import MAX_DAYS, MAX_OFFSET_MINUTES
 
 PATH = "/api/submissions/daily"
 
@@ -77,9 +77,9 @@ def test_a_count_that_runs_out_of_time_says_so(daily, store: Store, monkeypatch:
     ("query", "field"),
     [
         ({"days": "0"}, "days"),
-        ({"days": "91"}, "days"),
+        ({"days": str(MAX_DAYS + 1)}, "days"),
         ({"days": "x"}, "days"),
-        ({"offset": "900"}, "offset"),
+        ({"offset": str(MAX_OFFSET_MINUTES + 1)}, "offset"),
         ({"offset": "--5"}, "offset"),
         ({"offset": "1.5"}, "offset"),
         ({"days": "9" * 5000}, "days"),  # int() refuses past 4,300 digits: a 400, never a 500

@@ -14,8 +14,7 @@ import pytest
 import yaml
 
 from local.faults import FAULTS
-from tests.handlers.test_contact import call
-from tests.support.handler_events import Store, api_event, valid_fields
+from tests.support.handler_events import Store, api_event, call, valid_fields
 from tests.support.paths import ROOT
 
 
@@ -69,12 +68,12 @@ def test_hanging_store_answers_503_and_the_retry_stores_one(
     hanging = boto3.client("dynamodb", endpoint_url=silent_endpoint, config=contact.dynamodb_client.BOTO_CONFIG)
     monkeypatch.setattr(contact.dynamodb_client, "dynamodb", hanging)
     sid = str(uuid.uuid4())
-    status, headers, body = call(contact, api_event(valid_fields(submission_id=sid)))
+    status, headers, body = call(contact.handler, api_event(valid_fields(submission_id=sid)))
     assert status == 503 and headers["retry-after"] and body["error"]["code"] == "Unavailable"
     assert store.items() == []
     monkeypatch.undo()
-    assert call(contact, api_event(valid_fields(submission_id=sid)))[0] == 201
-    assert call(contact, api_event(valid_fields(submission_id=sid)))[0] == 201
+    assert call(contact.handler, api_event(valid_fields(submission_id=sid)))[0] == 201
+    assert call(contact.handler, api_event(valid_fields(submission_id=sid)))[0] == 201
     assert [i["id"] for i in store.items()] == [sid]
 
 

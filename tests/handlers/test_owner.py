@@ -5,26 +5,14 @@ from __future__ import annotations
 import base64
 import csv
 import io
-import json
 import types
 import uuid
 
 import pytest
 
 from local.emulator import TABLE_NAME
-from tests.support.handler_events import Store, api_event, valid_fields
-
-OWNER = {"sub": "owner-sub-1", "token_use": "access"}
-
-
-def owner_event(method: str, path: str, query: dict | None = None, params: dict | None = None, body=None) -> dict:
-    event = api_event(body, "application/json" if body is not None else "", method=method, path=path)
-    event["requestContext"]["authorizer"] = {"jwt": {"claims": OWNER, "scopes": None}}
-    if query:
-        event["queryStringParameters"] = query
-    if params:
-        event["pathParameters"] = params
-    return event
+from tests.support.handler_events import Store, call, owner_event, valid_fields
+from view_limits import MAX_PAGE
 
 
 @pytest.fixture
@@ -32,11 +20,6 @@ def owner(store: Store) -> types.ModuleType:
     import importlib
 
     return importlib.import_module("owner")
-
-
-def call(handler, event: dict) -> tuple[int, dict]:
-    response = handler(event, None)
-    return response["statusCode"], json.loads(response["body"])
 
 
 def add(contact: types.ModuleType, store: Store, count: int, **fields: str) -> list[str]:
@@ -51,7 +34,7 @@ def test_pages_cover_every_item_newest_first_without_repeats(owner, contact, sto
     seen, cursor, pages = [], None, 0
     while True:
         query = {"limit": "5", **({"cursor": cursor} if cursor else {})}
-        status, body = call(owner.list_submissions, owner_event("GET", "/api/submissions", query))
+        status, _, body = call(owner.list_submissions, owner_event("GET", "/api/submissions", query))
         assert status == 200 and len(body["items"]) <= 5
         seen += body["items"]
         pages += 1
@@ -72,7 +55,7 @@ def test_default_view_hides_spam_and_filters_select_one_status(owner, contact, s
 
     def ids(query: dict) -> set[str]:
         return {
-            i["id"] for i in call(owner.list_submissions, owner_event("GET", "/api/submissions", query))[1]["items"]
+            i["id"] for i in call(owner.list_submissions, owner_event("GET", "/api/submissions", query))[2]["items"]
         }
 
     assert ids({}) == set(people)
@@ -83,17 +66,18 @@ def test_default_view_hides_spam_and_filters_select_one_status(owner, contact, s
 
 def test_rescuing_spam_brings_it_back_to_the_inbox(owner, contact, store: Store) -> None:
     (bot,) = add(contact, store, 1, website="x")
-    status, body = call(owner.update_submission, owner_event("PATCH", "/x", params={"id": bot}, body={"status": "new"}))
+    event = owner_event("PATCH", "/x", params={"id": bot}, body={"status": "new"})
+    status, _, body = call(owner.update_submission, event)
     assert status == 200 and body["item"]["status"] == "new"
-    listed = call(owner.list_submissions, owner_event("GET", "/api/submissions"))[1]["items"]
+    listed = call(owner.list_submissions, owner_event("GET", "/api/submissions"))[2]["items"]
     assert [i["id"] for i in listed] == [bot]
 
 
 def test_view_returns_the_item_and_unknown_ids_are_404(owner, contact, store: Store) -> None:
     (sid,) = add(contact, store, 1, message="Привет")
-    status, body = call(owner.get_submission, owner_event("GET", "/x", params={"id": sid}))
+    status, _, body = call(owner.get_submission, owner_event("GET", "/x", params={"id": sid}))
     assert status == 200 and body["item"]["message"] == "Привет"
-    status, body = call(owner.get_submission, owner_event("GET", "/x", params={"id": str(uuid.uuid4())}))
+    status, _, body = call(owner.get_submission, owner_event("GET", "/x", params={"id": str(uuid.uuid4())}))
     assert status == 404 and body["error"]["code"] == "NotFound"
 
 
@@ -101,14 +85,14 @@ def test_view_returns_the_item_and_unknown_ids_are_404(owner, contact, store: St
 @pytest.mark.parametrize("unknown", [str(uuid.uuid4()), "not-an-id", "x" * 3000, ""])
 def test_an_unknown_id_is_404_and_creates_nothing(owner, store: Store, handler_name: str, unknown: str) -> None:
     event = owner_event("PATCH", "/x", params={"id": unknown}, body={"status": "handled"})
-    status, body = call(getattr(owner, handler_name), event)
+    status, _, body = call(getattr(owner, handler_name), event)
     assert status == 404 and "no submission with id" in body["error"]["message"]
     assert store.items() == []
 
 
 def test_delete_removes_only_that_item(owner, contact, store: Store) -> None:
     keep, gone = add(contact, store, 2)
-    status, body = call(owner.delete_submission, owner_event("DELETE", "/x", params={"id": gone}))
+    status, _, body = call(owner.delete_submission, owner_event("DELETE", "/x", params={"id": gone}))
     assert status == 200 and body["deleted"] == gone
     assert [i["id"] for i in store.items()] == [keep]
 
@@ -118,7 +102,7 @@ def test_delete_removes_only_that_item(owner, contact, store: Store) -> None:
     [
         ({"status": "archived"}, "status"),
         ({"limit": "0"}, "limit"),
-        ({"limit": "101"}, "limit"),
+        ({"limit": str(MAX_PAGE + 1)}, "limit"),
         ({"limit": "ten"}, "limit"),
         ({"limit": "\u00b2"}, "limit"),  # a superscript two: str.isdigit() says yes, int() says no
         ({"cursor": "not-a-cursor"}, "cursor"),
@@ -126,14 +110,14 @@ def test_delete_removes_only_that_item(owner, contact, store: Store) -> None:
     ],
 )
 def test_bad_list_parameters_are_400_naming_them(owner, store: Store, query: dict, field: str) -> None:
-    status, body = call(owner.list_submissions, owner_event("GET", "/api/submissions", query))
+    status, _, body = call(owner.list_submissions, owner_event("GET", "/api/submissions", query))
     assert status == 400 and field in body["error"]["fields"]
 
 
 def test_cursor_from_another_view_is_refused(owner, contact, store: Store) -> None:
     add(contact, store, 3)
-    cursor = call(owner.list_submissions, owner_event("GET", "/api/submissions", {"limit": "1"}))[1]["cursor"]
-    status, body = call(owner.list_submissions, owner_event("GET", "/a", {"status": "new", "cursor": cursor}))
+    cursor = call(owner.list_submissions, owner_event("GET", "/api/submissions", {"limit": "1"}))[2]["cursor"]
+    status, _, body = call(owner.list_submissions, owner_event("GET", "/a", {"status": "new", "cursor": cursor}))
     assert status == 400 and "cursor" in body["error"]["fields"]
 
 
@@ -143,7 +127,7 @@ def test_bad_status_change_is_400_and_changes_nothing(owner, contact, store: Sto
     event = owner_event("PATCH", "/x", params={"id": sid}, body=body if body is not None else "")
     if isinstance(body, str):
         event["body"] = body
-    status, _ = call(owner.update_submission, event)
+    status, _, _ = call(owner.update_submission, event)
     assert status == 400
     assert store.items()[0]["status"] == "new"
 
@@ -151,7 +135,7 @@ def test_bad_status_change_is_400_and_changes_nothing(owner, contact, store: Sto
 def test_requests_without_owner_claims_are_401(owner, contact, store: Store) -> None:
     event = owner_event("GET", "/api/submissions")
     del event["requestContext"]["authorizer"]
-    status, body = call(owner.list_submissions, event)
+    status, _, body = call(owner.list_submissions, event)
     assert status == 401 and body["error"]["code"] == "Unauthorized"
 
 
@@ -205,7 +189,7 @@ def test_formula_cells_are_neutralised(cell: str, shown: str) -> None:
 )
 def test_hostile_json_in_a_status_change_is_400(owner, contact, store: Store, body: str) -> None:
     (sid,) = add(contact, store, 1)
-    status, answer = call(owner.update_submission, owner_event("PATCH", "/x", params={"id": sid}, body=body))
+    status, _, answer = call(owner.update_submission, owner_event("PATCH", "/x", params={"id": sid}, body=body))
     assert status == 400 and answer["error"]["code"] == "BadRequest"
     assert {i["status"] for i in store.items()} == {"new"}
 
@@ -213,7 +197,7 @@ def test_hostile_json_in_a_status_change_is_400(owner, contact, store: Store, bo
 @pytest.mark.parametrize("plain", ["[" * 5000 + "]" * 5000, '{"id": ' + "9" * 5000 + "}"])
 def test_a_hostile_cursor_is_400(owner, store: Store, plain: str) -> None:
     cursor = base64.urlsafe_b64encode(plain.encode()).decode()
-    status, answer = call(owner.list_submissions, owner_event("GET", "/api/submissions", {"cursor": cursor}))
+    status, _, answer = call(owner.list_submissions, owner_event("GET", "/api/submissions", {"cursor": cursor}))
     assert status == 400 and answer["error"]["fields"] == {"cursor": "is not valid"}
 
 

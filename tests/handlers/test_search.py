@@ -10,8 +10,7 @@ import types
 import pytest
 
 from local.emulator import TABLE_NAME
-from tests.handlers.test_owner import owner_event
-from tests.support.handler_events import Store, api_event, valid_fields
+from tests.support.handler_events import Store, api_event, owner_event, valid_fields
 
 PATH = "/api/submissions/search"
 

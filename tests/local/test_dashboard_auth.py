@@ -3,50 +3,25 @@
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import json
 import time
 import uuid
-from importlib import resources
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from local import owner_session
 from local.background import Runner
 from tests.support.http import request
+from tests.support.owner_tokens import claims_like, pool_signed
 
 
 @pytest.fixture(scope="session")
 def token(runner: Runner) -> str:
     """The owner's first sign-in as the dashboard makes it: temporary password, then a new one."""
     return owner_session.sign_in(runner.url, runner.owner_email, runner.temporary_password)
-
-
-def pool_signed(claims: dict, key: RSAKey | None = None) -> str:
-    """A token signed with the local pool's own key (moto's), to test claims the pool would never issue."""
-    if key is None:
-        raw = resources.files("moto.cognitoidp").joinpath("resources/jwks-private.json.gz").read_bytes()
-        key = RSAKey.import_key(json.loads(gzip.decompress(raw)))
-    return jwt.encode({"alg": "RS256", "kid": "dummy"}, claims, key)
-
-
-def claims_like(runner: Runner, **changes: object) -> dict:
-    config = owner_session.page_config(runner.url)
-    now = int(time.time())
-    claims = {
-        "iss": f"https://cognito-idp.{config['region']}.amazonaws.com/{config['userPoolId']}",
-        "sub": str(uuid.uuid4()),
-        "client_id": config["clientId"],
-        "token_use": "access",
-        "iat": now,
-        "exp": now + 600,
-    }
-    claims.update(changes)
-    return claims
 
 
 def get(runner: Runner, path: str, token: str | None):

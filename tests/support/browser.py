@@ -1,15 +1,24 @@
-"""What the browser tests check on a page: what it did that a visitor would suffer from, and axe-core's verdict."""
+"""What the browser tests share: the Chromium they drive, the pages they check, and what a page did that a visitor
+would suffer from, with axe-core's verdict."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import urllib.parse
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from tests.support.paths import ROOT
 
+# CHROMIUM may name another Chromium-based browser (GitHub's runners ship Google Chrome).
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / ".local" / "screenshots"
+# Every kind of page the site serves, checked by the page-quality and Lighthouse tests.
+PAGES = ["/", "/contact.html", "/thanks.html", "/dashboard.html", "/no-such-page"]
 AXE_RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
@@ -53,3 +62,12 @@ def expect_clean(watch: Watch, allowed_errors: tuple[str, ...] = ()) -> None:
     assert errors == [], f"console errors: {errors}"
     assert watch.failed == [], f"failed requests: {watch.failed}"
     assert watch.off_site == [], f"requests that left loopback: {watch.off_site}"
+
+
+def require(path: Path, message: str) -> None:
+    """CI installs the browser test tools (.ci/run), so there a missing one is a failure; on a fresh laptop
+    `make test` still runs everything else and says what was skipped."""
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)

@@ -77,3 +77,25 @@ def valid_fields(**overrides: str) -> dict[str, str]:
     fields = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com", "message": "Hello"}
     fields.update(overrides)
     return fields
+
+
+# The claims API Gateway's JWT authorizer passes for a signed-in owner.
+OWNER_CLAIMS = {"sub": "owner-sub-1", "token_use": "access"}
+
+
+def owner_event(method: str, path: str, query: dict | None = None, params: dict | None = None, body=None) -> dict:
+    """An owner route's event, as the gateway passes it once the owner's token is checked."""
+    event = api_event(body, "application/json" if body is not None else "", method=method, path=path)
+    event["requestContext"]["authorizer"] = {"jwt": {"claims": OWNER_CLAIMS, "scopes": None}}
+    if query:
+        event["queryStringParameters"] = query
+    if params:
+        event["pathParameters"] = params
+    return event
+
+
+def call(handler: Any, event: dict) -> tuple[int, dict, dict]:
+    """A handler's answer: status, headers, and the JSON body ({} for any other body)."""
+    response = handler(event, None)
+    json_body = response["headers"].get("content-type", "").startswith("application/json")
+    return response["statusCode"], response["headers"], json.loads(response["body"]) if json_body else {}
