@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+PIP_OPTIONS := --disable-pip-version-check --quiet
+PIP := $(BIN)/python -m pip $(PIP_OPTIONS)
 
 # Lambda's Python (components/function.py's runtime): python3.13 where it runs, else pyenv's 3.13.
 PYENV_ROOT ?= $(HOME)/.pyenv
@@ -85,7 +86,7 @@ $(LAMBDA_VENV)/.installed: requirements-handler-tests.txt requirements-local.txt
 	@test -n "$(LAMBDA_PYTHON)" || { echo "Python 3.13, Lambda's runtime, was not found:" \
 		"install it (or pyenv install 3.13), or run make test-lambda-python LAMBDA_PYTHON=/path/to/python3.13"; exit 1; }
 	$(LAMBDA_PYTHON) -m venv $(LAMBDA_VENV)
-	$(LAMBDA_VENV)/bin/python -m pip --disable-pip-version-check --quiet install -r requirements-handler-tests.txt
+	$(LAMBDA_VENV)/bin/python -m pip $(PIP_OPTIONS) install -r requirements-handler-tests.txt
 	touch $@
 
 $(VENV)/.dev-installed: requirements.txt requirements-local.txt requirements-handler-tests.txt requirements-dev.txt | $(BIN)/python

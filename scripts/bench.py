@@ -92,13 +92,12 @@ def handler_modules() -> list[str]:
     return sorted({route.handler.split(".")[0] for route in ROUTES} | {NOTIFY_HANDLER.split(".")[0]})
 
 
+# Nothing written to a task root: Lambda cannot write there either.
+READ_ONLY_ENV = {"PYTHONDONTWRITEBYTECODE": "1"}
+
+
 def _child_env() -> dict[str, str]:
-    # Nothing written to the task root: Lambda cannot write there either.
-    return (
-        {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        | LAMBDA_ENV
-        | {"PYTHONDONTWRITEBYTECODE": "1"}
-    )
+    return {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | LAMBDA_ENV | READ_ONLY_ENV
 
 
 @contextmanager

@@ -11,7 +11,7 @@ import pytest
 
 from components import HANDLERS_DIR, handler_files
 from components.function import LAMBDA_RUNTIME, handler_archive
-from scripts.bench import BUDGETS, LAMBDA_ENV, handler_modules, task_root, zipped_bytes
+from scripts.bench import BUDGETS, LAMBDA_ENV, READ_ONLY_ENV, handler_modules, task_root, zipped_bytes
 from tests.support.paths import ROOT
 
 ALLOWED_THIRD_PARTY = {"boto3", "botocore"}
@@ -38,7 +38,7 @@ def test_a_package_alone_imports_its_handler(module: str) -> None:
     with task_root(module) as package:
         # No user site; boto3 comes from the venv as in Lambda.
         code = f"import sys; sys.path[:0] = [{str(package)!r}]; import {module}; print({module}.__file__)"
-        env = {**LAMBDA_ENV, "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1"}  # read-only, as in Lambda
+        env = {**LAMBDA_ENV, **READ_ONLY_ENV, "PYTHONNOUSERSITE": "1"}
         done = subprocess.run([sys.executable, "-c", code], cwd=package, env=env, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip() == str(package / f"{module}.py")
