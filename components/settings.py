@@ -6,8 +6,11 @@ import base64
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pulumi
+import yaml
+from pulumi.runtime.config import CONFIG, get_config_env
 
 from declarations import mail_spec
 from handlers.form_schema import EMAIL_PATTERN, EXTRA_FIELDS_MODES, KEEP
@@ -25,6 +28,11 @@ HOST_NAME = re.compile(r"^(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})+$")
 PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
 # An origin as browsers send it: scheme, host and an optional port; https only (http for loopback while testing).
 ORIGIN = re.compile(r"^(https://[a-z0-9.-]+|http://(localhost|127\.0\.0\.1))(:\d{1,5})?$")
+
+
+PROJECT_FILE = Path(__file__).resolve().parent.parent / "Pulumi.yaml"
+# Namespaces whose keys are never this project's settings, whatever their names: the AWS provider's and the engine's.
+OTHER_OWNERS = ("aws", "pulumi")
 
 
 class SettingsError(pulumi.RunError):
@@ -138,10 +146,18 @@ def _email(config: pulumi.Config, key: str) -> str:
     return value
 
 
+def _merged_emails(config: pulumi.Config, list_key: str, one_key: str) -> tuple[str, ...]:
+    """A list setting plus its single-value twin (what `pulumi new` can prompt for), each address once."""
+    one = _email(config, one_key)
+    return tuple(dict.fromkeys([*_emails(config, list_key), *([one] if one else [])]))
+
+
 def _notifications(config: pulumi.Config, mail_domain: MailDomainSettings | None) -> Notifications | None:
-    sender, recipients = _email(config, "notifyFrom"), _emails(config, "notifyTo")
+    recipients = _merged_emails(config, "notifyTo", "notifyEmail")
+    sender = _email(config, "notifyFrom")
     if recipients and not sender and mail_domain is None:
-        raise _bad("notifyFrom", sender, "set notifyFrom with notifyTo, or a mail domain (domain and hostedZoneId)")
+        # One address to verify in SES's sandbox, sending and receiving: what a first stack needs.
+        sender = recipients[0]
     if sender and not recipients:
         raise _bad("notifyTo", [], "set notifyTo with notifyFrom (email is off when both are empty)")
     if sender and mail_domain is None and sender.rsplit("@", 1)[1].lower() in mail_spec.FREE_MAIL_DOMAINS:
@@ -230,8 +246,49 @@ def _domain(config: pulumi.Config) -> CustomDomain | None:
     return CustomDomain(name, zone) if name else None
 
 
+def _owner_emails(config: pulumi.Config) -> tuple[str, ...]:
+    owners = _merged_emails(config, "ownerEmails", "ownerEmail")
+    if not owners:
+        pulumi.log.warn(
+            "ownerEmails and ownerEmail are empty, so nobody can sign in to the dashboard: "
+            "pulumi config set ownerEmail you@example.com"
+        )
+    return owners
+
+
+def declared_settings() -> tuple[str, ...]:
+    """The settings Pulumi.yaml declares: the names this program reads under the project's namespace."""
+    declared = yaml.safe_load(PROJECT_FILE.read_text())["config"]
+    return tuple(key for key in declared if ":" not in key)
+
+
+def refuse_stranded_settings(project: str, stack: str, config: dict[str, object], declared: tuple[str, ...]) -> None:
+    """Stop when the stack sets one of this project's settings under another project's name.
+
+    The engine passes such keys along without a word (it checks only the keys of the project's own namespace), and
+    the program reads only its own, so after a rename of the project they would silently fall back to defaults."""
+    stranded: dict[str, list[str]] = {}
+    for key in sorted(config):
+        namespace, _, name = key.rpartition(":")
+        if namespace not in ("", project, *OTHER_OWNERS) and name in declared:
+            stranded.setdefault(namespace, []).append(key)
+    if not stranded:
+        return
+    fixes = " && ".join(
+        f"perl -pi -e 's/^(\\s*){old.replace('.', '[.]')}:/$1{project}:/' Pulumi.{stack}.yaml" for old in stranded
+    )
+    keys = ", ".join(k for ks in stranded.values() for k in ks)
+    raise SettingsError(
+        f"stack {stack} sets {keys}, but this project is named {project}, so the program would never read them "
+        f"and the stack would deploy with the defaults instead. Rename them to {project}:… with: {fixes}"
+    )
+
+
 def load_settings() -> StackSettings:
     """Read and check every setting. Defaults live in Pulumi.yaml, which the CLI applies."""
+    # The language host hands config over in PULUMI_CONFIG or (under mocks, and in newer hosts) through the SDK.
+    given = {**get_config_env(), **CONFIG.get()}
+    refuse_stranded_settings(pulumi.get_project(), pulumi.get_stack(), given, declared_settings())
     config = pulumi.Config()
     region = pulumi.Config("aws").get("region") or ""
     if not region:
@@ -269,7 +326,7 @@ def load_settings() -> StackSettings:
         lambda_timeout_seconds=_int(config, "lambdaTimeoutSeconds", MIN_FUNCTION_TIMEOUT, 29),
         price_class=price_class,
         page_version_retention_days=_int(config, "pageVersionRetentionDays", 1, 3650),
-        owner_emails=_emails(config, "ownerEmails"),
+        owner_emails=_owner_emails(config),
         owner_mfa=mfa,
         notifications=_notifications(config, mail_domain),
         mail_domain=mail_domain,

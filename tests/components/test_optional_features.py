@@ -171,7 +171,8 @@ def test_custom_domain_gets_a_us_east_1_certificate_alias_records_and_tls_1_2(ev
     ("overrides", "expected"),
     [
         ({"notifyFrom": "site@example.com"}, "set notifyTo with notifyFrom"),
-        ({"notifyTo": ["a@example.com"]}, "set notifyFrom with notifyTo, or a mail domain (domain and hostedZoneId)"),
+        ({"notifyEmail": "not-an-email"}, "notifyEmail='not-an-email' is not allowed; use an email address"),
+        ({"ownerEmail": "owner@"}, "ownerEmail='owner@' is not allowed; use an email address"),
         ({"mailDomain": "example.com"}, "mailDomain='example.com' is not allowed; set hostedZoneId too"),
         ({"domain": "www.example.com", "hostedZoneId": "Z1", "mailDomain": "Example.com"}, "use a lower-case domain"),
         ({"domain": "www.example.com", "hostedZoneId": "Z1", "mailFromSubdomain": "a.b"}, "use one lower-case DNS"),

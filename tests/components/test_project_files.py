@@ -56,3 +56,17 @@ def test_nothing_tracked_needs_what_a_users_clone_lacks() -> None:
         if name and name != ".ci/run" and (ROOT / name).is_file() and pattern.search((ROOT / name).read_bytes())
     ]
     assert naming == [], f"these tracked files refer to a folder beside the clone, which a user's clone lacks: {naming}"
+
+
+def test_readme_settings_table_shows_each_default() -> None:
+    declared = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["config"]
+    readme = (ROOT / "README.md").read_text()
+    rows = dict(re.findall(r"^\| `([A-Za-z0-9]+)` \| `(.*?)` \|", readme, re.M))
+    wrong = {key: rows.get(key) for key, decl in declared.items() if rows.get(key) != _shown(decl["default"])}
+    assert wrong == {}, f"README.md's settings table shows other defaults than Pulumi.yaml: {wrong}"
+
+
+def _shown(default: object) -> str:
+    if isinstance(default, bool):
+        return str(default).lower()
+    return json.dumps(default) if isinstance(default, list | str) and not default else str(default)

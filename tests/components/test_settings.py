@@ -14,9 +14,9 @@ from tests.support.mocked_program import PROJECT, run_program
         ("logRetentionDays", 13, "stack setting logRetentionDays=13 is not allowed; use one of 1, 3, 5, 7, 14,"),
         ("priceClass", "PriceClass_Cheap", "priceClass='PriceClass_Cheap' is not allowed; use one of PriceClass_100"),
         ("throttleRateLimit", 0, "throttleRateLimit=0 is not allowed; use a whole number from 1 to 10000"),
-        ("throttleBurstLimit", 5, "throttleBurstLimit=5 is not allowed; use at least throttleRateLimit (10)"),
+        ("throttleBurstLimit", 5, "throttleBurstLimit=5 is not allowed; use at least throttleRateLimit (50)"),
         ("lambdaTimeoutSeconds", 60, "lambdaTimeoutSeconds=60 is not allowed; use a whole number from 8 to 29"),
-        ("contactRateLimit", 11, "contactRateLimit=11 is not allowed; use a whole number from 1 to 10"),
+        ("contactRateLimit", 51, "contactRateLimit=51 is not allowed; use a whole number from 1 to 50"),
         ("submissionRetentionDays", -1, "submissionRetentionDays=-1 is not allowed; use a whole number from 0"),
     ],
 )

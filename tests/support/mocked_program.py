@@ -5,6 +5,7 @@ from __future__ import annotations
 import runpy
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -22,7 +23,8 @@ from tests.support.pulumi_engine import (
     program_config,
 )
 
-PROJECT = "connecting-the-dots"
+# The project's name as Pulumi.yaml says it, so a renamed project is tested as itself.
+PROJECT = load_project(ROOT / "Pulumi.yaml")["name"]
 ACCOUNT = "123456789012"
 API = "api"  # the HttpApi's name in __main__.py: its route resources are named after it
 ZONE_DOMAIN = "example.com"  # the hosted zone's domain, as Route 53 would answer for the test zone id
@@ -158,28 +160,35 @@ class RecordingMocks(pulumi.runtime.Mocks):
         raise AssertionError(f"the program made an unexpected provider call: {args.token}")
 
 
-def stack_config(stack: str, overrides: dict[str, Any] | None = None) -> tuple[dict[str, str], list[str]]:
+def stack_config(
+    stack: str, overrides: dict[str, Any] | None = None, project_dir: Path = ROOT
+) -> tuple[dict[str, str], list[str]]:
     """The config the CLI would hand the program: Pulumi.<stack>.yaml plus overrides (each as `pulumi config
     set` would store it; `Secret(...)` as with --secret), through the engine's config step."""
-    config = load_stack_file(ROOT / f"Pulumi.{stack}.yaml")
+    config = load_stack_file(project_dir / f"Pulumi.{stack}.yaml")
     for key, value in (overrides or {}).items():
         config[key] = StackValue(value.value, secure=True) if isinstance(value, Secret) else StackValue(value)
-    return program_config(apply_project_config(stack, load_project(ROOT / "Pulumi.yaml"), config))
+    return program_config(apply_project_config(stack, load_project(project_dir / "Pulumi.yaml"), config))
 
 
 def run_program(
-    stack: str, overrides: dict[str, Any] | None = None, program: Callable[[], object] | None = None
+    stack: str,
+    overrides: dict[str, Any] | None = None,
+    program: Callable[[], object] | None = None,
+    project_dir: Path = ROOT,
 ) -> Program:
-    """__main__.py (or `program`) under mocks with the stack's config as the engine would pass it.
+    """__main__.py (or `program`) of the project in `project_dir` under mocks, named as its Pulumi.yaml names
+    it, with the stack's config as the engine would pass it.
 
     Pulumi's mocks never see `protect`; observing it needs the SDK's private MockMonitor, run_pulumi_func and
     _sync_await, kept here alone so an SDK upgrade that moves them breaks one place."""
-    config, secret_keys = stack_config(stack, overrides)
+    config, secret_keys = stack_config(stack, overrides, project_dir)
     mocks = RecordingMocks(config.get("aws:region", ""))
     monitor = RecordingMonitor(mocks)
     pulumi.runtime.set_all_config(config, secret_keys)
-    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
-    main = program or (lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__"))
+    project = load_project(project_dir / "Pulumi.yaml")["name"]
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
+    main = program or (lambda: runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__"))
     _sync_await(run_pulumi_func(main))
     mocks.program.protected = monitor.protected
     return mocks.program
