@@ -89,6 +89,6 @@ $(LAMBDA_VENV)/.installed: requirements-handler-tests.txt requirements-local.txt
 	$(LAMBDA_VENV)/bin/python -m pip $(PIP_OPTIONS) install -r requirements-handler-tests.txt
 	touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-local.txt requirements-handler-tests.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.dev-installed: requirements.txt requirements-local.txt requirements-handler-tests.txt requirements-dev.txt policy/requirements.txt | $(BIN)/python
 	$(PIP) install -r requirements-dev.txt
 	touch $@ $(VENV)/.local-installed
