@@ -185,8 +185,8 @@ def html_error(error: api.ApiError, rid: str) -> api.Response:
     items = "".join(f"<li>{html.escape(m)}</li>" for m in known or [error.message])
     main = (
         '<main id="main" class="page"><h1>Your message was not sent</h1>'
-        f"<ul>{items}</ul><p>Go back to correct it; what you typed is still in the form.</p>"
-        '<p><a href="/contact.html">Back to the contact form</a></p>'
+        # The browser's Back button returns to the form with the text kept; a link would open an empty one.
+        f"<ul>{items}</ul><p>Use your browser's Back button to correct it: the form there keeps what you typed.</p>"
         f'<p class="small">Reference: {html.escape(rid)}</p></main>'
     )
     page = replaced(PAGE_SHELL, "<main", "</main>", main)

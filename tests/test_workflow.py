@@ -91,3 +91,15 @@ def test_aws_access_is_oidc_without_long_lived_keys(workflow: dict) -> None:
             s for s in job["steps"] if s.get("uses", "").startswith("aws-actions/configure-aws-credentials")
         )
         assert "role-to-assume" in credentials["with"]
+
+
+def test_previews_and_deploys_run_the_policy_pack_and_drift_is_checked() -> None:
+    jobs = yaml.safe_load(WORKFLOW.read_text())["jobs"]
+    for job in ("preview-dev", "up-prod"):
+        steps = jobs[job]["steps"]
+        pulumi = next(s for s in steps if s.get("uses", "").startswith("pulumi/actions@"))
+        assert pulumi["with"]["policyPacks"] == "policy", job
+        assert any("policy/requirements.txt" in s.get("run", "") for s in steps), f"{job} installs no pack deps"
+    assert jobs["preview-dev"]["steps"][-1]["with"]["diff"] is True
+    drift = jobs["drift-prod"]["steps"][-1]["with"]
+    assert drift["refresh"] is True and drift["expect-no-changes"] is True and drift["command"] == "preview"

@@ -82,6 +82,9 @@ def test_form_post_with_errors_gets_a_page_naming_them(contact: types.ModuleType
     assert "Email must be an address like name@example.com" in response["body"]
     assert "First name is required" in response["body"]
     assert store.items() == []
+    # The text is kept by going Back, not by a link, which would open an empty form.
+    main = response["body"].split("<main", 1)[1].split("</main>", 1)[0]
+    assert "Back button" in main and 'href="/contact.html"' not in main
 
 
 def test_the_error_page_is_the_sites_own_page_around_the_errors(contact: types.ModuleType, store: Store) -> None:
