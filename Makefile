@@ -34,7 +34,7 @@ test-lambda-python: $(LAMBDA_VENV)/.installed  ## the handler tests again, on La
 test-browser: $(VENV)/.dev-installed  ## only the browser tests (needs make browser-deps once)
 	$(BIN)/python -m pytest -m browser
 
-browser-deps:  ## Debian's Chromium (Playwright drives it; it never downloads one), zbar to read QR codes, axe-core
+browser-deps:  ## Debian's Chromium (Playwright drives it; it never downloads one), zbar to read QR codes; axe-core and Lighthouse (tests/browser), the pinned browser library (vendor/)
 	@command -v chromium >/dev/null && command -v npm >/dev/null && command -v zbarimg >/dev/null || \
 		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium zbar-tools \
 			$$(command -v npm >/dev/null || echo npm); }
@@ -64,6 +64,7 @@ lint: $(VENV)/.dev-installed  ## ruff, and mypy --strict (pyproject.toml) over t
 	$(BIN)/ruff format --check .
 	MYPYPATH=handlers $(BIN)/mypy handlers
 	$(BIN)/mypy components declarations local
+	MYPYPATH=policy $(BIN)/mypy policy/security_rules.py policy/guard.py
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .

@@ -13,7 +13,6 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-
 from security_rules import RESOURCE_RULES, STACK_RULES, Resource, ResourceRule, StackRule
 
 PACK_NAME = "connecting-the-dots-guard"
@@ -47,7 +46,9 @@ def _resource_policy(rule: ResourceRule) -> ResourceValidationPolicy:
 
 def _stack_policy(rule: StackRule) -> StackValidationPolicy:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-        resources = [Resource(r.resource_type, r.name, r.props, bool(r.opts and r.opts.protect)) for r in args.resources]
+        resources = [
+            Resource(r.resource_type, r.name, r.props, bool(r.opts and r.opts.protect)) for r in args.resources
+        ]
         for message in rule.check(resources, args.get_config()):
             report_violation(message, None)
 

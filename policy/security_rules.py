@@ -76,7 +76,9 @@ def _list(value: Any) -> list[Any]:
 
 
 def _document(text: Any) -> Mapping[str, Any]:
-    return json.loads(text) if isinstance(text, str) else text
+    """A policy document: JSON text as pulumi-aws takes it, or already an object."""
+    document: Mapping[str, Any] = json.loads(text) if isinstance(text, str) else text
+    return document
 
 
 def _statements(resource: Resource) -> Iterator[Mapping[str, Any]]:
@@ -143,7 +145,10 @@ def _bucket_policy_private(resource: Resource, _: Config) -> Iterator[str]:
 
 
 def _viewers_use_https(resource: Resource, _: Config) -> Iterator[str]:
-    behaviours = [resource.props.get("defaultCacheBehavior") or {}, *(resource.props.get("orderedCacheBehaviors") or [])]
+    behaviours = [
+        resource.props.get("defaultCacheBehavior") or {},
+        *(resource.props.get("orderedCacheBehaviors") or []),
+    ]
     for b in behaviours:
         if b.get("viewerProtocolPolicy") not in SECURE_VIEWER_POLICIES:
             yield f"{resource.name} lets viewers of {b.get('pathPattern', 'the default behaviour')} use plain HTTP"
@@ -153,7 +158,8 @@ def _origins_use_tls12(resource: Resource, _: Config) -> Iterator[str]:
     for origin in resource.props.get("origins") or []:
         custom = origin.get("customOriginConfig")
         if custom and (
-            custom.get("originProtocolPolicy") != "https-only" or list(custom.get("originSslProtocols", [])) != ["TLSv1.2"]
+            custom.get("originProtocolPolicy") != "https-only"
+            or list(custom.get("originSslProtocols", [])) != ["TLSv1.2"]
         ):
             yield f"{resource.name} reaches origin {origin.get('originId')!r} without HTTPS and TLS 1.2 only"
 
@@ -268,7 +274,7 @@ def _functions_log_with_retention(resources: Sequence[Resource], _: Config) -> I
 def _one_role_per_function(resources: Sequence[Resource], _: Config) -> Iterator[str]:
     seen: dict[str, str] = {}
     for f in _of(resources, "aws:lambda/function:Function"):
-        role = f.props.get("role")
+        role = str(f.props.get("role"))
         if role in seen:
             yield f"{f.name} shares its role with {seen[role]}"
         seen.setdefault(role, f.name)
@@ -404,8 +410,7 @@ RESOURCE_RULES = [
     ),
     _rule(
         "security-headers",
-        "HSTS, frame denial, nosniff and a CSP without inline script stop downgrade, clickjacking and injected "
-        "script.",
+        "HSTS, frame denial, nosniff and a CSP without inline script stop downgrade, clickjacking and injected script.",
         "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
         _security_headers,
     ),
@@ -500,8 +505,7 @@ STACK_RULES = [
     ),
     StackRule(
         "cloudfront-bucket-through-oac",
-        "CloudFront.13: only this distribution, signed with origin access control, reads the bucket (no legacy "
-        "OAI).",
+        "CloudFront.13: only this distribution, signed with origin access control, reads the bucket (no legacy OAI).",
         _bucket_read_through_oac_only,
     ),
     StackRule(

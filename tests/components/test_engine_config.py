@@ -92,7 +92,11 @@ def _project_with(tmp_path: Path, key: str, declaration: object) -> Path:
         ("count", {"type": "integer", "default": "many"}, "configuration key 'count' is not of the expected type"),
         # The schema of 3.259 lets these through; Project.Validate refuses them.
         ("count", {"type": "integer", "default": 1, "value": 2}, "cannot have both a 'default' and 'value'"),
-        ("aws:region", {"default": "eu-west-1"}, "'aws:region' is not namespaced by the project and should not define a default"),
+        (
+            "aws:region",
+            {"default": "eu-west-1"},
+            "'aws:region' is not namespaced by the project and should not define a default",
+        ),
         (
             "aws:region",
             {"type": "string"},

@@ -70,3 +70,13 @@ def _shown(default: object) -> str:
     if isinstance(default, bool):
         return str(default).lower()
     return json.dumps(default) if isinstance(default, list | str) and not default else str(default)
+
+
+def test_readme_deploys_with_pulumi_new_and_shows_the_policy_pack() -> None:
+    readme = (ROOT / "README.md").read_text()
+    deploy = readme.split("## Deploy to AWS", 1)[1]
+    first_block = re.search(r"```sh\n(.*?)```", deploy, re.S)
+    assert first_block and "pulumi new https://" in first_block[1]
+    assert "pulumi preview --policy-pack policy" in deploy and "(cd policy && pulumi install)" in deploy
+    assert "PULUMI_CONFIG_PASSPHRASE" in deploy and "URN" in deploy
+    assert "DESIGN.md" not in readme, "the repository has no DESIGN.md"

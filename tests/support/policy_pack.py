@@ -60,7 +60,11 @@ def analyze(program: Program, config: Mapping[str, str | Mapping[str, Any]] | No
     for resource in program.resources:
         options = proto.AnalyzerResourceOptions(protect=resource.name in program.protected)
         request = proto.AnalyzeRequest(
-            type=resource.typ, urn=urn(resource), name=resource.name, properties=_struct(resource.inputs), options=options
+            type=resource.typ,
+            urn=urn(resource),
+            name=resource.name,
+            properties=_struct(resource.inputs),
+            options=options,
         )
         found += servicer.Analyze(request, None).diagnostics
     stack = [
