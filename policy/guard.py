@@ -27,6 +27,16 @@ def _schema(rule: ResourceRule | StackRule) -> PolicyConfigSchema | None:
     )
 
 
+def _options(rule: ResourceRule | StackRule) -> dict[str, Any]:
+    """What every policy of the pack declares: the rule's name and reason, mandatory, and its settings."""
+    return {
+        "name": rule.name,
+        "description": rule.why,
+        "enforcement_level": EnforcementLevel.MANDATORY,
+        "config_schema": _schema(rule),
+    }
+
+
 def _resource_policy(rule: ResourceRule) -> ResourceValidationPolicy:
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
         if args.resource_type not in rule.types:
@@ -35,13 +45,7 @@ def _resource_policy(rule: ResourceRule) -> ResourceValidationPolicy:
         for message in rule.check(Resource(args.resource_type, args.name, args.props, protect), args.get_config()):
             report_violation(message, None)
 
-    return ResourceValidationPolicy(
-        name=rule.name,
-        description=rule.why,
-        validate=validate,
-        enforcement_level=EnforcementLevel.MANDATORY,
-        config_schema=_schema(rule),
-    )
+    return ResourceValidationPolicy(**_options(rule), validate=validate)
 
 
 def _stack_policy(rule: StackRule) -> StackValidationPolicy:
@@ -52,13 +56,7 @@ def _stack_policy(rule: StackRule) -> StackValidationPolicy:
         for message in rule.check(resources, args.get_config()):
             report_violation(message, None)
 
-    return StackValidationPolicy(
-        name=rule.name,
-        description=rule.why,
-        validate=validate,
-        enforcement_level=EnforcementLevel.MANDATORY,
-        config_schema=_schema(rule),
-    )
+    return StackValidationPolicy(**_options(rule), validate=validate)
 
 
 POLICIES: list[Any] = [*map(_resource_policy, RESOURCE_RULES), *map(_stack_policy, STACK_RULES)]

@@ -3,8 +3,8 @@
 Transcribed (steps, not code) from pulumi/pulumi, Apache-2.0, at commit 1b5949891b3cefcb9974752b24a5ecef0acc86c8
 (2026-08-21, pkg/v3.259.0-14); the line ranges are at that commit:
 - pkg/cmd/pulumi/templates/project_templates.go: walkFiles 645-692 (every file but the .git directory and a
-  legacy `.pulumi.template.yaml`; `${PROJECT}` in file names), CopyTemplateFiles 498-570 (text files get
-  `${PROJECT}` and `${DESCRIPTION}` replaced, in files ending `.yaml` by yaml.Marshal of the value, 503-512 and
+  legacy `.pulumi.template.yaml`; the project placeholder in file names), CopyTemplateFiles 498-570 (text files get
+  the project and description placeholders replaced, in files ending `.yaml` by yaml.Marshal of the value, 503-512 and
   539-543; mode = the source's | 0o600; an existing file is refused, 766-792), transform 753-763, isBinary
   794-809 (a NUL in the first 8,000 bytes). The URL is a shallow clone (gitutil/retrieve.go 30-89): tracked files.
 - pkg/cmd/pulumi/project/newcmd/new.go 302-337: the copied Pulumi.yaml is re-read; its name set, its description
