@@ -286,7 +286,7 @@ def refuse_stranded_settings(project: str, stack: str, config: dict[str, object]
 
 def load_settings() -> StackSettings:
     """Read and check every setting. Defaults live in Pulumi.yaml, which the CLI applies."""
-    # The language host hands config over in PULUMI_CONFIG or (under mocks, and in newer hosts) through the SDK.
+    # Every key the stack holds, looked up as pulumi.Config does: the SDK's store, then PULUMI_CONFIG.
     given = {**get_config_env(), **CONFIG.get()}
     refuse_stranded_settings(pulumi.get_project(), pulumi.get_stack(), given, declared_settings())
     config = pulumi.Config()

@@ -185,7 +185,6 @@ def html_error(error: api.ApiError, rid: str) -> api.Response:
     items = "".join(f"<li>{html.escape(m)}</li>" for m in known or [error.message])
     main = (
         '<main id="main" class="page"><h1>Your message was not sent</h1>'
-        # The browser's Back button returns to the form with the text kept; a link would open an empty one.
         f"<ul>{items}</ul><p>Use your browser's Back button to correct it: the form there keeps what you typed.</p>"
         f'<p class="small">Reference: {html.escape(rid)}</p></main>'
     )

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from components.settings import SettingsError, declared_settings
-from tests.support.mocked_program import PROJECT, Program, run_program
+from tests.support.mocked_program import PROJECT, run_program
 from tests.support.paths import ROOT
 from tests.support.pulumi_engine import apply_project_config, load_project, load_stack_file
 from tests.support.pulumi_new import (
@@ -36,13 +36,6 @@ def pulumi_new(tmp_path: Path, stack: str, answers: dict[str, str]) -> Path:
     template = rewrite_project(dest, NEW_NAME, "Acme's website", URL)
     save_template_config(dest, NEW_NAME, stack, template, answers)
     return dest
-
-
-def protected(program: Program) -> bool:
-    table = program.one("aws:dynamodb/table:Table").inputs
-    return bool(table["deletionProtectionEnabled"] and table["pointInTimeRecovery"]["enabled"]) and (
-        "submissions" in program.protected
-    )
 
 
 def test_the_template_section_is_what_the_cli_reads() -> None:
@@ -75,7 +68,7 @@ def test_pulumi_new_with_answers_gives_a_first_preview_that_passes(tmp_path: Pat
     assert program.one("aws:lambda/function:Function", "notify").inputs["environment"]["variables"]["NOTIFY_TO"] == (
         "enquiries@acme.example"
     )
-    assert protected(program)
+    assert program.protects_enquiries()
 
 
 def test_pulumi_new_accepting_every_default_previews(tmp_path: Path) -> None:
@@ -83,14 +76,14 @@ def test_pulumi_new_accepting_every_default_previews(tmp_path: Path) -> None:
     dest = pulumi_new(tmp_path, "dev", {})
     assert list(load_stack_file(dest / "Pulumi.dev.yaml")) == ["aws:region"]
     program = run_program("dev", project_dir=dest)
-    assert program.of_type("aws:cognito/user:User") == [] and protected(program)
+    assert program.of_type("aws:cognito/user:User") == [] and program.protects_enquiries()
 
 
 def test_stack_init_prod_in_the_new_project_previews_protected(tmp_path: Path) -> None:
     dest = pulumi_new(tmp_path, "dev", ANSWERS)
     # `pulumi stack init prod` adopts the copied Pulumi.prod.yaml, as the dev stack adopted Pulumi.dev.yaml.
     program = run_program("prod", {f"{NEW_NAME}:ownerEmail": "owner@acme.example"}, project_dir=dest)
-    assert protected(program) and program.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    assert program.protects_enquiries() and program.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
 
 
 def renamed(tmp_path: Path, prod_file: str) -> Path:
@@ -109,7 +102,7 @@ def test_a_renamed_project_keeps_every_protection(tmp_path: Path) -> None:
     dest = renamed(tmp_path, (ROOT / "Pulumi.prod.yaml").read_text())
     for stack in ("dev", "prod"):
         program = run_program(stack, project_dir=dest)
-        assert protected(program), stack
+        assert program.protects_enquiries(), stack
         assert {g.inputs["retentionInDays"] for g in program.of_type("aws:cloudwatch/logGroup:LogGroup")} == {365}
 
 

@@ -66,6 +66,15 @@ class Program:
     def of_type(self, typ: str) -> list[Declared]:
         return [r for r in self.resources if r.typ == typ]
 
+    def protects_enquiries(self) -> bool:
+        """The table has deletion protection and point-in-time recovery, and Pulumi protects it."""
+        table = self.one("aws:dynamodb/table:Table").inputs
+        return (
+            table["deletionProtectionEnabled"] is True
+            and table["pointInTimeRecovery"] == {"enabled": True}
+            and "submissions" in self.protected
+        )
+
     def one(self, typ: str, name: str | None = None) -> Declared:
         found = [r for r in self.of_type(typ) if name is None or r.name == name]
         assert len(found) == 1, f"expected one {typ} named {name}, found {[r.name for r in found]}"
@@ -161,14 +170,18 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
 
 def stack_config(
-    stack: str, overrides: dict[str, Any] | None = None, project_dir: Path = ROOT
+    stack: str,
+    overrides: dict[str, Any] | None = None,
+    project_dir: Path = ROOT,
+    project: dict[str, Any] | None = None,
 ) -> tuple[dict[str, str], list[str]]:
     """The config the CLI would hand the program: Pulumi.<stack>.yaml plus overrides (each as `pulumi config
-    set` would store it; `Secret(...)` as with --secret), through the engine's config step."""
+    set` would store it; `Secret(...)` as with --secret), through the engine's config step. `project` is the
+    directory's Pulumi.yaml when the caller has loaded it already."""
     config = load_stack_file(project_dir / f"Pulumi.{stack}.yaml")
     for key, value in (overrides or {}).items():
         config[key] = StackValue(value.value, secure=True) if isinstance(value, Secret) else StackValue(value)
-    return program_config(apply_project_config(stack, load_project(project_dir / "Pulumi.yaml"), config))
+    return program_config(apply_project_config(stack, project or load_project(project_dir / "Pulumi.yaml"), config))
 
 
 def run_program(
@@ -182,12 +195,12 @@ def run_program(
 
     Pulumi's mocks never see `protect`; observing it needs the SDK's private MockMonitor, run_pulumi_func and
     _sync_await, kept here alone so an SDK upgrade that moves them breaks one place."""
-    config, secret_keys = stack_config(stack, overrides, project_dir)
+    project = load_project(project_dir / "Pulumi.yaml")
+    config, secret_keys = stack_config(stack, overrides, project_dir, project)
     mocks = RecordingMocks(config.get("aws:region", ""))
     monitor = RecordingMonitor(mocks)
     pulumi.runtime.set_all_config(config, secret_keys)
-    project = load_project(project_dir / "Pulumi.yaml")["name"]
-    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
+    pulumi.runtime.set_mocks(mocks, project=project["name"], stack=stack, preview=False, monitor=monitor)
     main = program or (lambda: runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__"))
     _sync_await(run_pulumi_func(main))
     mocks.program.protected = monitor.protected

@@ -17,7 +17,7 @@ from pulumi.runtime import proto
 from pulumi_policy import EnforcementLevel
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 
-from tests.support.mocked_program import Declared, Program
+from tests.support.mocked_program import PROJECT, Declared, Program
 
 LEVELS = {"advisory": proto.ADVISORY, "mandatory": proto.MANDATORY, "disabled": proto.DISABLED}
 
@@ -48,7 +48,7 @@ def _struct(props: Mapping[str, Any]) -> struct_pb2.Struct:
 
 
 def urn(resource: Declared) -> str:
-    return f"urn:pulumi:test::connecting-the-dots::{resource.typ}::{resource.name}"
+    return f"urn:pulumi:test::{PROJECT}::{resource.typ}::{resource.name}"
 
 
 def analyze(program: Program, config: Mapping[str, str | Mapping[str, Any]] | None = None) -> list[Diagnostic]:
@@ -56,27 +56,16 @@ def analyze(program: Program, config: Mapping[str, str | Mapping[str, Any]] | No
     then every resource's outputs together (AnalyzeStack). `config` is `--policy-pack-config`'s JSON."""
     servicer = _PolicyAnalyzerServicer(PACK_NAME, "0.0.1", POLICIES, EnforcementLevel.MANDATORY)
     servicer.Configure(_configure_request(config or {}), None)
-    found = []
-    for resource in program.resources:
-        options = proto.AnalyzerResourceOptions(protect=resource.name in program.protected)
-        request = proto.AnalyzeRequest(
-            type=resource.typ,
-            urn=urn(resource),
-            name=resource.name,
-            properties=_struct(resource.inputs),
-            options=options,
+    found, stack = [], []
+    for r in program.resources:
+        options = proto.AnalyzerResourceOptions(protect=r.name in program.protected)
+        found += servicer.Analyze(
+            proto.AnalyzeRequest(type=r.typ, urn=urn(r), name=r.name, properties=_struct(r.inputs), options=options),
+            None,
+        ).diagnostics
+        stack.append(
+            proto.AnalyzerResource(type=r.typ, urn=urn(r), name=r.name, properties=_struct(r.outputs), options=options)
         )
-        found += servicer.Analyze(request, None).diagnostics
-    stack = [
-        proto.AnalyzerResource(
-            type=r.typ,
-            urn=urn(r),
-            name=r.name,
-            properties=_struct(r.outputs),
-            options=proto.AnalyzerResourceOptions(protect=r.name in program.protected),
-        )
-        for r in program.resources
-    ]
     found += servicer.AnalyzeStack(proto.AnalyzeStackRequest(resources=stack), None).diagnostics
     names = {v: k for k, v in LEVELS.items()}
     return [Diagnostic(d.policyName, names[d.enforcementLevel], d.message, d.urn) for d in found]

@@ -120,7 +120,7 @@ def _type_name(typ: str, items: dict[str, Any] | None) -> str:
     return f"array<{_type_name(items['type'], items.get('items'))}>" if items else typ
 
 
-def _parse_key(project: str, key: str) -> str:
+def parse_key(project: str, key: str) -> str:
     """A key as Pulumi.yaml and `pulumi config set` take it: without a namespace, the project's."""
     return key if ":" in key else f"{project}:{key}"
 
@@ -148,12 +148,12 @@ def config_set(project: str, config: dict[str, StackValue], command: str) -> Non
     secret, path = "--secret" in words, "--path" in words
     key, value = [w for w in words if not w.startswith("--")]
     if not path:
-        config[_parse_key(project, key)] = StackValue(value, secret)
+        config[parse_key(project, key)] = StackValue(value, secret)
         return
     match = re.fullmatch(r"([^\[.]+)\[(\d+)\]", key)
     if not match:
         raise EngineConfigError(f"only NAME[INDEX] paths are emulated here, not {key!r}")
-    full = _parse_key(project, match[1])
+    full = parse_key(project, match[1])
     current = config.get(full)
     items = list(current.value) if current and isinstance(current.value, list) else []
     index = int(match[2])
@@ -179,7 +179,7 @@ def apply_project_config(stack: str, project: dict[str, Any], config: dict[str, 
     missing = []
     declared = project.get("config") or {}
     for key in sorted(declared):
-        decl, full = declared[key], _parse_key(name, key)
+        decl, full = declared[key], parse_key(name, key)
         if full in merged:
             continue
         if "value" in decl or "default" in decl:
@@ -195,7 +195,7 @@ def apply_project_config(stack: str, project: dict[str, Any], config: dict[str, 
         decl = declared[key]
         if "type" not in decl:
             continue
-        value = merged[_parse_key(name, key)]
+        value = merged[parse_key(name, key)]
         if decl.get("secret") and not value.secure:
             raise EngineConfigError(f"Stack '{stack}' with configuration key '{key}' must be encrypted as it's secret")
         content = value.value if isinstance(value.value, list | dict) else _text(value.value)

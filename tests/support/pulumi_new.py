@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from tests.support.pulumi_engine import StackValue, load_stack_file
+from tests.support.pulumi_engine import parse_key
 
 PLACEHOLDERS = ("${" + "PROJECT}", "${" + "DESCRIPTION}")  # spelt apart so this file holds neither
 TEMPLATE_FIELDS = {"displayName", "description", "quickstart", "config", "important", "metadata"}  # apitype 108-124
@@ -79,17 +79,14 @@ def rewrite_project(dest: Path, name: str, description: str, url: str) -> dict[s
 
 def save_template_config(
     dest: Path, project: str, stack: str, template: dict[str, Any], answers: dict[str, str]
-) -> dict[str, StackValue]:
-    """resolveTemplateConfig, encryptTemplateConfig and SaveConfig: the answers into Pulumi.<stack>.yaml."""
+) -> None:
+    """resolveTemplateConfig, encryptTemplateConfig and SaveConfig: the answers into Pulumi.<stack>.yaml, beside
+    whatever that file (copied from the template) already sets."""
     path = dest / f"Pulumi.{stack}.yaml"
-    config = load_stack_file(path) if path.exists() else {}
+    document = (yaml.safe_load(path.read_text()) if path.exists() else None) or {}
+    config = document.setdefault("config", {})
     for key, declared in sorted((template.get("config") or {}).items()):
         value = answers.get(key, declared.get("default", ""))
-        if value == "":
-            continue
-        config[key if ":" in key else f"{project}:{key}"] = StackValue(str(value))
-    document = yaml.safe_load(path.read_text()) if path.exists() else {}
-    document = document or {}
-    document["config"] = {key: v.value for key, v in config.items()}
+        if value != "":  # empty answers are not written
+            config[parse_key(project, key)] = str(value)  # a plain string, whatever the setting's type
     path.write_text(yaml.safe_dump(document, sort_keys=False))
-    return config
