@@ -6,21 +6,35 @@ import base64
 import binascii
 import json
 import logging
+import os
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
+
+import env_names as env
+from edge import ORIGIN_PROOF, through_the_edge
 
 Event = dict[str, Any]
 Response = dict[str, Any]
 
 logger = logging.getLogger("ctd")
 logger.setLevel(logging.INFO)
+_edge_proof_hashes: tuple[str, ...] | None = None
+
+
+def edge_proof_hashes() -> tuple[str, ...]:
+    """The origin secret's accepted hashes (two during a rotation); none set, nothing is accepted."""
+    global _edge_proof_hashes
+    if _edge_proof_hashes is None:
+        _edge_proof_hashes = tuple(h for h in os.environ.get(env.EDGE_PROOF_HASHES, "").split(",") if h)
+    return _edge_proof_hashes
 
 
 class ApiError(Exception):
     """A failure the caller can act on; `status` is its HTTP status code."""
 
     status = HTTPStatus.BAD_REQUEST
+    retry_after_seconds = 0  # above 0: a Retry-After header says when the same request may succeed
 
     def __init__(self, message: str, fields: dict[str, str] | None = None, codes: dict[str, str] | None = None) -> None:
         super().__init__(message)
@@ -35,6 +49,18 @@ class BadRequest(ApiError):
 
 class Unauthorized(ApiError):
     status = HTTPStatus.UNAUTHORIZED
+
+
+class Forbidden(ApiError):
+    status = HTTPStatus.FORBIDDEN
+
+
+class TooManyRequests(ApiError):
+    status = HTTPStatus.TOO_MANY_REQUESTS
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
 
 
 class NotFound(ApiError):
@@ -143,7 +169,7 @@ def error_body(error: ApiError) -> dict[str, Any]:
 
 
 def error_headers(error: ApiError) -> dict[str, str]:
-    return {"retry-after": str(error.retry_after_seconds)} if isinstance(error, Unavailable) else {}
+    return {"retry-after": str(error.retry_after_seconds)} if error.retry_after_seconds else {}
 
 
 def json_error(error: ApiError, rid: str) -> Response:
@@ -160,6 +186,10 @@ def run(
     """
     rid, route = request_id(event), event.get("routeKey")
     try:
+        if not through_the_edge(header(event, ORIGIN_PROOF), edge_proof_hashes()):
+            # Sent to API Gateway's own address, past CloudFront and its firewall.
+            render_error = json_error
+            raise Forbidden("this API answers only through the site's address; send the request there")
         response = work()
     except ApiError as error:
         logger.info(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 import urllib.parse
 import uuid
 from http import HTTPStatus
@@ -14,6 +15,8 @@ import api_gateway as api
 import dynamodb_client
 import env_names as env
 import submission_writes
+import table_schema as ts
+from edge import VIEWER_ADDRESS
 from form_schema import (
     CONTROL_FIELDS,
     FIELDS_BY_NAME,
@@ -27,6 +30,7 @@ from form_schema import (
 )
 from form_validation import Problem, checked_value, clean_fields, extra_fields, redirect_path, unknown_fields
 from table_schema import EXTRA_FIELDS, canonical_id
+from visitor_limits import VisitorLimits, visitor_key
 
 THANKS_PAGE = "/thanks.html"
 JSON = "application/json"
@@ -36,6 +40,10 @@ MULTIPART = "multipart/form-data"  # what `new FormData(form)` sends, as in Form
 KEEP_EXTRA_FIELDS = os.environ.get(env.EXTRA_FIELDS) == KEEP
 # The site's own page (www/error.html) that frames the error page for a browser's plain form post.
 PAGE_SHELL = os.environ[env.PAGE_SHELL]
+# contactClientLimit and contactClientCeiling
+LIMITS = VisitorLimits(
+    os.environ[env.VISITOR_TABLE], int(os.environ[env.VISITOR_LIMIT]), int(os.environ[env.VISITOR_CEILING])
+)
 # Patterns compiled on first use (re caches them), not at every cold start: most posts need neither.
 _QUALITY = r";\s*q=([01](?:\.\d{0,3})?)"
 _PART_NAME = rb'(?i)\r\ncontent-disposition:\s*form-data;\s*name="([^"]*)"(;\s*filename)?'
@@ -157,15 +165,35 @@ def stored_values(fields: dict[str, Any], keep_extra: bool) -> dict[str, str]:
     return values
 
 
-def accept(client: Any, table: str, retention_days: int, fields: dict[str, Any], keep_extra: bool = False) -> str:
-    """Validate and store a post; returns its submission id (a repeat of a stored post stores nothing new)."""
+def accept(
+    client: Any,
+    table: str,
+    retention_days: int,
+    fields: dict[str, Any],
+    keep_extra: bool = False,
+    limits: VisitorLimits | None = None,
+    visitor: str = "",
+) -> str:
+    """Validate, count against `visitor` (with `limits`) and store a post; returns its submission id (a repeat of a
+    stored post stores nothing new)."""
     submission_id = submission_id_of(fields)
     values = stored_values(fields, keep_extra)
     # Bots get exactly the answer people get, and the item is kept (as spam) so a
     # false positive can be rescued from the dashboard.
-    spam = any(str(fields[name] or "").strip() for name in HONEYPOTS if name in fields)
-    submission_writes.put_new(client, table, submission_writes.new_item(submission_id, values, spam, retention_days))
+    reason = ts.HONEYPOT if any(str(fields[name] or "").strip() for name in HONEYPOTS if name in fields) else ""
+    if limits is not None:
+        reason = limits.spam_reason(client, visitor, submission_id, time.time()) or reason
+    item = submission_writes.new_item(submission_id, values, reason, retention_days)
+    submission_writes.put_new(client, table, item)
     return submission_id
+
+
+def visitor_of(event: api.Event) -> str:
+    """The address CloudFront's viewer-request function wrote."""
+    visitor = visitor_key(api.header(event, VIEWER_ADDRESS))
+    if visitor is None:
+        raise api.Forbidden(f"the request has no visitor address ({VIEWER_ADDRESS}) from the site's edge")
+    return visitor
 
 
 def replaced(page: str, start: str, end: str, new: str) -> str:
@@ -200,6 +228,7 @@ def html_error(error: api.ApiError, rid: str) -> api.Response:
 
 def handler(event: api.Event, context: object) -> api.Response:
     def work() -> api.Response:
+        visitor = visitor_of(event)
         fields = parse(kind, content_type, api.body_bytes(event, MAX_BODY_BYTES))
         thanks = next_page(fields)
         submission_id = accept(
@@ -208,6 +237,8 @@ def handler(event: api.Event, context: object) -> api.Response:
             dynamodb_client.RETENTION_DAYS,
             fields,
             KEEP_EXTRA_FIELDS,
+            LIMITS,
+            visitor,
         )
         rid = api.request_id(event)
         if not answer_json:

@@ -40,16 +40,23 @@ _EMAIL = re.compile(EMAIL_PATTERN)
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile("\u2028|\u2029")  # mail breaks lines there: not in a one-line field
+# Unicode's Bidi_Control characters (PropList.txt): they reorder the text around them, so in a name or an
+# address a visitor could make it read as something else. Not in a one-line field.
+# Patterns, not compiled here: re compiles and caches them when first needed (wide classes cost a cold start).
+_BIDI_CONTROLS = "[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+# Characters that show nothing: a field name made of them alone would be an invisible label.
+_INVISIBLE = "[\\s\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]+"
 
 
 def has_control_characters(value: str, multiline: bool) -> bool:
-    """Control characters (a message may hold tabs and line breaks), Unicode line breaks outside a message,
-    or lone surrogates."""
+    """Control characters (a message may hold tabs and line breaks), Unicode line breaks and bidi controls
+    outside a message, or lone surrogates."""
     if (_CONTROL_MULTILINE if multiline else _CONTROL).search(value):
         return True
     if value.isascii():  # then neither a Unicode line break nor a lone surrogate can be in it
         return False
-    return bool(not multiline and _LINE_BREAKS.search(value)) or value != value.encode(errors="ignore").decode()
+    one_line_breaks = not multiline and (_LINE_BREAKS.search(value) or re.search(_BIDI_CONTROLS, value))
+    return bool(one_line_breaks) or value != value.encode(errors="ignore").decode()
 
 
 def checked_value(spec: Field, value: object, sent: bool = True) -> Problem | str:
@@ -97,9 +104,9 @@ def clean_fields(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, Prob
         for alias, (label, target) in ALIASES.items():
             if alias not in raw:
                 continue
-            if raw.get(target) in (None, ""):
+            if _blank(raw.get(target)):
                 specs[target] = (alias, FIELDS_BY_NAME[target].renamed(alias, label))
-            elif raw[alias] != raw[target]:
+            elif not _same_value(FIELDS_BY_NAME[target], raw[alias], raw[target]):
                 problems[alias] = Problem("ALIAS_DIFFERS", f"{alias} differs from {target}: send one of them")
     for target, (sent_as, spec) in specs.items():
         sent = raw.get(sent_as)
@@ -111,6 +118,28 @@ def clean_fields(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, Prob
         elif value:
             values[target] = value
     return values, problems
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _same_value(spec: Field, one: object, other: object) -> bool:
+    """Whether two values are the same trimmed text (an address's domain in any letter case: RFC 5321 2.4)."""
+    if isinstance(one, str) and isinstance(other, str):
+        one, other = one.strip(), other.strip()
+        if spec.kind == "email":
+            one, other = (a.rpartition("@")[0] + "@" + a.rpartition("@")[2].lower() for a in (one, other))
+    return one == other
+
+
+def visible_name(name: str) -> bool:
+    """A kept field's name that fits, shows something, and has no control, line-break or bidi character."""
+    return (
+        0 < len(name) <= MAX_EXTRA_NAME
+        and (name.isprintable() or not has_control_characters(name, multiline=False))
+        and not re.fullmatch(_INVISIBLE, name)
+    )
 
 
 def unknown_fields(raw: dict[str, object]) -> list[str]:
@@ -128,11 +157,12 @@ def extra_fields(raw: dict[str, object], names: list[str]) -> tuple[dict[str, st
     values: dict[str, str] = {}
     problems: dict[str, Problem] = {}
     for name in names:
-        label = name if len(name) <= MAX_EXTRA_NAME and not _CONTROL.search(name) else ""
-        if not label:
-            problems[name] = Problem("FIELD_NAME", f"a field name must be 1 to {MAX_EXTRA_NAME} characters of text")
+        if not visible_name(name):
+            problems[name] = Problem(
+                "FIELD_NAME", f"a field name must be 1 to {MAX_EXTRA_NAME} characters of text, some of them visible"
+            )
             continue
-        value = checked_value(Field(name, label, False, MAX_EXTRA_LENGTH, multiline=True), raw[name])
+        value = checked_value(Field(name, name, False, MAX_EXTRA_LENGTH, multiline=True), raw[name])
         if isinstance(value, Problem):
             problems[name] = value
         elif value:

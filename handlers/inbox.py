@@ -9,7 +9,7 @@ from typing import Any
 import table_schema as ts
 from api_gateway import BadRequest, NotFound, parse_json
 from dynamo_items import dynamo_errors, now_iso
-from table_schema import from_item
+from table_schema import from_item, public
 
 
 def encode_cursor(key: dict[str, Any] | None) -> str | None:
@@ -63,11 +63,6 @@ def list_page(client: Any, table: str, status: str | None, limit: int, cursor: s
     return {"items": items, "cursor": encode_cursor(page.get("LastEvaluatedKey"))}
 
 
-def public(item: dict[str, Any]) -> dict[str, Any]:
-    """What the dashboard sees of an item: without the index bookkeeping."""
-    return {k: v for k, v in item.items() if k != ts.INBOX}
-
-
 def get(client: Any, table: str, submission_id: str) -> dict[str, Any]:
     with dynamo_errors():
         found = client.get_item(TableName=table, Key={ts.HASH_KEY: {"S": submission_id}}, ConsistentRead=True)
@@ -77,20 +72,23 @@ def get(client: Any, table: str, submission_id: str) -> dict[str, Any]:
 
 
 def set_status(client: Any, table: str, submission_id: str, status: str) -> dict[str, Any]:
-    """Set an item's status; spam leaves the inbox index, anything else rejoins it."""
-    inbox = "REMOVE #inbox" if status == ts.SPAM else ""
+    """Set an item's status; spam leaves the inbox index, anything else rejoins it (and forgets why it was spam)."""
     values = {":s": {"S": status}, ":t": {"S": now_iso()}}
+    names = {"#id": ts.HASH_KEY, "#status": ts.STATUS, "#inbox": ts.INBOX}
     update = "SET #status = :s, updated_at = :t"
-    if status != ts.SPAM:
-        update += ", #inbox = :inbox"
+    if status == ts.SPAM:
+        update += " REMOVE #inbox"
+    else:
+        update += ", #inbox = :inbox REMOVE #reason"
         values[":inbox"] = {"S": ts.INBOX_VALUE}
+        names["#reason"] = ts.SPAM_REASON
     with dynamo_errors(missing_id=submission_id):
         result = client.update_item(
             TableName=table,
             Key={ts.HASH_KEY: {"S": submission_id}},
-            UpdateExpression=f"{update} {inbox}".strip(),
+            UpdateExpression=update,
             ConditionExpression="attribute_exists(#id)",
-            ExpressionAttributeNames={"#id": ts.HASH_KEY, "#status": ts.STATUS, "#inbox": ts.INBOX},
+            ExpressionAttributeNames=names,
             ExpressionAttributeValues=values,
             ReturnValues="ALL_NEW",
         )

@@ -21,7 +21,7 @@ import botocore.exceptions
 
 import env_names as env
 from form_schema import FIELDS, NAME_FIELDS
-from table_schema import EXTRA_FIELDS, HASH_KEY, SPAM, STATUS, SUBJECT, extra_fields, from_item
+from table_schema import EXTRA_FIELDS, HASH_KEY, SPAM, STATUS, SUBJECT, extra_fields, from_item, public
 
 NOTIFY_FROM = os.environ.get(env.NOTIFY_FROM, "")
 NOTIFY_TO = [a for a in os.environ.get(env.NOTIFY_TO, "").split(",") if a]
@@ -53,19 +53,43 @@ def new_enquiries(records: list[dict[str, Any]]) -> list[tuple[str, dict[str, An
     return found
 
 
+# Marks every line of text a visitor wrote that may span lines, so none of it can pass for a line the site wrote.
+QUOTE = "> "
+
+
+def quoted(text: str) -> list[str]:
+    """`text` as lines each marked as the visitor's: split wherever a mail reader may break a line."""
+    return [QUOTE + line for line in text.splitlines() or [""]]
+
+
+def kept_field_line(name: str, value: str) -> str:
+    """A kept field on one marked line: name and value as JSON strings, so a field named "Email" or a value
+    with line breaks reads as what it is (U+2028 and U+2029 escaped too: JSON leaves them, mail readers break)."""
+    text = f"{json.dumps(name, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)}"
+    return QUOTE + text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
 def email_for(item: dict[str, Any], sender: str, recipients: list[str], dashboard_url: str) -> Message:
-    """Visitor text is in one header only, as encoded words; Reply-To is the stored address alone."""
+    """Visitor text is in one header only, as encoded words; Reply-To is the stored address alone. In the body the
+    site's own lines come first, then the form's fields under their labels, then the visitor's free text marked."""
     name = f"{item.get('first_name', '')} {item.get('last_name', '')}".strip()
-    subject = item.get(SUBJECT) or f"New enquiry from {name}" + (f" ({item['company']})" if item.get("company") else "")
+    about = f"New enquiry from {name}"
+    # The visitor's _subject follows the site's words, never replaces them: it cannot pose as the site's own mail.
+    subject = f"{about}: {item[SUBJECT]}" if item.get(SUBJECT) else about
+    if not item.get(SUBJECT) and item.get("company"):
+        subject += f" ({item['company']})"
+    kept = extra_fields(item)
     lines = [
+        *([f"Open it in the dashboard: {dashboard_url}"] if dashboard_url else []),
+        f"Reference: {item.get('id', '')}",
+        "",
         f"Name: {name}",
         *(f"{f.label}: {item[f.name]}" for f in FIELDS if f.name not in (*NAME_FIELDS, "message") and item.get(f.name)),
-        *(f"{label}: {value}" for label, value in extra_fields(item).items()),
         "",
-        item.get("message") or "(no message)",
-        "",
-        f"Open it in the dashboard: {dashboard_url}" if dashboard_url else "",
-        f"Reference: {item.get('id', '')}",
+        "Message:" if item.get("message") else "(no message)",
+        *(quoted(item["message"]) if item.get("message") else []),
+        *(["", "Fields this form does not define, as sent:"] if kept else []),
+        *(kept_field_line(label, value) for label, value in kept.items()),
     ]
     message = Message()  # compat32, not email.mime, which imports email.policy at every cold start
     message.set_payload("\n".join(lines), "utf-8")  # text/plain, base64
@@ -122,7 +146,7 @@ def webhook() -> dict[str, str] | None:
 
 def webhook_data(item: dict[str, Any]) -> dict[str, Any]:
     """The enquiry as receivers get it: the kept extra fields as an object ({} when none)."""
-    return {**item, EXTRA_FIELDS: extra_fields(item)}
+    return {**public(item), EXTRA_FIELDS: extra_fields(item)}
 
 
 def post_webhook(url: str, secret: str, item: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""The submissions table's shape: read by the table component, the local runner and the handlers."""
+"""The tables' shapes: read by the components, the local runner and the handlers."""
 
 from __future__ import annotations
 
@@ -21,6 +21,10 @@ SUBJECT = "subject"  # the subject the form asked for (_subject); absent when no
 # become attributes, so none can overwrite the id, status or index keys.
 EXTRA_FIELDS = "extra_fields"
 
+# Why a post is spam, until the owner rescues it.
+SPAM_REASON = "spam_reason"
+SPAM_REASONS = HONEYPOT, VISITOR_LIMIT = ("honeypot", "visitor-limit")
+
 STATUS_INDEX = "by_status"
 INBOX_INDEX = "inbox"
 STATUSES = NEW, HANDLED, SPAM = ("new", "handled", "spam")
@@ -32,6 +36,14 @@ INDEXES: dict[str, tuple[str, str]] = {
     INBOX_INDEX: (INBOX, CREATED_AT),
 }
 STREAM_VIEW_TYPE = "NEW_IMAGE"
+
+# The visitor counters: an item per visitor and clock hour, keyed "<address or /64> <hour>", expiring (EXPIRES_AT)
+# at the hour's end plus a margin. The ids counted, so a retry is not counted twice.
+VISITOR_KEY = "visitor"
+POSTS = "posts"
+COUNTED_IDS = "ids"
+HOUR_SECONDS = 3600
+EXPIRY_MARGIN_SECONDS = 600
 
 
 def canonical_id(raw: str) -> str | None:
@@ -49,6 +61,11 @@ def canonical_id(raw: str) -> str | None:
 def from_item(item: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Plain values of a DynamoDB item (this table stores only strings and numbers)."""
     return {name: value.get("S", value.get("N")) for name, value in item.items()}
+
+
+def public(item: dict[str, Any]) -> dict[str, Any]:
+    """What the owner's dashboard and a webhook receiver see of an item: without the index bookkeeping."""
+    return {k: v for k, v in item.items() if k != INBOX}
 
 
 def extra_fields(item: dict[str, Any]) -> dict[str, str]:

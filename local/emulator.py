@@ -14,12 +14,17 @@ from declarations import mail_spec, web_assets
 from declarations import owner_pool_spec as spec
 from handlers import env_names as env
 from handlers import table_schema
+from local import edge
 from local.persistence import SavedData, restore_items
 
 # moto's default region: the page's unsigned Cognito calls to a loopback URL carry no region, and moto sends
 # some of them (GlobalSignOut, on "Sign out") to its default region's pool, not the pool's own.
 REGION = "us-east-1"
 TABLE_NAME = "ctd-local-submissions"
+VISITOR_TABLE = "ctd-local-visitors"
+# The stack's defaults (Pulumi.yaml's contactClientLimit and contactClientCeiling; a test ties them), which the
+# runner's environment may override.
+VISITOR_LIMIT, VISITOR_CEILING = 5, 50
 OWNER_EMAIL = "owner@example.com"
 # The mail-domain path, as the stack sets it up: the domain's identity with its configuration set, and the
 # sender at that domain (mail_spec.NOTIFY_LOCAL_PART).
@@ -47,6 +52,17 @@ def create_table_request(table_name: str) -> dict[str, object]:
             for name, (hash_key, range_key) in table_schema.INDEXES.items()
         ],
         "StreamSpecification": {"StreamEnabled": True, "StreamViewType": table_schema.STREAM_VIEW_TYPE},
+    }
+
+
+def create_visitor_table_request(table_name: str) -> dict[str, object]:
+    """The boto3 CreateTable arguments for the per-visitor counters (the VisitorCounters component's table)."""
+    key = table_schema.VISITOR_KEY
+    return {
+        "TableName": table_name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": key, "AttributeType": "S"}],
+        "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}],
     }
 
 
@@ -91,6 +107,10 @@ class Emulator:
                 env.NOTIFY_FROM: NOTIFY_FROM,
                 env.NOTIFY_TO: OWNER_EMAIL,
                 env.NOTIFY_CONFIGURATION_SET: CONFIGURATION_SET,
+                env.EDGE_PROOF_HASHES: edge.PROOF_HASH,
+                env.VISITOR_TABLE: VISITOR_TABLE,
+                env.VISITOR_LIMIT: os.environ.get(env.VISITOR_LIMIT, str(VISITOR_LIMIT)),
+                env.VISITOR_CEILING: os.environ.get(env.VISITOR_CEILING, str(VISITOR_CEILING)),
             }
         )
         os.environ.pop("AWS_PROFILE", None)
@@ -105,6 +125,11 @@ class Emulator:
             dynamodb.update_table(TableName=TABLE_NAME, StreamSpecification=stream)
         else:
             dynamodb.create_table(**create_table_request(TABLE_NAME))
+        dynamodb.create_table(**create_visitor_table_request(VISITOR_TABLE))
+        dynamodb.update_time_to_live(
+            TableName=VISITOR_TABLE,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": table_schema.EXPIRES_AT},
+        )
         ses = boto3.client("sesv2")
         ses.create_configuration_set(ConfigurationSetName=CONFIGURATION_SET)
         ses.create_email_identity(EmailIdentity=MAIL_DOMAIN, ConfigurationSetName=CONFIGURATION_SET)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from declarations import cors, openapi, web_assets
 from handlers import env_names as env
-from local import faults, lambda_task_root, persistence
+from local import edge, faults, lambda_task_root, persistence
 from local.emulator import REGION, TABLE_NAME, Emulator, OwnerPool
 from local.gateway import Gateway, Reply
 from local.jwt_verify import JwtVerifier
@@ -129,13 +129,21 @@ class RequestHandler(BaseHTTPRequestHandler):
         """The API as API Gateway serves it, with its CORS handling when allowedOrigins lists other sites."""
         origins, origin = self.server.allowed_origins, self.headers.get("origin", "")
         if origins and self.command == "OPTIONS" and origin and self.headers.get("access-control-request-method"):
-            return preflight_reply(origins, origin, self.headers)
-        headers = {k: v for k, v in self.headers.items()}
-        reply = self.server.gateway.handle(self.command, self.path, headers, body, self.client_address[0])
-        if origins and origin and cors.allows(origins, origin):
-            reply.headers.update(
-                {"access-control-allow-origin": origin, "access-control-expose-headers": ",".join(cors.EXPOSE_HEADERS)}
-            )
+            reply = preflight_reply(origins, origin, self.headers)
+        else:
+            # The visitor's address from the socket, never from a header, as CloudFront takes it from the connection.
+            headers = edge.forwarded_headers(dict(self.headers.items()), self.client_address[0])
+            reply = self.server.gateway.handle(self.command, self.path, headers, body, self.client_address[0])
+            if origins and origin and cors.allows(origins, origin):
+                reply.headers.update(
+                    {
+                        "access-control-allow-origin": origin,
+                        "access-control-expose-headers": ",".join(cors.EXPOSE_HEADERS),
+                    }
+                )
+        if origins:
+            # The answer depends on the Origin header, so a shared cache must not give one site's answer to another.
+            reply.headers["vary"] = "origin"
         return reply
 
     def _send(self, reply: Reply) -> None:

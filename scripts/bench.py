@@ -33,7 +33,7 @@ from declarations import web_assets
 from declarations.routes import ROUTES
 from declarations.stream_trigger_spec import NOTIFY_HANDLER
 from handlers import env_names as env
-from local import lambda_task_root
+from local import edge, lambda_task_root
 from local.gateway import build_event
 
 ROOT = HANDLERS_DIR.parent
@@ -42,14 +42,17 @@ ROOT = HANDLERS_DIR.parent
 # archive of every handler shared by all functions reached 18 KiB on 2026-11-26, and 22 KiB with the
 # hosted-form conventions; per-function packages brought every one back under the first budget, 16 KiB.
 # The test suite reads these.
+# Issue 21 (per-visitor limits, the edge's proof) raised it to 20 KiB for the functions it grew, no further.
 BUDGETS = {"zip_bytes": 16 * 1024, "cold_ratio": 1.05, "warm_us": 25.0, "rss_mb": 64.0}
+GROWN_ZIP_BYTES = {"contact": 20 * 1024}
 # The owner's search on 5,000 stored enquiries (scripts/bench_search.py): the first page of a common word's
 # results through the local runner, and the search function's own CPU for reading all 5,000.
 SEARCH_BUDGETS = {"first_page_ms": 2000.0, "full_read_cpu_ms": 250.0}
 LAMBDA_ENV = {"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", env.TABLE_NAME: "submissions",
               "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
               env.NOTIFY_FROM: "site@example.com", env.NOTIFY_TO: "owner@example.com",
-              env.PAGE_SHELL: web_assets.page_shell()}  # fmt: skip
+              env.PAGE_SHELL: web_assets.page_shell(), env.EDGE_PROOF_HASHES: edge.PROOF_HASH,
+              env.VISITOR_TABLE: "visitors", env.VISITOR_LIMIT: "5", env.VISITOR_CEILING: "50"}  # fmt: skip
 
 
 def floor_codes() -> dict[str, str]:
@@ -76,6 +79,10 @@ def dynamodb_floor_code() -> str:
         f"retries={config.retries!r}, connect_timeout={config.connect_timeout!r}, "
         f"read_timeout={config.read_timeout!r}))"
     )
+
+
+def zip_budget(module: str) -> int:
+    return GROWN_ZIP_BYTES.get(module, BUDGETS["zip_bytes"])
 
 
 def zipped_bytes(module: str) -> int:
@@ -150,6 +157,9 @@ class AnsweringTable:
     def put_item(self, **_: Any) -> dict[str, Any]:
         return {}
 
+    def update_item(self, **_: Any) -> dict[str, Any]:
+        return {"Attributes": {"posts": {"N": "1"}}}  # the visitor's first post this hour
+
 
 def warm_contact_handler() -> Callable[[int], None]:
     """The contact handler with DynamoDB answering at once, and a function making `calls` requests to it."""
@@ -166,7 +176,8 @@ def warm_contact_handler() -> Callable[[int], None]:
     for _ in range(100):  # a few distinct events, reused: 20,000 live ones would load the GC, not Lambda
         payload = json.dumps({**body, "submission_id": str(uuid.uuid4())}).encode()
         # The same event builder as the local runner and the handler tests.
-        events.append(build_event(route, "POST", url, {"content-type": "application/json"}, payload, "127.0.0.1", {}))
+        headers = edge.forwarded_headers({"content-type": "application/json"}, "203.0.113.7")
+        events.append(build_event(route, "POST", url, headers, payload, "127.0.0.1", {}))
 
     def make_requests(calls: int) -> None:
         for n in range(calls):
@@ -212,10 +223,9 @@ def verdict(value: float, budget: float) -> str:
 def main() -> int:
     runs = int(os.environ.get("BENCH_RUNS", "15"))
     sizes = {module: zipped_bytes(module) for module in handler_modules()}
-    size = max(sizes.values())
-    listed = ", ".join(f"{module} {size}" for module, size in sizes.items())
-    print(f"function zips (bytes): {listed}; largest {size} (budget {BUDGETS['zip_bytes']}) ", end="")
-    print(verdict(size, BUDGETS["zip_bytes"]))
+    listed = ", ".join(f"{module} {size} of {zip_budget(module)}" for module, size in sizes.items())
+    zips_over = any(size > zip_budget(module) for module, size in sizes.items())
+    print(f"function zips (bytes, of each one's budget): {listed}; {'OVER BUDGET' if zips_over else 'within budget'}")
     worst = 0.0
     floors = floor_codes()
     with tempfile.TemporaryDirectory(prefix="task-root-floor-") as empty:  # the floor has no files of its own
@@ -251,12 +261,7 @@ def main() -> int:
         print(f"warm contact handler: {per_request:,.0f} instructions per request over 2,000 calls (valgrind)")
     rss = max(peak_rss_mb(m) for m in floors)
     print(f"peak RSS after import: {rss:.1f} MB (budget {BUDGETS['rss_mb']}) {verdict(rss, BUDGETS['rss_mb'])}")
-    over = (
-        size > BUDGETS["zip_bytes"]
-        or worst > BUDGETS["cold_ratio"]
-        or best > BUDGETS["warm_us"]
-        or rss > BUDGETS["rss_mb"]
-    )
+    over = zips_over or worst > BUDGETS["cold_ratio"] or best > BUDGETS["warm_us"] or rss > BUDGETS["rss_mb"]
     return 1 if over else 0
 
 

@@ -26,7 +26,7 @@ def put(store: Store, created_at: str, status: str = "new") -> None:
     """An enquiry stored as the contact handler stores it, at a chosen time."""
     submission_writes = importlib.import_module("submission_writes")
     item = submission_writes.new_item(
-        f"00000000-0000-4000-8000-{len(store.items()):012d}", valid_fields(), status == "spam", 0
+        f"00000000-0000-4000-8000-{len(store.items()):012d}", valid_fields(), "honeypot" if status == "spam" else "", 0
     )
     item["created_at"] = created_at
     submission_writes.put_new(store.client, TABLE_NAME, item)

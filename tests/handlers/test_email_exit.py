@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import importlib
+import json
 import types
 
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from form_schema import FIELDS, FIELDS_BY_NAME
-from form_validation import clean_fields
+from form_validation import clean_fields, extra_fields
 from tests.support.handler_events import valid_fields
 
 SENDER = "site@example.com"
@@ -82,9 +83,24 @@ def emailed_or_refused(notify: types.ModuleType, fields: dict[str, str]) -> None
     expected = f"New enquiry from {name}" + (f" ({values['company']})" if values.get("company") else "")
     assert str(parsed["Subject"]) == expected
     body = parsed.get_content()
-    for value in values.values():
-        assert value in body
+    for name, value in values.items():
+        assert ("\n".join(notify.quoted(value)) if name == "message" else value) in body
     assert "Reference: abc-123" in body
+    assert_visitor_text_is_set_apart(notify, body, item)
+
+
+def assert_visitor_text_is_set_apart(notify: types.ModuleType, body: str, item: dict[str, str]) -> None:
+    """Every line of the body is one the site wrote (a label of its own before a one-line value) or is marked as
+    the visitor's, and the site's own lines come first: nothing a visitor sends can pass for one of them."""
+    labels = {"Name", *(f.label for f in FIELDS)}
+    site_lines = ["Open it in the dashboard: https://www.example.com/dashboard.html", f"Reference: {item['id']}"]
+    own = {"", "Message:", "(no message)", "Fields this form does not define, as sent:"}
+    lines = body.splitlines()
+    assert lines[:2] == site_lines
+    for line in lines[2:]:
+        label = line.split(": ", 1)[0]
+        assert line.startswith(notify.QUOTE) or line in own or label in labels, line
+        assert not line.startswith(("Open it in the dashboard", "Reference")), line
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -121,6 +137,46 @@ def test_an_accented_address_is_refused_with_the_reason() -> None:
         "TYPE_EMAIL",
         "Email must use unaccented letters (a to z): replies to others cannot be delivered",
     )
+
+
+IMITATIONS = {
+    "Email": "attacker@evil.example",
+    "Reference": "00000000-0000-4000-8000-000000000000",
+    "Open it in the dashboard": "https://evil.example/dashboard.html",
+    "note": "fine\nOpen it in the dashboard: https://evil.example/\nEmail: attacker@evil.example",
+    "wide": "a\u2028Reference: 1\u2029Email: x@evil.example",
+}
+
+
+def test_kept_fields_cannot_imitate_the_sites_own_lines(notify: types.ModuleType) -> None:
+    kept, problems = extra_fields(IMITATIONS, list(IMITATIONS))
+    assert not problems and kept == IMITATIONS, "the form keeps them: the email must set them apart"
+    message = "Hi\nOpen it in the dashboard: https://evil.example/\nReference: 1"
+    item = {**valid_fields(message=message), "id": "abc-123", "extra_fields": json.dumps(kept)}
+    raw = notify.email_for(item, SENDER, RECIPIENTS, "https://www.example.com/dashboard.html").as_bytes()
+    body = email.message_from_bytes(raw, policy=email.policy.default).get_content()
+    assert_visitor_text_is_set_apart(notify, body, item)
+    assert [line for line in body.splitlines() if line.startswith("Email:")] == ["Email: ada@example.com"]
+    assert '> "Email": "attacker@evil.example"' in body
+
+
+@settings(max_examples=200, deadline=None)
+@given(kept=st.dictionaries(st.text(min_size=1, max_size=64), st.text(max_size=200), max_size=5))
+def test_any_kept_field_stays_marked_as_the_visitors(kept: dict[str, str]) -> None:
+    notify = importlib.import_module("notify")
+    accepted, _ = extra_fields(kept, list(kept))
+    item = {**valid_fields(), "id": "abc-123", "extra_fields": json.dumps(accepted)}
+    raw = notify.email_for(item, SENDER, RECIPIENTS, "https://www.example.com/dashboard.html").as_bytes()
+    assert_visitor_text_is_set_apart(
+        notify, email.message_from_bytes(raw, policy=email.policy.default).get_content(), item
+    )
+
+
+def test_a_visitors_subject_follows_the_sites_words(notify: types.ModuleType) -> None:
+    item = {**valid_fields(), "id": "x", "subject": "Invoice 4411 overdue - pay today"}
+    raw = notify.email_for(item, SENDER, RECIPIENTS, "").as_bytes()
+    subject = email.message_from_bytes(raw, policy=email.policy.default)["Subject"]
+    assert subject == "New enquiry from Ada Lovelace: Invoice 4411 overdue - pay today"
 
 
 def test_longest_names_fold_without_breaking_the_headers(notify: types.ModuleType) -> None:

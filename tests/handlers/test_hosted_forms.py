@@ -158,6 +158,50 @@ def test_an_alias_that_contradicts_its_field_is_refused(contact, store: Store) -
     assert missing["errors"] == [{"code": "REQUIRED_FIELD_EMPTY", "field": "name", "message": "Name is required"}]
 
 
+@pytest.mark.parametrize(
+    ("fields", "stored_email"),
+    [
+        ({"email": "ada@example.com", "_replyto": "ada@EXAMPLE.com"}, "ada@example.com"),
+        ({"email": "ada@example.com", "_replyto": " ada@example.com "}, "ada@example.com"),
+        ({"email": " ", "_replyto": "ada@example.com"}, "ada@example.com"),
+    ],
+)
+def test_an_alias_that_names_the_same_address_is_taken(contact, store: Store, fields: dict, stored_email: str) -> None:
+    """An address's domain has no letter case (RFC 5321 2.4), and surrounding spaces are trimmed from every field."""
+    answer = post(contact, {"first_name": "Ada", **fields}, JSON, {})
+    assert answer["statusCode"] == 201, answer["body"]
+    (item,) = store.items()
+    assert item["email"] == stored_email
+
+
+def test_an_alias_fills_a_field_sent_as_spaces_only(contact, store: Store) -> None:
+    assert post(contact, {"first_name": "  ", "name": "Grace Hopper", "email": "g@example.com"}, FORM, {})[
+        "statusCode"
+    ] in (201, 303)
+    (item,) = store.items()
+    assert item["first_name"] == "Grace Hopper"
+
+
+def test_an_alias_whose_local_part_differs_in_case_is_still_refused(contact, store: Store) -> None:
+    """The local part may be case-sensitive (RFC 5321 2.4): only the domain is compared without case."""
+    body = json.loads(post(contact, valid_fields(_replyto="ADA@example.com"), JSON, {})["body"])
+    assert [e["code"] for e in body["errors"]] == ["ALIAS_DIFFERS"] and store.items() == []
+
+
+@pytest.mark.parametrize("field", ["first_name", "last_name", "company", "job_title", "phone_number"])
+@pytest.mark.parametrize("control", ["\u202e", "\u202d", "\u2066", "\u2067", "\u2068", "\u200f", "\u061c"])
+def test_bidi_controls_are_refused_in_one_line_fields(contact, store: Store, field: str, control: str) -> None:
+    body = json.loads(post(contact, valid_fields(**{field: f"Ada{control}moc.live"}), JSON, {})["body"])
+    assert [(e["code"], e["field"]) for e in body["errors"]] == [("CONTROL_CHARACTERS", field)]
+    assert store.items() == []
+
+
+def test_a_message_keeps_right_to_left_text_and_its_marks(contact, store: Store) -> None:
+    message = "\u05e9\u05dc\u05d5\u05dd\u200f (Hebrew, with a right-to-left mark)"
+    assert post(contact, valid_fields(message=message), JSON, {})["statusCode"] == 201
+    assert store.items()[0]["message"] == message
+
+
 def test_unknown_fields_are_refused_by_name_unless_the_stack_keeps_them(
     contact, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -199,6 +243,10 @@ def test_kept_fields_cannot_overwrite_the_items_own_attributes(
         ({f"f{n}": "v" for n in range(MAX_EXTRA_FIELDS + 1)}, "TOO_MANY_FIELDS"),
         ({"n" * (MAX_EXTRA_NAME + 1): "v"}, "FIELD_NAME"),
         ({"bad\u0000name": "v"}, "FIELD_NAME"),
+        ({"Email\u2028Reference": "v"}, "FIELD_NAME"),  # a line break mail readers honour
+        ({"\u202eliamE": "v"}, "FIELD_NAME"),  # a right-to-left override: the name would read backwards
+        ({"\u200b": "v"}, "FIELD_NAME"),  # a lone zero-width space: an invisible label
+        ({" \u3000 ": "v"}, "FIELD_NAME"),  # whitespace only
         ({"notes": "v" * (MAX_EXTRA_LENGTH + 1)}, "TOO_LONG"),
         ({"notes": "bell\u0007"}, "CONTROL_CHARACTERS"),
     ],

@@ -59,7 +59,9 @@ def test_one_email_per_new_enquiry_with_reply_to_the_visitor(notify, contact, st
     assert parsed["To"] == "owner@example.com"
     assert parsed["Subject"] == "New enquiry from Zoë Lovelace (Dots Ltd)"
     body = parsed.get_content()
-    assert "Hello\nthere" in body and "https://www.example.com/dashboard.html" in body
+    assert "> Hello\n> there" in body and body.startswith(
+        "Open it in the dashboard: https://www.example.com/dashboard.html\n"
+    )
 
 
 def test_modifications_and_removals_send_nothing(notify, contact, store: Store) -> None:
@@ -143,6 +145,9 @@ def test_webhook_is_a_standard_webhook_its_library_accepts(notify, contact, stor
     assert payload["type"] == "enquiry.created" and payload["timestamp"].endswith("Z")
     assert payload["data"]["id"] == sid and payload["data"]["company"] == "Dots Ltd"
     assert payload["data"]["extra_fields"] == {}
+    assert set(payload["data"]) == {"id", "created_at", "status", *valid_fields(company="x"), "extra_fields"}, (
+        "the enquiry's own fields only: no index bookkeeping such as inbox"
+    )
     assert not any(name.startswith("x-ctd") for name in headers), "the old scheme is gone, not kept beside"
 
 
@@ -202,8 +207,8 @@ def test_subject_and_kept_fields_reach_the_email_and_the_webhook(
     assert notify.handler({"Records": store.stream_records()}, None) == {"batchItemFailures": []}
     (message,) = sent()[before:]
     parsed = email.message_from_string(message.raw_data, policy=email.policy.default)
-    assert parsed["Subject"] == "Quote for 3 sites"
-    assert "budget: 10k\nHow did you hear?: A friend\n" in parsed.get_content()
+    assert parsed["Subject"] == "New enquiry from Ada Lovelace: Quote for 3 sites"
+    assert '> "budget": "10k"\n> "How did you hear?": "A friend"' in parsed.get_content()
     ((headers, body),) = receiver.calls
     data = standardwebhooks.Webhook(SECRET).verify(body, headers)["data"]
     assert data["extra_fields"] == {"budget": "10k", "How did you hear?": "A friend"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from declarations.routes import ROUTES, Route
+from local import edge
 from local.gateway import Gateway
 from local.jwt_verify import JwtVerifier
 
@@ -17,7 +18,8 @@ def test_a_crashing_handler_is_a_500_and_the_gateway_keeps_serving(emulator: obj
     assert reply.status == 500 and body["request_id"] and "boom" not in reply.body.decode()
     again = gateway.handle("GET", "/api/crash", {}, b"", "127.0.0.1")
     assert again.status == 500 and json.loads(again.body)["request_id"] != body["request_id"]
-    ok = gateway.handle("POST", "/api/contact", {"content-type": "application/json"}, b"{}", "127.0.0.1")
+    headers = edge.forwarded_headers({"content-type": "application/json"}, "127.0.0.1")
+    ok = gateway.handle("POST", "/api/contact", headers, b"{}", "127.0.0.1")
     assert ok.status == 400, "other routes still answer"
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import boto3
 
 from declarations.routes import DEFAULT_ROUTE, ROUTES
+from local import edge
 from local.emulator import TABLE_NAME
 from local.gateway import build_event
 
@@ -51,13 +52,17 @@ def api_event(
     path: str = "/api/contact",
     base64_body: bool = False,
     headers: dict[str, str] | None = None,
+    visitor: str | None = "127.0.0.1",
 ) -> dict[str, Any]:
-    """The API Gateway v2 event the local runner would hand the handler (one builder for runner and tests)."""
+    """The API Gateway v2 event the local runner would hand the handler (one builder for runner and tests): sent
+    through the site's edge by `visitor`, or straight to API Gateway's own address when `visitor` is None."""
     if isinstance(body, dict | list):
         body = json.dumps(body)
     raw = body.encode() if isinstance(body, str) else body
     route = next((r for r in ROUTES if r.key == f"{method} {path}"), DEFAULT)
     sent = {**({"content-type": content_type} if content_type else {}), **(headers or {})}
+    if visitor is not None:
+        sent = edge.forwarded_headers(sent, visitor)
     url = urllib.parse.urlsplit(path)
     event = build_event(route, method, url, sent, raw or b"", "127.0.0.1", {})
     if raw is not None and "body" not in event:
