@@ -6,13 +6,15 @@ from components.alarms import AlarmSet, AlarmSetArgs
 from components.auth import OwnerAuth, OwnerAuthArgs, OwnerEmailArgs
 from components.edge_certificate import EdgeCertificate, EdgeCertificateArgs
 from components.edge_firewall import EdgeFirewall, EdgeFirewallArgs
+from components.edge_secret import EdgeSecrets, EdgeSecretsArgs
 from components.function import FunctionSizing
-from components.http_api import HttpApi, HttpApiArgs, JwtAuthorizerArgs
+from components.http_api import ApiDomainArgs, HttpApi, HttpApiArgs, JwtAuthorizerArgs, VisitorLimitArgs
 from components.mail_domain import MailDomain, MailDomainArgs
 from components.notifier import Notifier, NotifierArgs, SendingDomain
 from components.settings import load_settings
 from components.static_site import SiteDomain, StaticSite, StaticSiteArgs
 from components.table import SubmissionsTable, SubmissionsTableArgs
+from components.visitor_counters import VisitorCounters
 from declarations import web_assets
 from declarations.mail_spec import OWNER_MAIL_LOCAL_PART
 from declarations.owner_pool_spec import cognito_endpoint
@@ -35,6 +37,8 @@ mail = (
 )
 
 table = SubmissionsTable("submissions", SubmissionsTableArgs(protect_data=settings.protect_data))
+counters = VisitorCounters("visitors")
+edge_secrets = EdgeSecrets("edge-secret", EdgeSecretsArgs(version=settings.edge_secret_version))
 sizing = FunctionSizing(
     memory_mb=settings.lambda_memory_mb,
     timeout_seconds=settings.lambda_timeout_seconds,
@@ -58,6 +62,25 @@ auth = OwnerAuth(
     ),
 )
 
+certificate = (
+    EdgeCertificate("site-certificate", EdgeCertificateArgs(settings.domain.name, settings.domain.hosted_zone_id))
+    if settings.domain
+    else None
+)
+# With a domain, the API gets its own host under it, CloudFront's origin, and API Gateway's default URL is off.
+api_domain = (
+    ApiDomainArgs(
+        f"api.{settings.domain.name}",
+        settings.domain.hosted_zone_id,
+        EdgeCertificate(
+            "api-certificate",
+            EdgeCertificateArgs(f"api.{settings.domain.name}", settings.domain.hosted_zone_id, settings.region),
+        ).arn,
+    )
+    if settings.domain
+    else None
+)
+
 api = HttpApi(
     "api",
     HttpApiArgs(
@@ -72,20 +95,25 @@ api = HttpApi(
         keep_extra_fields=settings.keep_extra_fields,
         allowed_origins=settings.allowed_origins,
         authorizer=JwtAuthorizerArgs(issuer=auth.issuer, audience=auth.client_id),
+        edge_proof_hashes=edge_secrets.accepted_hashes,
+        visitors=VisitorLimitArgs(
+            counters.name, counters.arn, settings.contact_client_limit, settings.contact_client_ceiling
+        ),
+        domain=api_domain,
     ),
 )
 
-certificate = (
-    EdgeCertificate("site-certificate", EdgeCertificateArgs(settings.domain.name, settings.domain.hosted_zone_id))
-    if settings.domain
+firewall = (
+    EdgeFirewall("edge-firewall", EdgeFirewallArgs(settings.waf_rate_limit, settings.waf_contact_rate_limit))
+    if settings.waf_rate_limit
     else None
 )
-firewall = EdgeFirewall("edge-firewall", EdgeFirewallArgs(settings.waf_rate_limit)) if settings.waf_rate_limit else None
 
 site = StaticSite(
     "site",
     StaticSiteArgs(
-        api_endpoint=api.endpoint,
+        api_origin_domain=api.origin_domain,
+        api_origin_secret=edge_secrets.header_value,
         page_config=web_assets.page_config(
             settings.region, cognito_endpoint(settings.region), auth.pool_id, auth.client_id
         ),
@@ -138,7 +166,6 @@ if settings.alarms.enabled:
 
 pulumi.export("site_url", site.url)
 pulumi.export("api_url", site.url.apply(lambda url: f"{url}/api"))
-pulumi.export("api_endpoint", api.endpoint)
 pulumi.export("table_name", table.name)
 pulumi.export("user_pool_id", auth.pool_id)
 pulumi.export("user_pool_client_id", auth.client_id)

@@ -1,4 +1,5 @@
-"""EdgeCertificate: an ACM certificate for the custom domain, in us-east-1 as CloudFront requires, DNS-validated."""
+"""EdgeCertificate: a DNS-validated ACM certificate for a host of the custom domain: the site's, in us-east-1 as
+CloudFront requires, or the API's own, in the stack's region."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ EDGE_REGION = "us-east-1"  # CloudFront's own region: its certificates and web A
 class EdgeCertificateArgs:
     domain: str  # e.g. www.example.com
     zone_id: str  # the Route 53 hosted zone that holds it
+    region: str = EDGE_REGION
 
 
 class EdgeCertificate(pulumi.ComponentResource):
@@ -24,7 +26,7 @@ class EdgeCertificate(pulumi.ComponentResource):
         super().__init__("ctd:index:EdgeCertificate", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         certificate = aws.acm.Certificate(
-            name, region=EDGE_REGION, domain_name=domain, validation_method="DNS", opts=child
+            name, region=args.region, domain_name=domain, validation_method="DNS", opts=child
         )
         option = certificate.domain_validation_options[0]
         record = aws.route53.Record(
@@ -39,7 +41,7 @@ class EdgeCertificate(pulumi.ComponentResource):
         )
         validation = aws.acm.CertificateValidation(
             name,
-            region=EDGE_REGION,
+            region=args.region,
             certificate_arn=certificate.arn,
             validation_record_fqdns=[record.fqdn],
             opts=child,

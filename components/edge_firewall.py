@@ -1,4 +1,5 @@
-"""EdgeFirewall: AWS WAF on the distribution, a per-IP rate limit on /api/* (429) and AWS's common rules."""
+"""EdgeFirewall: AWS WAF on the distribution: per-IP rate limits on POST /api/contact (per minute) and on /api/*
+(per 5 minutes), both answered 429, and AWS's common rules."""
 
 from __future__ import annotations
 
@@ -22,6 +23,63 @@ def _visibility(metric: str) -> w.WebAclRuleVisibilityConfigArgs:
 @dataclass(frozen=True)
 class EdgeFirewallArgs:
     rate_limit: int  # requests per 5 minutes one IP may make to /api/*
+    contact_rate_limit: int  # posts per minute one IP may make to /api/contact; 0 for no such rule
+
+
+CONTACT_WINDOW_SECONDS = 60  # the shortest evaluation window WAF's rate-based rules offer
+
+
+def _too_many() -> w.WebAclRuleActionArgs:
+    return w.WebAclRuleActionArgs(
+        block=w.WebAclRuleActionBlockArgs(custom_response=w.WebAclRuleActionBlockCustomResponseArgs(response_code=429))
+    )
+
+
+# The byte-match arguments of a rate rule's scope, in pulumi-aws v7's nested names.
+_SCOPE = w.WebAclRuleStatementRateBasedStatementScopeDownStatementArgs
+_BYTE_MATCH = w.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementArgs
+_FIELD = w.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementFieldToMatchArgs
+_URI_PATH = w.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementFieldToMatchUriPathArgs
+_METHOD = w.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementFieldToMatchMethodArgs
+_AS_SENT = w.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementTextTransformationArgs
+
+
+def _match(field: object, text: str, how: str) -> w.WebAclRuleStatementRateBasedStatementScopeDownStatementArgs:
+    """A rate rule's scope: the request's `field` (_FIELD's keyword and its Args) matches `text` as `how` says."""
+    return _SCOPE(
+        byte_match_statement=_BYTE_MATCH(
+            positional_constraint=how,
+            search_string=text,
+            field_to_match=field,  # type: ignore[arg-type]
+            text_transformations=[_AS_SENT(priority=0, type="NONE")],
+        )
+    )
+
+
+def contact_rule(limit: int) -> w.WebAclRuleArgs:
+    """Per IP, at most `limit` POSTs to /api/contact a minute; the rest get 429 until the rate falls."""
+    post_to_contact = _SCOPE(
+        and_statement=w.WebAclRuleStatementRateBasedStatementScopeDownStatementAndStatementArgs(
+            statements=[
+                _match(_FIELD(method=_METHOD()), "POST", "EXACTLY"),  # type: ignore[no-untyped-call]  # empty Args
+                _match(_FIELD(uri_path=_URI_PATH()), "/api/contact", "EXACTLY"),  # type: ignore[no-untyped-call]
+            ]
+        )
+    )
+    return w.WebAclRuleArgs(
+        name="contact-rate-per-ip",
+        priority=0,
+        action=_too_many(),
+        statement=w.WebAclRuleStatementArgs(
+            rate_based_statement=w.WebAclRuleStatementRateBasedStatementArgs(
+                limit=limit,
+                aggregate_key_type="IP",
+                evaluation_window_sec=CONTACT_WINDOW_SECONDS,
+                scope_down_statement=post_to_contact,
+            )
+        ),
+        visibility_config=_visibility("contact-rate-per-ip"),
+    )
 
 
 class EdgeFirewall(pulumi.ComponentResource):
@@ -30,28 +88,11 @@ class EdgeFirewall(pulumi.ComponentResource):
     def __init__(self, name: str, args: EdgeFirewallArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         rate_limit = args.rate_limit
         super().__init__("ctd:index:EdgeFirewall", name, None, opts)
-        api_path = w.WebAclRuleStatementRateBasedStatementScopeDownStatementArgs(
-            byte_match_statement=w.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementArgs(
-                positional_constraint="STARTS_WITH",
-                search_string="/api/",
-                field_to_match=w.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementFieldToMatchArgs(
-                    uri_path=w.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementFieldToMatchUriPathArgs()  # type: ignore[no-untyped-call]  # an empty Args class
-                ),
-                text_transformations=[
-                    w.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementTextTransformationArgs(
-                        priority=0, type="NONE"
-                    )
-                ],
-            )
-        )
+        api_path = _match(_FIELD(uri_path=_URI_PATH()), "/api/", "STARTS_WITH")  # type: ignore[no-untyped-call]
         rate_rule = w.WebAclRuleArgs(
             name="api-rate-per-ip",
-            priority=0,
-            action=w.WebAclRuleActionArgs(
-                block=w.WebAclRuleActionBlockArgs(
-                    custom_response=w.WebAclRuleActionBlockCustomResponseArgs(response_code=429)
-                )
-            ),
+            priority=1,
+            action=_too_many(),
             statement=w.WebAclRuleStatementArgs(
                 rate_based_statement=w.WebAclRuleStatementRateBasedStatementArgs(
                     limit=rate_limit, aggregate_key_type="IP", scope_down_statement=api_path
@@ -61,7 +102,7 @@ class EdgeFirewall(pulumi.ComponentResource):
         )
         common_rules = w.WebAclRuleArgs(
             name="aws-common-rules",
-            priority=1,
+            priority=2,
             override_action=w.WebAclRuleOverrideActionArgs(none=w.WebAclRuleOverrideActionNoneArgs()),  # type: ignore[no-untyped-call]
             statement=w.WebAclRuleStatementArgs(
                 managed_rule_group_statement=w.WebAclRuleStatementManagedRuleGroupStatementArgs(
@@ -85,7 +126,7 @@ class EdgeFirewall(pulumi.ComponentResource):
             region=EDGE_REGION,
             scope="CLOUDFRONT",
             default_action=w.WebAclDefaultActionArgs(allow=w.WebAclDefaultActionAllowArgs()),
-            rules=[rate_rule, common_rules],
+            rules=[*([contact_rule(args.contact_rate_limit)] if args.contact_rate_limit else []), rate_rule, common_rules],
             visibility_config=w.WebAclVisibilityConfigArgs(
                 cloudwatch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True
             ),

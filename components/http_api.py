@@ -39,6 +39,25 @@ class JwtAuthorizerArgs:
 
 
 @dataclass(frozen=True)
+class VisitorLimitArgs:
+    """The contact function's per-visitor counters: its table, and contactClientLimit and contactClientCeiling."""
+
+    table_name: pulumi.Input[str]
+    table_arn: pulumi.Input[str]
+    limit: int
+    ceiling: int
+
+
+@dataclass(frozen=True)
+class ApiDomainArgs:
+    """The API's own host name, CloudFront's origin, so API Gateway's default endpoint can be turned off."""
+
+    name: str  # e.g. api.www.example.com
+    zone_id: str
+    certificate_arn: pulumi.Input[str]  # an issued ACM certificate in the stack's region
+
+
+@dataclass(frozen=True)
 class HttpApiArgs:
     table_name: pulumi.Input[str]
     table_arn: pulumi.Input[str]
@@ -48,9 +67,12 @@ class HttpApiArgs:
     throttle_burst_limit: int
     contact_rate_limit: int  # POST /api/contact's own steady rate and burst, tighter than the owner's routes
     contact_burst_limit: int
+    visitors: VisitorLimitArgs
+    edge_proof_hashes: pulumi.Input[str]  # EdgeSecrets.accepted_hashes: every function refuses other requests
     keep_extra_fields: bool = False  # the contact function stores unknown fields instead of refusing them
     allowed_origins: tuple[str, ...] = ()  # other sites' scripts that may call the API (CORS); () for none
     authorizer: JwtAuthorizerArgs | None = None
+    domain: ApiDomainArgs | None = None
 
 
 def table_statement(route: Route, table_arn: str) -> dict[str, Any]:
@@ -62,15 +84,27 @@ def table_statement(route: Route, table_arn: str) -> dict[str, Any]:
 
 
 def route_environment(route: Route, args: HttpApiArgs) -> dict[str, pulumi.Input[str]]:
-    """What a route's function reads from its environment: the table for those that use it, and the contact
-    route's extra-fields mode."""
-    environment: dict[str, pulumi.Input[str]] = {}
+    """What a route's function reads from its environment: the edge's accepted hashes, the table for those that
+    use it, and the contact route's extra-fields mode and visitor limits."""
+    environment: dict[str, pulumi.Input[str]] = {env.EDGE_PROOF_HASHES: args.edge_proof_hashes}
     if route.table_actions:
         environment.update({env.TABLE_NAME: args.table_name, env.RETENTION_DAYS: str(args.submission_retention_days)})
     if route.key == CONTACT_ROUTE_KEY:
         environment[env.EXTRA_FIELDS] = KEEP if args.keep_extra_fields else REFUSE
         environment[env.PAGE_SHELL] = web_assets.page_shell()
+        environment.update(
+            {
+                env.VISITOR_TABLE: args.visitors.table_name,
+                env.VISITOR_LIMIT: str(args.visitors.limit),
+                env.VISITOR_CEILING: str(args.visitors.ceiling),
+            }
+        )
     return environment
+
+
+def counter_statement(table_arn: str) -> dict[str, Any]:
+    """The contact function's one right on the counters: add a post to its visitor's count."""
+    return {"Effect": "Allow", "Action": ["dynamodb:UpdateItem"], "Resource": [table_arn]}
 
 
 def route_resource_name(api_name: str, route: Route) -> str:
@@ -79,7 +113,8 @@ def route_resource_name(api_name: str, route: Route) -> str:
 
 
 class HttpApi(pulumi.ComponentResource):
-    endpoint: pulumi.Output[str]
+    endpoint: pulumi.Output[str]  # API Gateway's own URL; refused (domain) or answering 403 (without the secret)
+    origin_domain: pulumi.Output[str]  # the host CloudFront reaches the API at
     api_id: pulumi.Output[str]
     function_names: dict[str, pulumi.Output[str]]  # route name -> its function's name (for alarms)
 
@@ -99,6 +134,8 @@ class HttpApi(pulumi.ComponentResource):
             )
             if args.allowed_origins
             else None,
+            # With its own domain, API Gateway's default URL is switched off: only the distribution reaches it.
+            disable_execute_api_endpoint=args.domain is not None,
             opts=child,
         )
         authorizer_id: pulumi.Output[str] | None = None
@@ -119,7 +156,7 @@ class HttpApi(pulumi.ComponentResource):
         access_logs = aws.cloudwatch.LogGroup(
             f"{name}-access-logs", retention_in_days=args.sizing.log_retention_days, opts=child
         )
-        aws.apigatewayv2.Stage(
+        stage = aws.apigatewayv2.Stage(
             name,
             api_id=api.id,
             name="$default",
@@ -141,8 +178,45 @@ class HttpApi(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=routes),
         )
         self.endpoint = api.api_endpoint
+        self.origin_domain = (
+            self._domain(name, args.domain, api, stage)
+            if args.domain
+            else api.api_endpoint.apply(lambda url: url.removeprefix("https://"))
+        )
         self.api_id = api.id
         self.register_outputs({"endpoint": self.endpoint})
+
+    def _domain(
+        self, name: str, domain: ApiDomainArgs, api: aws.apigatewayv2.Api, stage: aws.apigatewayv2.Stage
+    ) -> pulumi.Output[str]:
+        """The API's own host name (a regional endpoint, TLS 1.2), mapped to its stage and aliased in the zone."""
+        child = pulumi.ResourceOptions(parent=self)
+        custom = aws.apigatewayv2.DomainName(
+            name,
+            domain_name=domain.name,
+            domain_name_configuration=aws.apigatewayv2.DomainNameDomainNameConfigurationArgs(
+                certificate_arn=domain.certificate_arn, endpoint_type="REGIONAL", security_policy="TLS_1_2"
+            ),
+            opts=child,
+        )
+        aws.apigatewayv2.ApiMapping(
+            name,
+            api_id=api.id,
+            domain_name=custom.id,
+            stage=stage.name,
+            opts=child,
+        )
+        target = custom.domain_name_configuration.apply(lambda c: c.target_domain_name or "")
+        zone = custom.domain_name_configuration.apply(lambda c: c.hosted_zone_id or "")
+        record = aws.route53.Record(
+            name,
+            zone_id=domain.zone_id,
+            name=domain.name,
+            type="A",
+            aliases=[aws.route53.RecordAliasArgs(name=target, zone_id=zone, evaluate_target_health=False)],
+            opts=child,
+        )
+        return record.fqdn
 
     def _route(
         self,
@@ -160,6 +234,8 @@ class HttpApi(pulumi.ComponentResource):
         statements: list[pulumi.Input[dict[str, Any]]] = []
         if route.table_actions:
             statements.append(pulumi.Output.from_input(args.table_arn).apply(lambda arn: table_statement(route, arn)))
+        if route.key == CONTACT_ROUTE_KEY:
+            statements.append(pulumi.Output.from_input(args.visitors.table_arn).apply(counter_statement))
         function = HandlerFunction(
             logical,
             HandlerFunctionArgs(

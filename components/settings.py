@@ -85,6 +85,9 @@ class StackSettings:
     throttle_burst_limit: int
     contact_rate_limit: int  # POST /api/contact alone: public, so tighter
     contact_burst_limit: int
+    contact_client_limit: int  # posts an hour one visitor may make before the rest are kept as spam
+    contact_client_ceiling: int  # posts an hour past which one visitor's posts are refused (429)
+    edge_secret_version: int  # raise by one to rotate the secret CloudFront sends the API
     keep_extra_fields: bool  # store unknown contact fields (extraFields: keep) instead of refusing the post
     allowed_origins: tuple[str, ...]  # other sites whose scripts may call the API (CORS); () is same origin
     lambda_memory_mb: int
@@ -98,6 +101,7 @@ class StackSettings:
     webhook: Webhook | None
     alarms: Alarms
     waf_rate_limit: int  # requests per 5 minutes per IP on /api/*; 0: no WAF
+    waf_contact_rate_limit: int  # posts per minute per IP to /api/contact (with the WAF)
     domain: CustomDomain | None  # None: the CloudFront domain
 
 
@@ -305,6 +309,10 @@ def load_settings() -> StackSettings:
     contact_burst = _int(config, "contactBurstLimit", 1, burst)
     if contact_burst < contact_rate:
         raise _bad("contactBurstLimit", contact_burst, f"use at least contactRateLimit ({contact_rate})")
+    client_limit = _int(config, "contactClientLimit", 1, 1000)
+    client_ceiling = _int(config, "contactClientCeiling", 1, 100000)
+    if client_ceiling < client_limit:
+        raise _bad("contactClientCeiling", client_ceiling, f"use at least contactClientLimit ({client_limit})")
     domain = _domain(config)
     mail_domain = _mail_domain(config, domain)
     mfa = config.require("ownerMfa")
@@ -320,6 +328,9 @@ def load_settings() -> StackSettings:
         throttle_burst_limit=burst,
         contact_rate_limit=contact_rate,
         contact_burst_limit=contact_burst,
+        contact_client_limit=client_limit,
+        contact_client_ceiling=client_ceiling,
+        edge_secret_version=_int(config, "edgeSecretVersion", 1, 1_000_000),
         keep_extra_fields=extra_fields == KEEP,
         allowed_origins=_origins(config),
         lambda_memory_mb=_int(config, "lambdaMemoryMb", 128, 10240),
@@ -337,13 +348,14 @@ def load_settings() -> StackSettings:
             api_5xx_threshold=_int(config, "alarmApi5xxThreshold", 1, 100000),
             function_error_threshold=_int(config, "alarmFunctionErrorThreshold", 1, 100000),
         ),
-        waf_rate_limit=_waf_rate(config),
+        waf_rate_limit=_waf_rate(config, "wafRateLimit"),
+        waf_contact_rate_limit=_waf_rate(config, "wafContactRateLimit"),
         domain=domain,
     )
 
 
-def _waf_rate(config: pulumi.Config) -> int:
-    value = _int(config, "wafRateLimit", 0, 2_000_000_000)
+def _waf_rate(config: pulumi.Config, key: str) -> int:
+    value = _int(config, key, 0, 2_000_000_000)
     if 0 < value < 10:
-        raise _bad("wafRateLimit", value, "use 0 (no WAF) or at least 10, AWS WAF's lowest rate limit")
+        raise _bad(key, value, "use 0 (no WAF) or at least 10, AWS WAF's lowest rate limit")
     return value

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
 
 from declarations import web_assets
+from handlers.edge import ORIGIN_PROOF
 
 # AWS-managed CloudFront policies (their ids are fixed and documented by AWS).
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
@@ -17,6 +19,8 @@ ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 
 S3_ORIGIN = "site"
 API_ORIGIN = "api"
+# Runs on every /api/* request as it arrives: writes the address CloudFront received the connection from.
+VIEWER_ADDRESS_FUNCTION = Path(__file__).with_name("viewer_address.js")
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,8 @@ class SiteDomain:
 
 @dataclass(frozen=True)
 class StaticSiteArgs:
-    api_endpoint: pulumi.Input[str]  # https://<id>.execute-api.<region>.amazonaws.com
+    api_origin_domain: pulumi.Input[str]  # the API's host: its own domain, or <id>.execute-api.<region>.amazonaws.com
+    api_origin_secret: pulumi.Input[str]  # sent to the API as ORIGIN_PROOF, which the functions require
     page_config: dict[str, pulumi.Input[str]]  # the values config.js hands to the pages
     connect_sources: list[str]  # other origins the pages call (the CSP's connect-src)
     price_class: str
@@ -194,7 +199,14 @@ class StaticSite(pulumi.ComponentResource):
             opts=self._child,
         )
         headers = self._security_headers(name, args)
-        api_domain = pulumi.Output.from_input(args.api_endpoint).apply(lambda url: url.removeprefix("https://"))
+        viewer_address = aws.cloudfront.Function(
+            f"{name}-viewer-address",
+            runtime="cloudfront-js-2.0",
+            code=VIEWER_ADDRESS_FUNCTION.read_text(),
+            comment="Writes x-viewer-address from event.viewer.ip on /api/* requests",
+            publish=True,
+            opts=self._child,
+        )
         return aws.cloudfront.Distribution(
             name,
             enabled=True,
@@ -210,7 +222,13 @@ class StaticSite(pulumi.ComponentResource):
                 ),
                 aws.cloudfront.DistributionOriginArgs(
                     origin_id=API_ORIGIN,
-                    domain_name=api_domain,
+                    domain_name=args.api_origin_domain,
+                    # CloudFront replaces a header of this name sent by a viewer with this value.
+                    custom_headers=[
+                        aws.cloudfront.DistributionOriginCustomHeaderArgs(
+                            name=ORIGIN_PROOF, value=args.api_origin_secret
+                        )
+                    ],
                     custom_origin_config=aws.cloudfront.DistributionOriginCustomOriginConfigArgs(
                         http_port=80,
                         https_port=443,
@@ -240,11 +258,17 @@ class StaticSite(pulumi.ComponentResource):
                     origin_request_policy_id=ALL_VIEWER_EXCEPT_HOST_HEADER,
                     response_headers_policy_id=headers.id,
                     compress=True,
+                    function_associations=[
+                        aws.cloudfront.DistributionOrderedCacheBehaviorFunctionAssociationArgs(
+                            event_type="viewer-request", function_arn=viewer_address.arn
+                        )
+                    ],
                 )
             ],
             # Custom error responses apply to every behaviour, API included. S3 answers 403 for
-            # a missing key (CloudFront may not list the bucket), and no API route answers 403,
-            # so mapping only 403 serves the error page without hiding the API's JSON 404s.
+            # a missing key (CloudFront may not list the bucket), and the API answers 403 only to a
+            # request that did not come through this distribution, so mapping only 403 serves the
+            # error page without hiding the API's JSON 404s.
             custom_error_responses=[
                 aws.cloudfront.DistributionCustomErrorResponseArgs(
                     error_code=403,

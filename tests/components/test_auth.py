@@ -58,7 +58,7 @@ def test_pages_get_the_pool_and_client_and_may_call_cognito(program: Program) ->
 
 def test_prod_pool_is_protected_and_dev_pool_is_not(program: Program) -> None:
     pool = program.one("aws:cognito/userPool:UserPool")
-    protected = program.one("aws:dynamodb/table:Table").inputs["deletionProtectionEnabled"]
+    protected = program.one("aws:dynamodb/table:Table", "submissions").inputs["deletionProtectionEnabled"]
     assert (pool.inputs["deletionProtection"] == "ACTIVE") is protected
     assert (pool.name in program.protected) is protected
     assert program.of_type("aws:cognito/user:User") == [], "no owner unless configured"

@@ -107,6 +107,8 @@ def _planted(program: Program, typ: str, **inputs: object) -> list[str]:
             "PriceClass='PriceClass_Cheap'",
         ),
         ("aws:s3/bucket:Bucket", {"bucket": "Site_Content"}, "Bucket='Site_Content': 3 to 63 lower-case"),
+        ("aws:cloudfront/function:Function", {"runtime": "cloudfront-js-3.0"}, "Runtime='cloudfront-js-3.0' is not"),
+        ("aws:apigatewayv2/domainName:DomainName", {"domainNameConfiguration": {"endpointType": "EDGY"}}, "'EDGY'"),
         ("aws:iam/role:Role", {"name": "r" * 65}, "RoleName='" + "r" * 65 + "' (length) is above the maximum 64"),
     ],
 )

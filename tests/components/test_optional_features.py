@@ -37,19 +37,18 @@ def test_without_configuration_no_optional_resource_exists(program: Program) -> 
         "aws:sqs/queue:Queue",
         "aws:sesv2/emailIdentity:EmailIdentity",
         "aws:ssm/parameter:Parameter",
-        "aws:wafv2/webAcl:WebAcl",
         "aws:acm/certificate:Certificate",
         "aws:route53/record:Record",
         "aws:lambda/eventSourceMapping:EventSourceMapping",
     ):
         assert program.of_type(typ) == [], typ
     distribution = program.one("aws:cloudfront/distribution:Distribution").inputs
-    assert "webAclId" not in distribution and "aliases" not in distribution
+    assert "aliases" not in distribution
 
 
 def test_stream_feeds_the_notify_function_with_retries_and_a_dead_letter_queue(everything: Program) -> None:
     mapping = everything.one("aws:lambda/eventSourceMapping:EventSourceMapping").inputs
-    table = everything.one("aws:dynamodb/table:Table")
+    table = everything.one("aws:dynamodb/table:Table", "submissions")
     queue = everything.one("aws:sqs/queue:Queue")
     assert mapping["eventSourceArn"] == table.outputs["streamArn"]
     assert mapping["functionName"] == function(everything, "notify").outputs["arn"]
@@ -71,7 +70,7 @@ def test_notify_function_may_do_exactly_its_job(single_address: Program) -> None
     statements = policy_of(everything, "notify")
     grants = {tuple(s["Action"]): s["Resource"] for s in statements}
     conditions = {tuple(s["Action"]): s.get("Condition") for s in statements}
-    table = everything.one("aws:dynamodb/table:Table")
+    table = everything.one("aws:dynamodb/table:Table", "submissions")
     identity = everything.one("aws:sesv2/emailIdentity:EmailIdentity")
     parameter = everything.one("aws:ssm/parameter:Parameter")
     assert (
@@ -130,7 +129,7 @@ def test_alarms_watch_every_function_the_api_table_and_dead_letters(everything: 
 
 
 def test_alarms_are_on_in_prod_and_off_in_dev(program: Program) -> None:
-    prod = program.one("aws:dynamodb/table:Table").inputs["deletionProtectionEnabled"]
+    prod = program.one("aws:dynamodb/table:Table", "submissions").inputs["deletionProtectionEnabled"]
     assert bool(program.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")) is prod
     assert bool(program.of_type("aws:sns/topic:Topic")) is prod
 
@@ -138,7 +137,7 @@ def test_alarms_are_on_in_prod_and_off_in_dev(program: Program) -> None:
 def test_waf_rate_limits_the_api_per_ip_with_429_in_us_east_1(everything: Program) -> None:
     acl = everything.one("aws:wafv2/webAcl:WebAcl")
     assert acl.inputs["region"] == "us-east-1" and acl.inputs["scope"] == "CLOUDFRONT"
-    rate, common = acl.inputs["rules"]
+    _, rate, common = acl.inputs["rules"]
     statement = rate["statement"]["rateBasedStatement"]
     assert statement["limit"] == 500 and statement["aggregateKeyType"] == "IP"
     assert statement["scopeDownStatement"]["byteMatchStatement"]["searchString"] == "/api/"
@@ -149,9 +148,9 @@ def test_waf_rate_limits_the_api_per_ip_with_429_in_us_east_1(everything: Progra
 
 
 def test_custom_domain_gets_a_us_east_1_certificate_alias_records_and_tls_1_2(everything: Program) -> None:
-    certificate = everything.one("aws:acm/certificate:Certificate")
+    certificate = everything.one("aws:acm/certificate:Certificate", "site-certificate")
     assert certificate.inputs["region"] == "us-east-1" and certificate.inputs["validationMethod"] == "DNS"
-    validation = everything.one("aws:acm/certificateValidation:CertificateValidation").inputs
+    validation = everything.one("aws:acm/certificateValidation:CertificateValidation", "site-certificate").inputs
     assert validation["region"] == "us-east-1" and validation["validationRecordFqdns"] == ["_x1.www.example.com."]
     distribution = everything.one("aws:cloudfront/distribution:Distribution")
     assert distribution.inputs["aliases"] == ["www.example.com"]
@@ -159,7 +158,9 @@ def test_custom_domain_gets_a_us_east_1_certificate_alias_records_and_tls_1_2(ev
     assert viewer["acmCertificateArn"] == certificate.outputs["arn"]
     assert viewer["sslSupportMethod"] == "sni-only" and viewer["minimumProtocolVersion"] == "TLSv1.2_2021"
     records = {
-        r.inputs["type"]: r.inputs for r in everything.of_type("aws:route53/record:Record") if "aliases" in r.inputs
+        r.inputs["type"]: r.inputs
+        for r in everything.of_type("aws:route53/record:Record")
+        if "aliases" in r.inputs and r.inputs["name"] == "www.example.com"
     }
     assert set(records) == {"A", "AAAA"}
     for record in records.values():

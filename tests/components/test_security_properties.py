@@ -52,11 +52,17 @@ def _allows(program: Program, policy_name: str) -> list[dict]:
 
 
 def test_each_route_function_has_exactly_its_table_actions(declared: Program) -> None:
-    """Least privilege per route: the route table's table actions, no more (one role per function is a rule)."""
+    """Least privilege per route: the route table's table actions on the enquiries, no more, and only the contact
+    function may add to a visitor's count (one role per function is a rule)."""
+    counters = declared.one("aws:dynamodb/table:Table", "visitors").outputs["arn"]
     for route in ROUTES:
         statements = _allows(declared, f"{route_resource_name(API, route)}-policy")
-        granted = {a for s in statements for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
+        on_counters = [s for s in statements if counters in json.dumps(s["Resource"])]
+        enquiries = [s for s in statements if s not in on_counters]
+        granted = {a for s in enquiries for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
         assert {a for a in granted if a.startswith("dynamodb:")} == set(route.table_actions), route.key
+        expected = [{"Effect": "Allow", "Action": ["dynamodb:UpdateItem"], "Resource": [counters]}]
+        assert on_counters == (expected if route.name == "contact" else []), route.key
 
 
 def test_no_secret_value_in_any_environment(declared: Program) -> None:

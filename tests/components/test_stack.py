@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from components.function import FunctionSizing
-from components.http_api import HttpApi, HttpApiArgs, JwtAuthorizerArgs, route_resource_name
+from components.http_api import HttpApi, HttpApiArgs, JwtAuthorizerArgs, VisitorLimitArgs, route_resource_name
 from components.static_site import ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED
 from declarations import web_assets
 from declarations.routes import ROUTES
@@ -22,7 +22,7 @@ ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 
 
 def _setting(program: Program, key: str) -> str:
-    stack = "prod" if program.one("aws:dynamodb/table:Table").inputs["deletionProtectionEnabled"] else "dev"
+    stack = "prod" if program.one("aws:dynamodb/table:Table", "submissions").inputs["deletionProtectionEnabled"] else "dev"
     return stack_config(stack)[0][f"{PROJECT}:{key}"]
 
 
@@ -44,7 +44,7 @@ def test_every_component_and_concept_is_declared(program: Program) -> None:
 
 
 def test_table_is_on_demand_encrypted_with_ttl_and_stream(program: Program) -> None:
-    table = program.one("aws:dynamodb/table:Table").inputs
+    table = program.one("aws:dynamodb/table:Table", "submissions").inputs
     assert table["billingMode"] == "PAY_PER_REQUEST"
     assert table["serverSideEncryption"] == {"enabled": True}
     assert table["ttl"] == {"attributeName": "expires_at", "enabled": True}
@@ -53,7 +53,7 @@ def test_table_is_on_demand_encrypted_with_ttl_and_stream(program: Program) -> N
 
 
 def test_prod_protects_the_table_and_dev_does_not(program: Program) -> None:
-    table = program.one("aws:dynamodb/table:Table")
+    table = program.one("aws:dynamodb/table:Table", "submissions")
     protect = _setting(program, "protectData") == "true"
     assert table.inputs["deletionProtectionEnabled"] is protect
     assert table.inputs["pointInTimeRecovery"] == {"enabled": protect}
@@ -164,9 +164,11 @@ def test_functions_are_python_313_arm64_json_logs_traced(program: Program) -> No
         assert group.name == f"{function.name}-logs"
         assert int(group.inputs["retentionInDays"]) == int(_setting(program, "logRetentionDays"))
         variables = (inputs.get("environment") or {}).get("variables", {})
-        contact_only = {"EXTRA_FIELDS", "PAGE_SHELL"} if function.name == f"{API}-contact" else set()
-        allowed = {"TABLE_NAME", "RETENTION_DAYS"} | contact_only
-        assert set(variables) <= allowed, f"{function.name} environment: {variables}"
+        contact_only = {"EXTRA_FIELDS", "PAGE_SHELL", "VISITOR_TABLE", "VISITOR_LIMIT", "VISITOR_CEILING"}
+        allowed = {"EDGE_PROOF_HASHES", "TABLE_NAME", "RETENTION_DAYS"} | (
+            contact_only if function.name == f"{API}-contact" else set()
+        )
+        assert set(variables) <= allowed and "EDGE_PROOF_HASHES" in variables, f"{function.name}: {variables}"
 
 
 def _policy_of(program: Program, function: Declared) -> dict:
@@ -178,13 +180,19 @@ def _policy_of(program: Program, function: Declared) -> dict:
 def test_each_function_has_its_own_role_with_exactly_its_routes_actions(program: Program) -> None:
     functions = program.of_type(FUNCTION)
     assert len({f.inputs["role"] for f in functions}) == len(functions), "functions share a role"
-    table_arn = program.one("aws:dynamodb/table:Table").outputs["arn"]
+    table_arn = program.one("aws:dynamodb/table:Table", "submissions").outputs["arn"]
+    counters_arn = program.one("aws:dynamodb/table:Table", "visitors").outputs["arn"]
     for route in ROUTES:
         function = next(f for f in functions if f.name == route_resource_name(API, route))
         statements = _policy_of(program, function)["Statement"]
         logs = next(s for s in statements if s["Action"][0].startswith("logs:"))
         assert logs["Resource"].endswith(f":log-group:{function.inputs['loggingConfig']['logGroup']}:*")
         table = [s for s in statements if any(a.startswith("dynamodb:") for a in s["Action"])]
+        if route.name == "contact":
+            # Its one right on the counters: add to a count, on that table alone (no right to change an enquiry).
+            (count,) = [s for s in table if s["Resource"] == [counters_arn]]
+            assert count["Action"] == ["dynamodb:UpdateItem"]
+            table.remove(count)
         if not route.table_actions:
             assert not table, f"{route.name} may touch the table but its route needs no table access"
             continue
@@ -223,7 +231,7 @@ def test_stage_auto_deploys_throttles_and_logs_json(program: Program) -> None:
 def test_local_table_and_declared_table_agree(program: Program) -> None:
     from local.emulator import create_table_request
 
-    declared = program.one("aws:dynamodb/table:Table").inputs
+    declared = program.one("aws:dynamodb/table:Table", "submissions").inputs
     local = create_table_request("t")
     assert {a["AttributeName"]: a["AttributeType"] for a in local["AttributeDefinitions"]} == {
         a["name"]: a["type"] for a in declared["attributes"]
@@ -273,6 +281,8 @@ def test_a_second_api_does_not_collide_with_the_first() -> None:
                     throttle_burst_limit=20,
                     contact_rate_limit=2,
                     contact_burst_limit=5,
+                    visitors=VisitorLimitArgs("v", "arn:aws:dynamodb:eu-west-1:123456789012:table/v", 5, 50),
+                    edge_proof_hashes="0" * 64,
                     authorizer=JwtAuthorizerArgs(issuer="https://issuer.example", audience="client"),
                 ),
             )

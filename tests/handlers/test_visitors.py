@@ -113,7 +113,7 @@ def test_past_the_ceiling_posts_are_refused_with_429_and_stored_nowhere(contact,
     refused = post(contact, "203.0.113.9", first_name="Over")
     assert refused["statusCode"] == 429
     body = json.loads(refused["body"])
-    assert body["error"]["code"] == "TooManyRequests" and "nothing was saved" in body["error"]["message"]
+    assert body["error"]["code"] == "TooManyRequests" and "nothing saved" in body["error"]["message"]
     assert 0 < int(refused["headers"]["retry-after"]) <= 3600
     assert len(store.items()) == VISITOR_CEILING and "Over" not in {i["first_name"] for i in store.items()}
     counter = boto3.client("dynamodb").scan(TableName=VISITOR_TABLE)["Items"]

@@ -94,6 +94,15 @@ def _cache_behavior(b: dict[str, Any]) -> dict[str, Any]:
         "CachePolicyId": b.get("cachePolicyId"),
         **({"OriginRequestPolicyId": b["originRequestPolicyId"]} if "originRequestPolicyId" in b else {}),
         **({"ResponseHeadersPolicyId": b["responseHeadersPolicyId"]} if "responseHeadersPolicyId" in b else {}),
+        **(
+            {
+                "FunctionAssociations": _items(
+                    [{"FunctionARN": f["functionArn"], "EventType": f["eventType"]} for f in b["functionAssociations"]]
+                )
+            }
+            if "functionAssociations" in b
+            else {}
+        ),
     }
 
 
@@ -109,6 +118,9 @@ def _origin(o: dict[str, Any]) -> dict[str, Any]:
             "OriginProtocolPolicy": c["originProtocolPolicy"],
             "OriginSslProtocols": _items(c["originSslProtocols"]),
         }
+    if "customHeaders" in o:
+        headers = [{"HeaderName": h["name"], "HeaderValue": h["value"]} for h in o["customHeaders"]]
+        origin["CustomHeaders"] = _items(headers)
     return origin
 
 
@@ -178,7 +190,11 @@ def _table(d: Any) -> dict[str, Any]:
             for g in i.get("globalSecondaryIndexes", [])
         ],
         "BillingMode": i["billingMode"],
-        "StreamSpecification": {"StreamEnabled": i["streamEnabled"], "StreamViewType": i["streamViewType"]},
+        **(
+            {"StreamSpecification": {"StreamEnabled": i["streamEnabled"], "StreamViewType": i["streamViewType"]}}
+            if i.get("streamEnabled")
+            else {}
+        ),
         "SSESpecification": {"Enabled": i["serverSideEncryption"]["enabled"]},
         "DeletionProtectionEnabled": i.get("deletionProtectionEnabled", False),
     }
@@ -311,8 +327,23 @@ CALLS: dict[str, Call | None] = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": Call("cloudwatch", "PutMetricAlarm", _alarm),
     "aws:dynamodb/table:Table": Call("dynamodb", "CreateTable", _table),
     "aws:apigatewayv2/api:Api": Call(
-        "apigatewayv2", "CreateApi", lambda d: {"Name": auto_name(d), "ProtocolType": d.inputs["protocolType"]}
+        "apigatewayv2",
+        "CreateApi",
+        lambda d: {
+            "Name": auto_name(d),
+            "ProtocolType": d.inputs["protocolType"],
+            "DisableExecuteApiEndpoint": d.inputs.get("disableExecuteApiEndpoint", False),
+        },
     ),
+    "aws:apigatewayv2/domainName:DomainName": Call(
+        "apigatewayv2",
+        "CreateDomainName",
+        lambda d: {
+            "DomainName": d.inputs["domainName"],
+            "DomainNameConfigurations": [pascal(d.inputs["domainNameConfiguration"], {"certificateArn": "CertificateArn"})],
+        },
+    ),
+    "aws:apigatewayv2/apiMapping:ApiMapping": Call("apigatewayv2", "CreateApiMapping", lambda d: pascal(d.inputs)),
     "aws:apigatewayv2/route:Route": Call(
         "apigatewayv2",
         "CreateRoute",
@@ -373,6 +404,15 @@ CALLS: dict[str, Call | None] = {
         },
     ),
     "aws:cloudfront/distribution:Distribution": Call("cloudfront", "CreateDistribution", _distribution),
+    "aws:cloudfront/function:Function": Call(
+        "cloudfront",
+        "CreateFunction",
+        lambda d: {
+            "Name": auto_name(d),
+            "FunctionConfig": {"Comment": d.inputs["comment"], "Runtime": d.inputs["runtime"]},
+            "FunctionCode": d.inputs["code"].encode(),
+        },
+    ),
     "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": Call(
         "cloudfront", "CreateResponseHeadersPolicy", _headers_policy
     ),
@@ -493,6 +533,8 @@ CALLS: dict[str, Call | None] = {
     "aws:route53/record:Record": Call("route53", "ChangeResourceRecordSets", _record),
     # No AWS call creates it: the provider waits until ACM has validated the certificate.
     "aws:acm/certificateValidation:CertificateValidation": None,
+    # No AWS call either: the program's own dynamic provider makes the random value (components/edge_secret.py).
+    "pulumi-python:dynamic:Resource": None,
 }
 
 

@@ -47,6 +47,25 @@ EVERYTHING = {
 }
 
 
+DYNAMIC_RESOURCE = "pulumi-python:dynamic"
+
+
+def dynamic_create(inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A Pulumi dynamic resource's create, run as pulumi.dynamic's provider host runs it: the provider the
+    program serialized into the resource's inputs, deserialized with dill and called with the other inputs."""
+    import base64
+
+    import dill  # pulumi's own dependency, which serialized the provider
+
+    serialized = inputs["__provider"]
+    if isinstance(serialized, dict):  # the SDK sends it as a secret: the engine's wrapper around the value
+        serialized = serialized["value"]
+    provider = dill.loads(base64.b64decode(serialized))
+    props = {k: v for k, v in inputs.items() if k != "__provider"}
+    created = provider.create(props)
+    return created.id, {**props, **(created.outs or {})}
+
+
 @dataclass
 class Declared:
     """One resource the program declared: its type token, logical name and resolved inputs."""
@@ -68,7 +87,7 @@ class Program:
 
     def protects_enquiries(self) -> bool:
         """The table has deletion protection and point-in-time recovery, and Pulumi protects it."""
-        table = self.one("aws:dynamodb/table:Table").inputs
+        table = self.one("aws:dynamodb/table:Table", "submissions").inputs
         return (
             table["deletionProtectionEnabled"] is True
             and table["pointInTimeRecovery"] == {"enabled": True}
@@ -152,6 +171,17 @@ class RecordingMocks(pulumi.runtime.Mocks):
             outputs["arn"] = f"arn:aws:ses:{region}:{ACCOUNT}:configuration-set/{args.inputs['configurationSetName']}"
         elif args.typ == "aws:route53/record:Record":
             outputs["fqdn"] = args.inputs["name"]
+        elif args.typ == "aws:apigatewayv2/domainName:DomainName":
+            outputs["domainNameConfiguration"] = {
+                **args.inputs["domainNameConfiguration"],
+                "targetDomainName": f"d-abc123.execute-api.{region}.amazonaws.com",
+                "hostedZoneId": "ZLY8HYME6SFDD",
+            }
+        elif args.typ == "aws:cloudfront/function:Function":
+            outputs["arn"] = f"arn:aws:cloudfront::{ACCOUNT}:function/{name}"
+        elif args.typ.startswith(DYNAMIC_RESOURCE):
+            # As the engine's dynamic provider host does: the program's own provider, unpickled, creates it.
+            resource_id, outputs = dynamic_create(args.inputs)
         self.program.resources.append(Declared(args.typ, args.name, dict(args.inputs), outputs, resource_id))
         return resource_id, outputs
 
