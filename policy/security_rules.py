@@ -31,6 +31,13 @@ SUPPORTED_RUNTIMES = ("python3.13",)
 PUBLIC_ROUTES = ("POST /api/contact", "$default")
 SECRET_WORDS = ("secret", "password", "token", "key")
 SECURE_VIEWER_POLICIES = ("https-only", "redirect-to-https")
+# What CloudFront adds to each API request (handlers/edge.py, whose names a test ties to these): the secret the
+# functions require, and the visitor's address its viewer-request function writes from event.viewer.ip.
+ORIGIN_PROOF = "x-origin-verify"
+VIEWER_ADDRESS = "x-viewer-address"
+EDGE_PROOF_VARIABLE = "EDGE_PROOF_HASHES"
+CONTACT_PATH = "/api/contact"
+COUNTER_KEY = "visitor"  # the hash key of a table that counts visitors by address
 BLOCKS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
 
 
@@ -305,6 +312,75 @@ def _bucket_read_through_oac_only(resources: Sequence[Resource], _: Config) -> I
                 yield f"{d.name} reads bucket origin {origin.get('originId')!r} unsigned (no origin access control)"
 
 
+def _api_origins(resources: Sequence[Resource]) -> Iterator[tuple[Resource, Props]]:
+    for d in _of(resources, "aws:cloudfront/distribution:Distribution"):
+        for origin in d.props.get("origins") or []:
+            if "customOriginConfig" in origin:
+                yield d, origin
+
+
+def _api_only_through_the_edge(resources: Sequence[Resource], _: Config) -> Iterator[str]:
+    for d, origin in _api_origins(resources):
+        headers = {h.get("name"): h.get("value") for h in origin.get("customHeaders") or []}
+        if not headers.get(ORIGIN_PROOF):
+            yield f"{d.name} reaches origin {origin.get('originId')!r} without the {ORIGIN_PROOF} secret"
+    invoked = {str(p.props.get("function")) for p in _of(resources, "aws:lambda/permission:Permission")
+               if p.props.get("principal") == "apigateway.amazonaws.com"}  # fmt: skip
+    for f in _of(resources, "aws:lambda/function:Function"):
+        variables = (f.props.get("environment") or {}).get("variables") or {}
+        if str(f.props.get("name")) in invoked and not variables.get(EDGE_PROOF_VARIABLE):
+            yield f"{f.name} answers API requests without requiring the edge's secret ({EDGE_PROOF_VARIABLE})"
+    if _of(resources, "aws:apigatewayv2/domainName:DomainName"):
+        for api in _of(resources, "aws:apigatewayv2/api:Api"):
+            if api.props.get("disableExecuteApiEndpoint") is not True:
+                yield f"{api.name} has its own domain but still answers at API Gateway's default URL"
+
+
+def _visitor_address_from_the_edge(resources: Sequence[Resource], _: Config) -> Iterator[str]:
+    functions = {str(f.props.get("arn")): f for f in _of(resources, "aws:cloudfront/function:Function")}
+    for d, origin in _api_origins(resources):
+        for b in d.props.get("orderedCacheBehaviors") or []:
+            if b.get("targetOriginId") != origin.get("originId"):
+                continue
+            viewer = [a for a in b.get("functionAssociations") or [] if a.get("eventType") == "viewer-request"]
+            code = [
+                str(functions[a["functionArn"]].props.get("code")) for a in viewer if a.get("functionArn") in functions
+            ]
+            if not any(VIEWER_ADDRESS in c and "event.viewer.ip" in c for c in code):
+                yield f"{d.name} forwards {b.get('pathPattern')} without writing {VIEWER_ADDRESS} from event.viewer.ip"
+
+
+def _mentions(value: Any, text: str) -> bool:
+    """Whether `text` is one of the strings anywhere in a property (the pack sees read-only mappings, not dicts)."""
+    if isinstance(value, str):
+        return value == text
+    if isinstance(value, Mapping):
+        return any(_mentions(v, text) for v in value.values())
+    if isinstance(value, Sequence):
+        return any(_mentions(v, text) for v in value)
+    return False
+
+
+def _contact_rate_limited(resources: Sequence[Resource], _: Config) -> Iterator[str]:
+    acls = {str(a.props.get("arn")): a for a in _of(resources, "aws:wafv2/webAcl:WebAcl")}
+    for d in _of(resources, "aws:cloudfront/distribution:Distribution"):
+        acl = acls.get(str(d.props.get("webAclId")))
+        if acl is None:
+            yield f"{d.name} has no web ACL: one address may post the contact form as fast as the API's throttle allows"
+            continue
+        if not any(
+            _mentions(rule.get("statement"), CONTACT_PATH)
+            and ((rule.get("statement") or {}).get("rateBasedStatement") or {}).get("aggregateKeyType") == "IP"
+            for rule in acl.props.get("rules") or []
+        ):
+            yield f"{acl.name} has no per-IP rate rule on {CONTACT_PATH}"
+
+
+def _counters_expire(resource: Resource, _: Config) -> Iterator[str]:
+    if resource.props.get("hashKey") == COUNTER_KEY and (resource.props.get("ttl") or {}).get("enabled") is not True:
+        yield f"{resource.name} keeps visitors' addresses without a TTL"
+
+
 def _mail_domains(resources: Sequence[Resource]) -> list[Resource]:
     identities = _of(resources, "aws:sesv2/emailIdentity:EmailIdentity")
     return [i for i in identities if "@" not in str(i.props.get("emailIdentity", "@"))]
@@ -448,6 +524,12 @@ RESOURCE_RULES = [
         _invoke_scoped,
     ),
     _rule(
+        "dynamodb-visitor-counters-expire",
+        "A table that counts visitors by address expires each item (TTL): addresses are personal data.",
+        "aws:dynamodb/table:Table",
+        _counters_expire,
+    ),
+    _rule(
         "dynamodb-encrypted",
         "The table is encrypted at rest.",
         "aws:dynamodb/table:Table",
@@ -507,6 +589,24 @@ STACK_RULES = [
         "cloudfront-bucket-through-oac",
         "CloudFront.13: only this distribution, signed with origin access control, reads the bucket (no legacy OAI).",
         _bucket_read_through_oac_only,
+    ),
+    StackRule(
+        "api-only-through-the-edge",
+        "CloudFront sends the API a secret every function requires, and with a domain API Gateway's own URL is "
+        "off: nothing bypasses the distribution and its firewall.",
+        _api_only_through_the_edge,
+    ),
+    StackRule(
+        "api-visitor-address-from-the-edge",
+        "A CloudFront Function writes each API request's visitor address from the connection, so no visitor "
+        "chooses the address its posts are counted against.",
+        _visitor_address_from_the_edge,
+    ),
+    StackRule(
+        "waf-contact-rate-per-ip",
+        "The distribution has a web ACL with a per-IP rate rule on the contact form (lower it to advisory for a "
+        "stack run without WAF).",
+        _contact_rate_limited,
     ),
     StackRule(
         "ses-dkim",

@@ -123,7 +123,9 @@ def test_settings_left_under_the_old_name_stop_the_preview_with_the_fix(tmp_path
     subprocess.run(fix, shell=True, cwd=dest, check=True)  # the one-line fix, exactly as printed
     assert "acme-site:protectData: false" in (dest / "Pulumi.prod.yaml").read_text()
     program = run_program("prod", project_dir=dest)
-    assert program.one("aws:dynamodb/table:Table", "submissions").inputs["deletionProtectionEnabled"] is False  # as the file says
+    assert (
+        program.one("aws:dynamodb/table:Table", "submissions").inputs["deletionProtectionEnabled"] is False
+    )  # as the file says
 
 
 @pytest.mark.parametrize("key", ["aws:profile", "pulumi:tags", "other-provider:endpoint"])

@@ -22,7 +22,9 @@ ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 
 
 def _setting(program: Program, key: str) -> str:
-    stack = "prod" if program.one("aws:dynamodb/table:Table", "submissions").inputs["deletionProtectionEnabled"] else "dev"
+    stack = (
+        "prod" if program.one("aws:dynamodb/table:Table", "submissions").inputs["deletionProtectionEnabled"] else "dev"
+    )
     return stack_config(stack)[0][f"{PROJECT}:{key}"]
 
 

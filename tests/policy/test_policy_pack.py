@@ -9,11 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import security_rules
 import yaml
 from guard import POLICIES
 from security_rules import PUBLIC_ROUTES
 
 from declarations.routes import ROUTES
+from handlers import edge, env_names, table_schema
 from tests.support.mocked_program import EVERYTHING, Program, run_program
 from tests.support.paths import ROOT
 from tests.support.policy_pack import analyze, mandatory
@@ -82,6 +84,11 @@ def share_first_role(program: Program) -> None:
     first, second = program.of_type("aws:lambda/function:Function")[:2]
     for props in (second.inputs, second.outputs):
         props["role"] = first.inputs["role"]
+
+
+def without_waf(program: Program) -> None:
+    program.resources = [r for r in program.resources if r.typ != "aws:wafv2/webAcl:WebAcl"]
+    edit(program, DISTRIBUTION, setter("webAclId", None))
 
 
 def drop_mx(program: Program) -> None:
@@ -161,6 +168,21 @@ BAD_EDITS: list[tuple[str, str, Callable[[Program], None]]] = [
     ("ses-mail-from", "prod-everything", drop_mx),
     ("ses-configuration-set", "prod-everything",
      lambda p: edit(p, IDENTITY, setter("configurationSetName", None))),
+    ("dynamodb-visitor-counters-expire", "dev", lambda p: edit(p, TABLE, setter("ttl.enabled", False), "visitors")),
+    ("api-only-through-the-edge", "dev", lambda p: edit(p, DISTRIBUTION, setter("origins.1.customHeaders", None))),
+    ("api-only-through-the-edge", "dev",
+     lambda p: edit(p, FUNCTION, setter("environment.variables.EDGE_PROOF_HASHES", ""), "api-list")),
+    ("api-only-through-the-edge", "prod-everything",
+     lambda p: edit(p, "aws:apigatewayv2/api:Api", setter("disableExecuteApiEndpoint", False))),
+    ("api-visitor-address-from-the-edge", "dev",
+     lambda p: edit(p, DISTRIBUTION, setter("orderedCacheBehaviors.0.functionAssociations", None))),
+    ("api-visitor-address-from-the-edge", "prod",
+     lambda p: edit(p, "aws:cloudfront/function:Function",
+                    setter("code", "function handler(event) { return event.request; }"))),
+    ("waf-contact-rate-per-ip", "prod", without_waf),
+    ("waf-contact-rate-per-ip", "prod",
+     lambda p: edit(p, "aws:wafv2/webAcl:WebAcl",
+                    lambda props: props.update(rules=[r for r in props["rules"] if "contact" not in r["name"]]))),
 ]  # fmt: skip
 
 
@@ -206,6 +228,14 @@ def test_a_value_unknown_during_preview_is_advisory_not_a_pass_or_a_stop() -> No
 
 def test_public_routes_are_the_route_tables() -> None:
     assert set(PUBLIC_ROUTES) == {r.key for r in ROUTES if not r.signed_in}
+
+
+def test_the_packs_names_for_the_edge_are_the_programs() -> None:
+    """The pack runs in its own environment, without the handlers: its copies of their names must agree."""
+    assert (security_rules.ORIGIN_PROOF, security_rules.VIEWER_ADDRESS) == (edge.ORIGIN_PROOF, edge.VIEWER_ADDRESS)
+    assert security_rules.EDGE_PROOF_VARIABLE == env_names.EDGE_PROOF_HASHES
+    assert security_rules.COUNTER_KEY == table_schema.VISITOR_KEY
+    assert security_rules.CONTACT_PATH == next(r.path for r in ROUTES if r.name == "contact")
 
 
 def test_the_pack_is_laid_out_as_the_cli_loads_it() -> None:

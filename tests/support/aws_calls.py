@@ -340,7 +340,9 @@ CALLS: dict[str, Call | None] = {
         "CreateDomainName",
         lambda d: {
             "DomainName": d.inputs["domainName"],
-            "DomainNameConfigurations": [pascal(d.inputs["domainNameConfiguration"], {"certificateArn": "CertificateArn"})],
+            "DomainNameConfigurations": [
+                pascal(d.inputs["domainNameConfiguration"], {"certificateArn": "CertificateArn"})
+            ],
         },
     ),
     "aws:apigatewayv2/apiMapping:ApiMapping": Call("apigatewayv2", "CreateApiMapping", lambda d: pascal(d.inputs)),
