@@ -14,7 +14,7 @@ from components.notifier import Notifier, NotifierArgs, SendingDomain
 from components.settings import load_settings
 from components.static_site import SiteDomain, StaticSite, StaticSiteArgs
 from components.table import SubmissionsTable, SubmissionsTableArgs
-from components.visitor_counters import VisitorCounters
+from components.hourly_counters import HourlyCounters
 from declarations import web_assets
 from declarations.mail_spec import OWNER_MAIL_LOCAL_PART
 from declarations.owner_pool_spec import cognito_endpoint
@@ -37,7 +37,7 @@ mail = (
 )
 
 table = SubmissionsTable("submissions", SubmissionsTableArgs(protect_data=settings.protect_data))
-counters = VisitorCounters("visitors")
+counters = HourlyCounters("counters")
 edge_secrets = EdgeSecrets("edge-secret", EdgeSecretsArgs(version=settings.edge_secret_version))
 sizing = FunctionSizing(
     memory_mb=settings.lambda_memory_mb,

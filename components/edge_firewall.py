@@ -126,7 +126,11 @@ class EdgeFirewall(pulumi.ComponentResource):
             region=EDGE_REGION,
             scope="CLOUDFRONT",
             default_action=w.WebAclDefaultActionArgs(allow=w.WebAclDefaultActionAllowArgs()),
-            rules=[*([contact_rule(args.contact_rate_limit)] if args.contact_rate_limit else []), rate_rule, common_rules],
+            rules=[
+                *([contact_rule(args.contact_rate_limit)] if args.contact_rate_limit else []),
+                rate_rule,
+                common_rules,
+            ],
             visibility_config=w.WebAclVisibilityConfigArgs(
                 cloudwatch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True
             ),

@@ -94,7 +94,7 @@ def route_environment(route: Route, args: HttpApiArgs) -> dict[str, pulumi.Input
         environment[env.PAGE_SHELL] = web_assets.page_shell()
         environment.update(
             {
-                env.VISITOR_TABLE: args.visitors.table_name,
+                env.COUNTERS_TABLE: args.visitors.table_name,
                 env.VISITOR_LIMIT: str(args.visitors.limit),
                 env.VISITOR_CEILING: str(args.visitors.ceiling),
             }

@@ -42,7 +42,7 @@ KEEP_EXTRA_FIELDS = os.environ.get(env.EXTRA_FIELDS) == KEEP
 PAGE_SHELL = os.environ[env.PAGE_SHELL]
 # contactClientLimit and contactClientCeiling
 LIMITS = VisitorLimits(
-    os.environ[env.VISITOR_TABLE], int(os.environ[env.VISITOR_LIMIT]), int(os.environ[env.VISITOR_CEILING])
+    os.environ[env.COUNTERS_TABLE], int(os.environ[env.VISITOR_LIMIT]), int(os.environ[env.VISITOR_CEILING])
 )
 # Patterns compiled on first use (re caches them), not at every cold start: most posts need neither.
 _QUALITY = r";\s*q=([01](?:\.\d{0,3})?)"

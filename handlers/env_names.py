@@ -10,6 +10,6 @@ DASHBOARD_URL = "DASHBOARD_URL"
 WEBHOOK_PARAMETER = "WEBHOOK_PARAMETER"  # an SSM SecureString's name
 PAGE_SHELL = "PAGE_SHELL"  # www/error.html: its header, navigation, footer and styles frame the form's error page
 EDGE_PROOF_HASHES = "EDGE_PROOF_HASHES"  # comma-separated (edge.py)
-VISITOR_TABLE = "VISITOR_TABLE"
+COUNTERS_TABLE = "COUNTERS_TABLE"
 VISITOR_LIMIT = "VISITOR_LIMIT"  # contactClientLimit
 VISITOR_CEILING = "VISITOR_CEILING"  # contactClientCeiling

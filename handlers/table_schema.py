@@ -37,9 +37,10 @@ INDEXES: dict[str, tuple[str, str]] = {
 }
 STREAM_VIEW_TYPE = "NEW_IMAGE"
 
-# The visitor counters: an item per visitor and clock hour, keyed "<address or /64> <hour>", expiring (EXPIRES_AT)
-# at the hour's end plus a margin. The ids counted, so a retry is not counted twice.
-VISITOR_KEY = "visitor"
+# The hourly counters: an item per clock hour and visitor, keyed "visitor <address or /64> <hour>", or for the
+# owner's mailbox "mailbox <hour>"; each expires (EXPIRES_AT) at its hour's end plus a margin. The ids counted, so
+# a retry is not counted twice.
+COUNTER_KEY = "counter"
 POSTS = "posts"
 COUNTED_IDS = "ids"
 HOUR_SECONDS = 3600

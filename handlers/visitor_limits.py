@@ -10,7 +10,7 @@ import botocore.exceptions
 
 from api_gateway import TooManyRequests
 from dynamo_items import CONDITION_FAILED, dynamo_errors
-from table_schema import COUNTED_IDS, EXPIRES_AT, EXPIRY_MARGIN_SECONDS, HOUR_SECONDS, POSTS, VISITOR_KEY, VISITOR_LIMIT
+from table_schema import COUNTED_IDS, EXPIRES_AT, EXPIRY_MARGIN_SECONDS, HOUR_SECONDS, POSTS, COUNTER_KEY, VISITOR_LIMIT
 
 
 def visitor_key(address: str, with_port: bool = False) -> str | None:
@@ -48,7 +48,7 @@ class VisitorLimits:
             with dynamo_errors():
                 result = client.update_item(
                     TableName=self.table,
-                    Key={VISITOR_KEY: {"S": f"{visitor} {hour}"}},
+                    Key={COUNTER_KEY: {"S": f"visitor {visitor} {hour}"}},
                     UpdateExpression="ADD #posts :one, #ids :id SET #expires = if_not_exists(#expires, :expires)",
                     ConditionExpression="attribute_not_exists(#posts) OR #posts < :most AND NOT contains(#ids, :sid)",
                     ExpressionAttributeNames={"#posts": POSTS, "#ids": COUNTED_IDS, "#expires": EXPIRES_AT},

@@ -21,7 +21,7 @@ from local.persistence import SavedData, restore_items
 # some of them (GlobalSignOut, on "Sign out") to its default region's pool, not the pool's own.
 REGION = "us-east-1"
 TABLE_NAME = "ctd-local-submissions"
-VISITOR_TABLE = "ctd-local-visitors"
+COUNTERS_TABLE = "ctd-local-counters"
 # The stack's defaults (Pulumi.yaml's contactClientLimit and contactClientCeiling; a test ties them), which the
 # runner's environment may override.
 VISITOR_LIMIT, VISITOR_CEILING = 5, 50
@@ -55,9 +55,9 @@ def create_table_request(table_name: str) -> dict[str, object]:
     }
 
 
-def create_visitor_table_request(table_name: str) -> dict[str, object]:
-    """The boto3 CreateTable arguments for the per-visitor counters (the VisitorCounters component's table)."""
-    key = table_schema.VISITOR_KEY
+def create_counters_table_request(table_name: str) -> dict[str, object]:
+    """The boto3 CreateTable arguments for the per-visitor counters (the HourlyCounters component's table)."""
+    key = table_schema.COUNTER_KEY
     return {
         "TableName": table_name,
         "BillingMode": "PAY_PER_REQUEST",
@@ -108,7 +108,7 @@ class Emulator:
                 env.NOTIFY_TO: OWNER_EMAIL,
                 env.NOTIFY_CONFIGURATION_SET: CONFIGURATION_SET,
                 env.EDGE_PROOF_HASHES: edge.PROOF_HASH,
-                env.VISITOR_TABLE: VISITOR_TABLE,
+                env.COUNTERS_TABLE: COUNTERS_TABLE,
                 env.VISITOR_LIMIT: os.environ.get(env.VISITOR_LIMIT, str(VISITOR_LIMIT)),
                 env.VISITOR_CEILING: os.environ.get(env.VISITOR_CEILING, str(VISITOR_CEILING)),
             }
@@ -125,9 +125,9 @@ class Emulator:
             dynamodb.update_table(TableName=TABLE_NAME, StreamSpecification=stream)
         else:
             dynamodb.create_table(**create_table_request(TABLE_NAME))
-        dynamodb.create_table(**create_visitor_table_request(VISITOR_TABLE))
+        dynamodb.create_table(**create_counters_table_request(COUNTERS_TABLE))
         dynamodb.update_time_to_live(
-            TableName=VISITOR_TABLE,
+            TableName=COUNTERS_TABLE,
             TimeToLiveSpecification={"Enabled": True, "AttributeName": table_schema.EXPIRES_AT},
         )
         ses = boto3.client("sesv2")

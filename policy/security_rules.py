@@ -37,7 +37,7 @@ ORIGIN_PROOF = "x-origin-verify"
 VIEWER_ADDRESS = "x-viewer-address"
 EDGE_PROOF_VARIABLE = "EDGE_PROOF_HASHES"
 CONTACT_PATH = "/api/contact"
-COUNTER_KEY = "visitor"  # the hash key of a table that counts visitors by address
+COUNTER_KEY = "counter"  # the hash key of the table that counts visitors (by address) and emails by hour
 BLOCKS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
 
 
@@ -524,7 +524,7 @@ RESOURCE_RULES = [
         _invoke_scoped,
     ),
     _rule(
-        "dynamodb-visitor-counters-expire",
+        "dynamodb-counters-expire",
         "A table that counts visitors by address expires each item (TTL): addresses are personal data.",
         "aws:dynamodb/table:Table",
         _counters_expire,

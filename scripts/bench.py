@@ -52,7 +52,7 @@ LAMBDA_ENV = {"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", env.
               "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
               env.NOTIFY_FROM: "site@example.com", env.NOTIFY_TO: "owner@example.com",
               env.PAGE_SHELL: web_assets.page_shell(), env.EDGE_PROOF_HASHES: edge.PROOF_HASH,
-              env.VISITOR_TABLE: "visitors", env.VISITOR_LIMIT: "5", env.VISITOR_CEILING: "50"}  # fmt: skip
+              env.COUNTERS_TABLE: "counters", env.VISITOR_LIMIT: "5", env.VISITOR_CEILING: "50"}  # fmt: skip
 
 
 def floor_codes() -> dict[str, str]:

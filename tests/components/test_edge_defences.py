@@ -113,13 +113,13 @@ def test_the_waf_is_on_with_a_per_ip_rule_on_posts_to_the_contact_form(stack: tu
 
 def test_the_counters_expire_and_are_encrypted(stack: tuple[str, Program]) -> None:
     _, program = stack
-    counters = program.one("aws:dynamodb/table:Table", "visitors").inputs
-    assert counters["hashKey"] == "visitor" and counters["billingMode"] == "PAY_PER_REQUEST"
+    counters = program.one("aws:dynamodb/table:Table", "counters").inputs
+    assert counters["hashKey"] == "counter" and counters["billingMode"] == "PAY_PER_REQUEST"
     assert counters["ttl"] == {"attributeName": "expires_at", "enabled": True}
     assert counters["serverSideEncryption"] == {"enabled": True}
     contact = program.one("aws:lambda/function:Function", "api-contact").inputs["environment"]["variables"]
     assert (contact["VISITOR_LIMIT"], contact["VISITOR_CEILING"]) == ("5", "50")
-    assert contact["VISITOR_TABLE"] == program.one("aws:dynamodb/table:Table", "visitors").outputs["name"]
+    assert contact["COUNTERS_TABLE"] == program.one("aws:dynamodb/table:Table", "counters").outputs["name"]
 
 
 def test_raising_the_version_rotates_the_secret_keeping_the_previous_one_accepted() -> None:

@@ -54,7 +54,7 @@ def _allows(program: Program, policy_name: str) -> list[dict]:
 def test_each_route_function_has_exactly_its_table_actions(declared: Program) -> None:
     """Least privilege per route: the route table's table actions on the enquiries, no more, and only the contact
     function may add to a visitor's count (one role per function is a rule)."""
-    counters = declared.one("aws:dynamodb/table:Table", "visitors").outputs["arn"]
+    counters = declared.one("aws:dynamodb/table:Table", "counters").outputs["arn"]
     for route in ROUTES:
         statements = _allows(declared, f"{route_resource_name(API, route)}-policy")
         on_counters = [s for s in statements if counters in json.dumps(s["Resource"])]

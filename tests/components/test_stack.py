@@ -166,7 +166,7 @@ def test_functions_are_python_313_arm64_json_logs_traced(program: Program) -> No
         assert group.name == f"{function.name}-logs"
         assert int(group.inputs["retentionInDays"]) == int(_setting(program, "logRetentionDays"))
         variables = (inputs.get("environment") or {}).get("variables", {})
-        contact_only = {"EXTRA_FIELDS", "PAGE_SHELL", "VISITOR_TABLE", "VISITOR_LIMIT", "VISITOR_CEILING"}
+        contact_only = {"EXTRA_FIELDS", "PAGE_SHELL", "COUNTERS_TABLE", "VISITOR_LIMIT", "VISITOR_CEILING"}
         allowed = {"EDGE_PROOF_HASHES", "TABLE_NAME", "RETENTION_DAYS"} | (
             contact_only if function.name == f"{API}-contact" else set()
         )
@@ -183,7 +183,7 @@ def test_each_function_has_its_own_role_with_exactly_its_routes_actions(program:
     functions = program.of_type(FUNCTION)
     assert len({f.inputs["role"] for f in functions}) == len(functions), "functions share a role"
     table_arn = program.one("aws:dynamodb/table:Table", "submissions").outputs["arn"]
-    counters_arn = program.one("aws:dynamodb/table:Table", "visitors").outputs["arn"]
+    counters_arn = program.one("aws:dynamodb/table:Table", "counters").outputs["arn"]
     for route in ROUTES:
         function = next(f for f in functions if f.name == route_resource_name(API, route))
         statements = _policy_of(program, function)["Statement"]

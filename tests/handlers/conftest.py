@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from local.emulator import TABLE_NAME, VISITOR_TABLE, create_table_request, create_visitor_table_request
+from local.emulator import TABLE_NAME, COUNTERS_TABLE, create_table_request, create_counters_table_request
 from tests.support.handler_events import Store
 
 
@@ -17,8 +17,8 @@ def store(emulator: object) -> Iterator[Store]:
     s = Store()
     s.client.delete_table(TableName=TABLE_NAME)
     s.client.create_table(**create_table_request(TABLE_NAME))
-    s.client.delete_table(TableName=VISITOR_TABLE)  # each test's visitors start the hour with no posts
-    s.client.create_table(**create_visitor_table_request(VISITOR_TABLE))
+    s.client.delete_table(TableName=COUNTERS_TABLE)  # each test's visitors start the hour with no posts
+    s.client.create_table(**create_counters_table_request(COUNTERS_TABLE))
     yield s
 
 

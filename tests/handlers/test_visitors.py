@@ -16,7 +16,7 @@ import pytest
 
 import api_gateway
 from declarations.routes import ROUTES
-from local.emulator import VISITOR_CEILING, VISITOR_LIMIT, VISITOR_TABLE
+from local.emulator import VISITOR_CEILING, VISITOR_LIMIT, COUNTERS_TABLE
 from table_schema import EXPIRY_MARGIN_SECONDS
 from tests.support.handler_events import Store, api_event, valid_fields
 from visitor_limits import VisitorLimits, visitor_key
@@ -68,7 +68,7 @@ def test_the_verdict_comes_from_the_one_atomic_update_never_a_second_read(posts:
     another post's increment and let both through (moto does not lock per operation, so a race there proves
     little: this pins the decision to the one call and the count it returns)."""
     client = CountingClient(posts)
-    assert VisitorLimits("visitors", 5, 50).spam_reason(client, "203.0.113.7", str(uuid.uuid4()), 0.0) == verdict
+    assert VisitorLimits("counters", 5, 50).spam_reason(client, "203.0.113.7", str(uuid.uuid4()), 0.0) == verdict
     ((operation, params),) = client.calls
     assert operation == "update_item" and params["ReturnValues"] == "UPDATED_NEW"
     assert params["UpdateExpression"].startswith("ADD #posts :one")
@@ -76,7 +76,7 @@ def test_the_verdict_comes_from_the_one_atomic_update_never_a_second_read(posts:
 
 def test_a_count_past_the_ceiling_is_refused_until_the_hour_ends() -> None:
     with pytest.raises(api_gateway.TooManyRequests) as refused:
-        VisitorLimits("visitors", 5, 50).spam_reason(CountingClient(51), "203.0.113.7", str(uuid.uuid4()), 7200.0 + 60)
+        VisitorLimits("counters", 5, 50).spam_reason(CountingClient(51), "203.0.113.7", str(uuid.uuid4()), 7200.0 + 60)
     assert refused.value.retry_after_seconds == 3600 - 60
 
 
@@ -116,7 +116,7 @@ def test_past_the_ceiling_posts_are_refused_with_429_and_stored_nowhere(contact,
     assert body["error"]["code"] == "TooManyRequests" and "nothing saved" in body["error"]["message"]
     assert 0 < int(refused["headers"]["retry-after"]) <= 3600
     assert len(store.items()) == VISITOR_CEILING and "Over" not in {i["first_name"] for i in store.items()}
-    counter = boto3.client("dynamodb").scan(TableName=VISITOR_TABLE)["Items"]
+    counter = boto3.client("dynamodb").scan(TableName=COUNTERS_TABLE)["Items"]
     assert len(counter) == 1 and len(counter[0]["ids"]["SS"]) == VISITOR_CEILING, "refused posts add nothing"
 
 
@@ -126,7 +126,7 @@ def test_a_retry_of_the_same_post_is_not_counted_twice(contact, store: Store) ->
         assert post(contact, "203.0.113.10", submission_id=sid)["statusCode"] == 201
     (item,) = store.items()
     assert item["status"] == "new"
-    (counter,) = boto3.client("dynamodb").scan(TableName=VISITOR_TABLE)["Items"]
+    (counter,) = boto3.client("dynamodb").scan(TableName=COUNTERS_TABLE)["Items"]
     assert counter["posts"]["N"] == "1"
 
 
@@ -139,8 +139,9 @@ def test_an_invalid_post_is_not_counted(contact, store: Store) -> None:
 
 def test_a_counter_expires_within_its_hour_and_a_margin(contact, store: Store) -> None:
     post(contact, "203.0.113.12")
-    (counter,) = boto3.client("dynamodb").scan(TableName=VISITOR_TABLE)["Items"]
-    visitor, hour = counter["visitor"]["S"].split(" ")
+    (counter,) = boto3.client("dynamodb").scan(TableName=COUNTERS_TABLE)["Items"]
+    kind, visitor, hour = counter["counter"]["S"].split(" ")
+    assert kind == "visitor"
     assert visitor == "203.0.113.12"
     assert int(counter["expires_at"]["N"]) == (int(hour) + 1) * 3600 + EXPIRY_MARGIN_SECONDS
 

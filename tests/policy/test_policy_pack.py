@@ -168,7 +168,7 @@ BAD_EDITS: list[tuple[str, str, Callable[[Program], None]]] = [
     ("ses-mail-from", "prod-everything", drop_mx),
     ("ses-configuration-set", "prod-everything",
      lambda p: edit(p, IDENTITY, setter("configurationSetName", None))),
-    ("dynamodb-visitor-counters-expire", "dev", lambda p: edit(p, TABLE, setter("ttl.enabled", False), "visitors")),
+    ("dynamodb-counters-expire", "dev", lambda p: edit(p, TABLE, setter("ttl.enabled", False), "counters")),
     ("api-only-through-the-edge", "dev", lambda p: edit(p, DISTRIBUTION, setter("origins.1.customHeaders", None))),
     ("api-only-through-the-edge", "dev",
      lambda p: edit(p, FUNCTION, setter("environment.variables.EDGE_PROOF_HASHES", ""), "api-list")),
@@ -234,7 +234,7 @@ def test_the_packs_names_for_the_edge_are_the_programs() -> None:
     """The pack runs in its own environment, without the handlers: its copies of their names must agree."""
     assert (security_rules.ORIGIN_PROOF, security_rules.VIEWER_ADDRESS) == (edge.ORIGIN_PROOF, edge.VIEWER_ADDRESS)
     assert security_rules.EDGE_PROOF_VARIABLE == env_names.EDGE_PROOF_HASHES
-    assert security_rules.COUNTER_KEY == table_schema.VISITOR_KEY
+    assert security_rules.COUNTER_KEY == table_schema.COUNTER_KEY
     assert security_rules.CONTACT_PATH == next(r.path for r in ROUTES if r.name == "contact")
 
 

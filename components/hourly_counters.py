@@ -1,5 +1,5 @@
-"""VisitorCounters: the DynamoDB table of contact posts per visitor and hour. Apart from the enquiries, so the
-contact function's right to count (UpdateItem here) is no right to change an enquiry; its items expire by TTL."""
+"""HourlyCounters: the DynamoDB table of counts per clock hour: contact posts per visitor, emails to the owner.
+Apart from the enquiries, so a right to count here is no right to change an enquiry; its items expire by TTL."""
 
 from __future__ import annotations
 
@@ -9,17 +9,17 @@ import pulumi_aws as aws
 from handlers import table_schema as ts
 
 
-class VisitorCounters(pulumi.ComponentResource):
+class HourlyCounters(pulumi.ComponentResource):
     name: pulumi.Output[str]
     arn: pulumi.Output[str]
 
     def __init__(self, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("ctd:index:VisitorCounters", name, None, opts)
+        super().__init__("ctd:index:HourlyCounters", name, None, opts)
         table = aws.dynamodb.Table(
             name,
             billing_mode="PAY_PER_REQUEST",
-            hash_key=ts.VISITOR_KEY,
-            attributes=[aws.dynamodb.TableAttributeArgs(name=ts.VISITOR_KEY, type="S")],
+            hash_key=ts.COUNTER_KEY,
+            attributes=[aws.dynamodb.TableAttributeArgs(name=ts.COUNTER_KEY, type="S")],
             server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(enabled=True),
             # Addresses are personal data: each item goes once its hour (and a margin) is over.
             ttl=aws.dynamodb.TableTtlArgs(attribute_name=ts.EXPIRES_AT, enabled=True),
