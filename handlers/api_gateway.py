@@ -23,7 +23,7 @@ _edge_proof_hashes: tuple[str, ...] | None = None
 
 
 def edge_proof_hashes() -> tuple[str, ...]:
-    """The origin secret's accepted hashes (two during a rotation); none set, nothing is accepted."""
+    """The edge secret's accepted hashes (two in a rotation); none, nothing is accepted."""
     global _edge_proof_hashes
     if _edge_proof_hashes is None:
         _edge_proof_hashes = tuple(h for h in os.environ.get(env.EDGE_PROOF_HASHES, "").split(",") if h)

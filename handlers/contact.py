@@ -174,8 +174,7 @@ def accept(
     limits: VisitorLimits | None = None,
     visitor: str = "",
 ) -> str:
-    """Validate, count against `visitor` (with `limits`) and store a post; returns its submission id (a repeat of a
-    stored post stores nothing new)."""
+    """Validate, count (with `limits`) and store a post once; returns its submission id."""
     submission_id = submission_id_of(fields)
     values = stored_values(fields, keep_extra)
     # Bots get exactly the answer people get, and the item is kept (as spam) so a
@@ -189,10 +188,9 @@ def accept(
 
 
 def visitor_of(event: api.Event) -> str:
-    """The address CloudFront's viewer-request function wrote."""
     visitor = visitor_key(api.header(event, VIEWER_ADDRESS))
     if visitor is None:
-        raise api.Forbidden(f"the request has no visitor address ({VIEWER_ADDRESS}) from the site's edge")
+        raise api.Forbidden(f"no visitor address ({VIEWER_ADDRESS}) from the site's edge")
     return visitor
 
 

@@ -1,5 +1,5 @@
-"""The headers CloudFront adds to every API request (docs/security.md): a secret proving the request came through
-the distribution, of which the functions hold only hashes, and the address the visitor connected from."""
+"""The headers CloudFront adds to API requests (docs/security.md): its secret, whose hashes the functions hold, and
+the visitor's address."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def proof_hash(value: str) -> str:
 
 
 def through_the_edge(sent: str, accepted: tuple[str, ...]) -> bool:
-    """Whether `sent` is an accepted secret; each hash is compared in constant time, whichever matches."""
+    """Whether `sent` is an accepted secret, comparing every hash in constant time."""
     digest, matched = proof_hash(sent), False
     for expected in accepted:
         matched |= hmac.compare_digest(digest, expected)

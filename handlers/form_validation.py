@@ -40,11 +40,10 @@ _EMAIL = re.compile(EMAIL_PATTERN)
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile("\u2028|\u2029")  # mail breaks lines there: not in a one-line field
-# Unicode's Bidi_Control characters (PropList.txt): they reorder the text around them, so in a name or an
-# address a visitor could make it read as something else. Not in a one-line field.
-# Patterns, not compiled here: re compiles and caches them when first needed (wide classes cost a cold start).
+# Unicode's Bidi_Control characters (PropList.txt), which reorder text: not in a one-line field. Patterns compiled
+# on first use (re caches them): wide classes cost a cold start.
 _BIDI_CONTROLS = "[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-# Characters that show nothing: a field name made of them alone would be an invisible label.
+# Characters that show nothing: not a field name alone.
 _INVISIBLE = "[\\s\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]+"
 
 
@@ -104,7 +103,7 @@ def clean_fields(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, Prob
         for alias, (label, target) in ALIASES.items():
             if alias not in raw:
                 continue
-            if _blank(raw.get(target)):
+            if not str(raw.get(target) or "").strip():
                 specs[target] = (alias, FIELDS_BY_NAME[target].renamed(alias, label))
             elif not _same_value(FIELDS_BY_NAME[target], raw[alias], raw[target]):
                 problems[alias] = Problem("ALIAS_DIFFERS", f"{alias} differs from {target}: send one of them")
@@ -120,26 +119,13 @@ def clean_fields(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, Prob
     return values, problems
 
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _same_value(spec: Field, one: object, other: object) -> bool:
-    """Whether two values are the same trimmed text (an address's domain in any letter case: RFC 5321 2.4)."""
+    """The same trimmed text; an address's domain in any letter case (RFC 5321 2.4)."""
     if isinstance(one, str) and isinstance(other, str):
         one, other = one.strip(), other.strip()
         if spec.kind == "email":
-            one, other = (a.rpartition("@")[0] + "@" + a.rpartition("@")[2].lower() for a in (one, other))
+            one, other = (a[: a.rfind("@")] + a[a.rfind("@") :].lower() for a in (one, other))
     return one == other
-
-
-def visible_name(name: str) -> bool:
-    """A kept field's name that fits, shows something, and has no control, line-break or bidi character."""
-    return (
-        0 < len(name) <= MAX_EXTRA_NAME
-        and (name.isprintable() or not has_control_characters(name, multiline=False))
-        and not re.fullmatch(_INVISIBLE, name)
-    )
 
 
 def unknown_fields(raw: dict[str, object]) -> list[str]:
@@ -157,7 +143,11 @@ def extra_fields(raw: dict[str, object], names: list[str]) -> tuple[dict[str, st
     values: dict[str, str] = {}
     problems: dict[str, Problem] = {}
     for name in names:
-        if not visible_name(name):
+        if (
+            not (0 < len(name) <= MAX_EXTRA_NAME)
+            or has_control_characters(name, False)
+            or re.fullmatch(_INVISIBLE, name)
+        ):
             problems[name] = Problem(
                 "FIELD_NAME", f"a field name must be 1 to {MAX_EXTRA_NAME} characters of text, some of them visible"
             )

@@ -44,7 +44,6 @@ COUNTER_KEY = "counter"
 POSTS = "posts"
 COUNTED_IDS = "ids"
 HOUR_SECONDS = 3600
-EXPIRY_MARGIN_SECONDS = 600
 
 
 def canonical_id(raw: str) -> str | None:

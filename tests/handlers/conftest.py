@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from local.emulator import TABLE_NAME, COUNTERS_TABLE, create_table_request, create_counters_table_request
+from local.emulator import COUNTERS_TABLE, TABLE_NAME, create_counters_table_request, create_table_request
 from tests.support.handler_events import Store
 
 

@@ -12,12 +12,12 @@ import uuid
 from typing import Any
 
 import boto3
+import botocore.exceptions
 import pytest
 
 import api_gateway
 from declarations.routes import ROUTES
-from local.emulator import VISITOR_CEILING, VISITOR_LIMIT, COUNTERS_TABLE
-from table_schema import EXPIRY_MARGIN_SECONDS
+from local.emulator import COUNTERS_TABLE, VISITOR_CEILING, VISITOR_LIMIT
 from tests.support.handler_events import Store, api_event, valid_fields
 from visitor_limits import VisitorLimits, visitor_key
 
@@ -49,7 +49,8 @@ def test_anything_else_is_no_visitor(address: str) -> None:
 
 
 class CountingClient:
-    """A DynamoDB client that answers UpdateItem with a chosen count and records every call made to it."""
+    """A DynamoDB client whose UpdateItem returns a chosen count (or, for 0, fails its condition as a full hour's
+    does), recording every call made to it."""
 
     def __init__(self, posts: int) -> None:
         self.posts, self.calls = posts, []  # type: ignore[var-annotated]
@@ -57,6 +58,9 @@ class CountingClient:
     def __getattr__(self, operation: str) -> Any:
         def call(**params: Any) -> dict[str, Any]:
             self.calls.append((operation, params))
+            if not self.posts:
+                failed = {"Error": {"Code": "ConditionalCheckFailedException"}, "Item": {"posts": {"N": "50"}}}
+                raise botocore.exceptions.ClientError(failed, "UpdateItem")  # type: ignore[arg-type]
             return {"Attributes": {"posts": {"N": str(self.posts)}}}
 
         return call
@@ -71,13 +75,15 @@ def test_the_verdict_comes_from_the_one_atomic_update_never_a_second_read(posts:
     assert VisitorLimits("counters", 5, 50).spam_reason(client, "203.0.113.7", str(uuid.uuid4()), 0.0) == verdict
     ((operation, params),) = client.calls
     assert operation == "update_item" and params["ReturnValues"] == "UPDATED_NEW"
-    assert params["UpdateExpression"].startswith("ADD #posts :one")
+    assert params["UpdateExpression"].startswith("ADD #n :one")
+    assert params["Key"] == {"counter": {"S": "visitor 203.0.113.7 0"}}
 
 
-def test_a_count_past_the_ceiling_is_refused_until_the_hour_ends() -> None:
+def test_a_full_hour_is_refused_until_it_ends() -> None:
+    client = CountingClient(0)
     with pytest.raises(api_gateway.TooManyRequests) as refused:
-        VisitorLimits("counters", 5, 50).spam_reason(CountingClient(51), "203.0.113.7", str(uuid.uuid4()), 7200.0 + 60)
-    assert refused.value.retry_after_seconds == 3600 - 60
+        VisitorLimits("counters", 5, 50).spam_reason(client, "203.0.113.7", str(uuid.uuid4()), 7200.0 + 60)
+    assert refused.value.retry_after_seconds == 3600 - 60 and len(client.calls) == 1
 
 
 def post(contact: types.ModuleType, visitor: str, **fields: str) -> dict[str, Any]:
@@ -113,7 +119,7 @@ def test_past_the_ceiling_posts_are_refused_with_429_and_stored_nowhere(contact,
     refused = post(contact, "203.0.113.9", first_name="Over")
     assert refused["statusCode"] == 429
     body = json.loads(refused["body"])
-    assert body["error"]["code"] == "TooManyRequests" and "nothing saved" in body["error"]["message"]
+    assert body["error"]["code"] == "TooManyRequests" and "none kept" in body["error"]["message"]
     assert 0 < int(refused["headers"]["retry-after"]) <= 3600
     assert len(store.items()) == VISITOR_CEILING and "Over" not in {i["first_name"] for i in store.items()}
     counter = boto3.client("dynamodb").scan(TableName=COUNTERS_TABLE)["Items"]
@@ -143,7 +149,7 @@ def test_a_counter_expires_within_its_hour_and_a_margin(contact, store: Store) -
     kind, visitor, hour = counter["counter"]["S"].split(" ")
     assert kind == "visitor"
     assert visitor == "203.0.113.12"
-    assert int(counter["expires_at"]["N"]) == (int(hour) + 1) * 3600 + EXPIRY_MARGIN_SECONDS
+    assert int(counter["expires_at"]["N"]) == (int(hour) + 1) * 3600 + 600, "the hour and ten minutes"
 
 
 def test_rescuing_a_held_post_clears_its_reason(contact, store: Store) -> None:
