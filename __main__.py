@@ -8,13 +8,13 @@ from components.edge_certificate import EdgeCertificate, EdgeCertificateArgs
 from components.edge_firewall import EdgeFirewall, EdgeFirewallArgs
 from components.edge_secret import EdgeSecrets, EdgeSecretsArgs
 from components.function import FunctionSizing
+from components.hourly_counters import HourlyCounters
 from components.http_api import ApiDomainArgs, HttpApi, HttpApiArgs, JwtAuthorizerArgs, VisitorLimitArgs
 from components.mail_domain import MailDomain, MailDomainArgs
 from components.notifier import Notifier, NotifierArgs, SendingDomain
 from components.settings import load_settings
 from components.static_site import SiteDomain, StaticSite, StaticSiteArgs
 from components.table import SubmissionsTable, SubmissionsTableArgs
-from components.hourly_counters import HourlyCounters
 from declarations import web_assets
 from declarations.mail_spec import OWNER_MAIL_LOCAL_PART
 from declarations.owner_pool_spec import cognito_endpoint
