@@ -11,7 +11,7 @@ from components.function import FunctionSizing
 from components.hourly_counters import HourlyCounters
 from components.http_api import ApiDomainArgs, HttpApi, HttpApiArgs, JwtAuthorizerArgs, VisitorLimitArgs
 from components.mail_domain import MailDomain, MailDomainArgs
-from components.notifier import Notifier, NotifierArgs, SendingDomain
+from components.notifier import MailboxCapArgs, Notifier, NotifierArgs, SendingDomain
 from components.settings import load_settings
 from components.static_site import SiteDomain, StaticSite, StaticSiteArgs
 from components.table import SubmissionsTable, SubmissionsTableArgs
@@ -141,6 +141,14 @@ notifier = (
             if mail
             else None,
             sizing=sizing,
+            mailbox=MailboxCapArgs(
+                settings.notify_max_per_hour,
+                counters.name,
+                counters.arn,
+                table.name,
+                table.arn,
+                settings.contact_client_limit,
+            ),
         ),
     )
     if settings.notifications or settings.webhook

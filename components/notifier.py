@@ -1,4 +1,5 @@
-"""Notifier: the table stream feeds a function that emails the owners (SES) and calls an optional signed webhook."""
+"""Notifier: the table stream feeds a function that emails the owners (SES), at most notifyMaxPerHour an hour with a
+digest of the rest after it (an hourly EventBridge rule), and calls an optional signed webhook."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import pulumi_aws as aws
 from components.function import FunctionSizing, HandlerFunction, HandlerFunctionArgs
 from components.settings import Notifications, Webhook
 from declarations import mail_spec
-from declarations.stream_trigger_spec import MAX_RETRIES, NOTIFY_HANDLER, STREAM_FILTER
+from declarations.stream_trigger_spec import DIGEST_MINUTE, MAX_RETRIES, NOTIFY_HANDLER, STREAM_FILTER
 from handlers import env_names as env
+from handlers import table_schema as ts
 
 DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600  # SQS's longest
 
@@ -47,12 +49,39 @@ class SendingDomain:
 
 
 @dataclass(frozen=True)
+class MailboxCapArgs:
+    """notifyMaxPerHour, counted in the counters table; the digest counts the hour's posts contactClientLimit held."""
+
+    max_per_hour: int
+    counters_name: pulumi.Input[str]
+    counters_arn: pulumi.Input[str]
+    table_name: pulumi.Input[str]
+    table_arn: pulumi.Input[str]
+    visitor_limit: int
+
+
+def mailbox_statements(counters_arn: str, table_arn: str) -> list[dict[str, Any]]:
+    """The mailbox's own counts only (the keys the handler writes, by IAM's dynamodb:LeadingKeys), and a count
+    of the hour's spam on the status index."""
+    return [
+        {
+            "Effect": "Allow",
+            "Action": ["dynamodb:UpdateItem"],
+            "Resource": [counters_arn],
+            "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"{ts.MAILBOX_COUNT} *"]}},
+        },
+        {"Effect": "Allow", "Action": ["dynamodb:Query"], "Resource": [f"{table_arn}/index/{ts.STATUS_INDEX}"]},
+    ]
+
+
+@dataclass(frozen=True)
 class NotifierArgs:
     table_stream_arn: pulumi.Input[str]
     dashboard_url: pulumi.Input[str]
     notifications: Notifications | None
     webhook: Webhook | None
     sizing: FunctionSizing
+    mailbox: MailboxCapArgs
     sending_domain: SendingDomain | None = None  # None: notifyFrom is its own SES email identity
 
 
@@ -87,6 +116,17 @@ class Notifier(pulumi.ComponentResource):
             statement, variables = self._email(name, args.notifications, args.sending_domain)
             statements.append(statement)
             environment.update(variables)
+            cap = args.mailbox
+            counting = pulumi.Output.all(cap.counters_arn, cap.table_arn).apply(lambda arns: mailbox_statements(*arns))
+            statements += [counting[0], counting[1]]
+            environment.update(
+                {
+                    env.NOTIFY_MAX_PER_HOUR: str(cap.max_per_hour),
+                    env.COUNTERS_TABLE: cap.counters_name,
+                    env.TABLE_NAME: cap.table_name,
+                    env.VISITOR_LIMIT: str(cap.visitor_limit),
+                }
+            )
         if args.webhook is not None:
             statement, variables = self._webhook(name, args.webhook)
             statements.append(statement)
@@ -120,9 +160,29 @@ class Notifier(pulumi.ComponentResource):
             ),
             opts=self._child,
         )
+        if args.notifications is not None:
+            self._hourly_digest(name, function)
         self.function_name = function.name
         self.dead_letter_queue_name = dead_letters.name
         self.register_outputs({"dead_letter_queue": self.dead_letter_queue_name})
+
+    def _hourly_digest(self, name: str, function: HandlerFunction) -> None:
+        """EventBridge invokes the function at DIGEST_MINUTE past every hour; only this rule may."""
+        rule = aws.cloudwatch.EventRule(
+            f"{name}-digest",
+            description="The hourly digest of enquiries past notifyMaxPerHour",
+            schedule_expression=f"cron({DIGEST_MINUTE} * * * ? *)",
+            opts=self._child,
+        )
+        aws.cloudwatch.EventTarget(f"{name}-digest", rule=rule.name, arn=function.arn, opts=self._child)
+        aws.lambda_.Permission(
+            f"{name}-digest",
+            action="lambda:InvokeFunction",
+            function=function.name,
+            principal="events.amazonaws.com",
+            source_arn=rule.arn,
+            opts=self._child,
+        )
 
     def _email(
         self, name: str, notifications: Notifications, domain: SendingDomain | None

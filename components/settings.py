@@ -97,6 +97,7 @@ class StackSettings:
     owner_emails: tuple[str, ...]  # Cognito users created by the stack
     owner_mfa: str
     notifications: Notifications | None  # None: no email
+    notify_max_per_hour: int  # enquiry emails an hour; the rest in one digest after it
     mail_domain: MailDomainSettings | None  # None: single-address sending (or none), Cognito's default sender
     webhook: Webhook | None
     alarms: Alarms
@@ -340,6 +341,7 @@ def load_settings() -> StackSettings:
         owner_emails=_owner_emails(config),
         owner_mfa=mfa,
         notifications=_notifications(config, mail_domain),
+        notify_max_per_hour=_int(config, "notifyMaxPerHour", 1, 10000),
         mail_domain=mail_domain,
         webhook=_webhook(config),
         alarms=Alarms(

@@ -9,3 +9,5 @@ NOTIFY_HANDLER = "notify.handler"  # the function the stream invokes ("module.fu
 STREAM_FILTER = {"eventName": ["INSERT"], "dynamodb": {"NewImage": {ts.STATUS: {"S": [ts.NEW]}}}}
 # Retries of a failing record before its details go to the dead-letter queue.
 MAX_RETRIES = 5
+# The hourly digest (notifyMaxPerHour): the notify function is invoked at this minute past every hour.
+DIGEST_MINUTE = 5

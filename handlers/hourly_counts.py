@@ -1,4 +1,5 @@
-"""Counting ids once per clock hour, up to a cap: a visitor's posts, the owner's emails."""
+"""Counting ids once per clock hour, up to a cap: a visitor's posts, the owner's emails. Each hour's item keeps
+the ids counted (a retry is not counted twice) and expires by TTL after its hour."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The table stream's consumer: emails the owners about each new enquiry, and optionally calls a signed webhook.
-Apart from the contact route, so a submission is stored whether or not email works; a failed record is retried."""
+"""The table stream's consumer: emails the owners about each new enquiry (up to notifyMaxPerHour an hour, then one
+digest after the hour, on a schedule), and optionally calls a signed webhook. Apart from the contact route, so a
+submission is stored whether or not email works; a failed record is retried."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import logging
 import os
 import time
 import urllib.request
+from datetime import datetime
 from email.header import Header
 from email.message import Message
 from email.utils import formataddr
@@ -20,8 +22,9 @@ import boto3
 import botocore.exceptions
 
 import env_names as env
+import owner_mailbox
 from form_schema import FIELDS, NAME_FIELDS
-from table_schema import EXTRA_FIELDS, HASH_KEY, SPAM, STATUS, SUBJECT, extra_fields, from_item, public
+from table_schema import EXTRA_FIELDS, HASH_KEY, HOUR_SECONDS, SPAM, STATUS, SUBJECT, extra_fields, from_item, public
 
 NOTIFY_FROM = os.environ.get(env.NOTIFY_FROM, "")
 NOTIFY_TO = [a for a in os.environ.get(env.NOTIFY_TO, "").split(",") if a]
@@ -29,11 +32,16 @@ CONFIGURATION_SET = os.environ.get(env.NOTIFY_CONFIGURATION_SET, "")
 DASHBOARD_URL = os.environ.get(env.DASHBOARD_URL, "")
 WEBHOOK_PARAMETER = os.environ.get(env.WEBHOOK_PARAMETER, "")
 WEBHOOK_TIMEOUT_SECONDS = 5
+COUNTERS_TABLE = os.environ.get(env.COUNTERS_TABLE, "")
+TABLE_NAME = os.environ.get(env.TABLE_NAME, "")
+MAX_PER_HOUR = int(os.environ.get(env.NOTIFY_MAX_PER_HOUR, "0"))
+VISITOR_LIMIT = int(os.environ.get(env.VISITOR_LIMIT, "0"))
 SENDER_NAME = "Connecting The Dots"
 logger = logging.getLogger("ctd.notify")  # a stream consumer: not API Gateway's plumbing
 ses = boto3.client("sesv2") if NOTIFY_FROM else None
 ssm = boto3.client("ssm") if WEBHOOK_PARAMETER else None
 _webhook: dict[str, str] | None = None
+_dynamodb: Any = None
 
 
 class DeliveryFailed(Exception):
@@ -167,15 +175,49 @@ def post_webhook(url: str, secret: str, item: dict[str, Any]) -> None:
         raise DeliveryFailed(type(error).__name__) from error
 
 
+def dynamodb() -> Any:
+    """The counters' client, made on first use: a cold start that sends nothing pays nothing for it."""
+    global _dynamodb
+    if _dynamodb is None:
+        _dynamodb = boto3.client("dynamodb")
+    return _dynamodb
+
+
 def deliver(item: dict[str, Any]) -> None:
-    if ses is not None:
+    if ses is not None and owner_mailbox.admits(dynamodb(), COUNTERS_TABLE, item[HASH_KEY], MAX_PER_HOUR, time.time()):
         send_email(ses, email_for(item, NOTIFY_FROM, NOTIFY_TO, DASHBOARD_URL), NOTIFY_FROM, NOTIFY_TO)
     hook = webhook()
     if hook is not None:
         post_webhook(hook["url"], hook["secret"], item)
 
 
+def send_digest(now: float) -> None:
+    """The digest of the hour before `now`, once, when that hour had enquiries past the cap."""
+    hour = int(now) // HOUR_SECONDS - 1
+    over = owner_mailbox.claim_digest(dynamodb(), COUNTERS_TABLE, hour)
+    if not over or ses is None:
+        return
+    held = owner_mailbox.held_back(dynamodb(), TABLE_NAME, hour)
+    subject, body = owner_mailbox.digest_text(hour, over, held, MAX_PER_HOUR, VISITOR_LIMIT, DASHBOARD_URL)
+    message = Message()
+    message.set_payload(body, "utf-8")
+    message["Subject"] = subject
+    message["From"] = formataddr((SENDER_NAME, NOTIFY_FROM))
+    message["To"] = ", ".join(NOTIFY_TO)
+    if CONFIGURATION_SET:
+        message["X-SES-CONFIGURATION-SET"] = CONFIGURATION_SET
+    try:
+        send_email(ses, message, NOTIFY_FROM, NOTIFY_TO)
+    except DeliveryFailed:
+        owner_mailbox.release_digest(dynamodb(), COUNTERS_TABLE, hour)  # the schedule's retry sends it
+        raise
+    logger.info("digest sent", extra={"hour": owner_mailbox.iso_hour(hour), "over": over, "held_back": held})
+
+
 def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
+    if event.get("detail-type") == "Scheduled Event":  # EventBridge's hourly rule; its time is the clock
+        send_digest(datetime.fromisoformat(event["time"]).timestamp())
+        return {}
     failures = []
     for sequence, item in new_enquiries(event.get("Records", [])):
         try:

@@ -37,10 +37,9 @@ INDEXES: dict[str, tuple[str, str]] = {
 }
 STREAM_VIEW_TYPE = "NEW_IMAGE"
 
-# The hourly counters: an item per clock hour and visitor, keyed "visitor <address or /64> <hour>", or for the
-# owner's mailbox "mailbox <hour>"; each expires (EXPIRES_AT) at its hour's end plus a margin. The ids counted, so
-# a retry is not counted twice.
+# The hourly counters (hourly_counts.py): keys "visitor <address or /64> <hour>" and "mailbox <hour>".
 COUNTER_KEY = "counter"
+VISITOR_COUNT, MAILBOX_COUNT = "visitor", "mailbox"
 POSTS = "posts"
 COUNTED_IDS = "ids"
 HOUR_SECONDS = 3600

@@ -9,7 +9,7 @@ from typing import Any
 from api_gateway import TooManyRequests
 from dynamo_items import dynamo_errors
 from hourly_counts import count_once
-from table_schema import HOUR_SECONDS, VISITOR_LIMIT
+from table_schema import HOUR_SECONDS, VISITOR_COUNT, VISITOR_LIMIT
 
 
 def visitor_key(address: str, with_port: bool = False) -> str | None:
@@ -44,7 +44,7 @@ class VisitorLimits:
     def spam_reason(self, client: Any, visitor: str, submission_id: str, now: float) -> str:
         """VISITOR_LIMIT or "" by the count the update returned; TooManyRequests past the ceiling."""
         with dynamo_errors():
-            posts = count_once(client, self.table, f"visitor {visitor}", submission_id, self.ceiling, 600, now)
+            posts = count_once(client, self.table, f"{VISITOR_COUNT} {visitor}", submission_id, self.ceiling, 600, now)
         if not posts:
             wait = HOUR_SECONDS - int(now) % HOUR_SECONDS
             raise TooManyRequests(

@@ -17,9 +17,14 @@ from handlers import env_names
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 60
-# Tests and scripts post far more from one address (127.0.0.1) than a person would: they run with the per-visitor
-# limits lifted unless they ask for make dev's own (the stack's defaults), as the visitor tests do.
-LIFTED_VISITOR_LIMITS = {env_names.VISITOR_LIMIT: "1000000000", env_names.VISITOR_CEILING: "1000000000"}
+# Tests and scripts post far more from one address (127.0.0.1), and want each post emailed: they run with the
+# per-visitor limits and the mailbox cap lifted unless they ask for make dev's own (the stack's defaults), as the
+# visitor tests do.
+LIFTED_LIMITS = {
+    env_names.VISITOR_LIMIT: "1000000000",
+    env_names.VISITOR_CEILING: "1000000000",
+    env_names.NOTIFY_MAX_PER_HOUR: "1000000000",
+}
 
 
 @dataclass(frozen=True)
@@ -32,18 +37,18 @@ class Runner:
 def start_runner(
     env: dict[str, str] | None = None,
     preexec_fn: Callable[[], object] | None = None,
-    visitor_limits: bool = False,
+    default_limits: bool = False,
 ) -> tuple[subprocess.Popen[str], Runner]:
     """`python -m local` on a free port, `env` added to its environment, once it has printed its banner; with
-    `visitor_limits`, as make dev runs it, else with them lifted."""
+    `default_limits`, as make dev runs it, else with them lifted."""
     from local.emulator import free_port
 
     port = free_port()
-    limits = {} if visitor_limits else LIFTED_VISITOR_LIMITS
+    limits = {} if default_limits else LIFTED_LIMITS
     environment = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1", **limits, **(env or {})}
     fresh = ["AWS_ENDPOINT_URL", env_names.TABLE_NAME, "AWS_PROFILE", "LOCAL_DATA_DIR"]
-    if visitor_limits:
-        fresh += LIFTED_VISITOR_LIMITS  # make dev's limits, whatever this process was given
+    if default_limits:
+        fresh += LIFTED_LIMITS  # make dev's limits, whatever this process was given
     for name in fresh:
         if name not in (env or {}):
             environment.pop(name, None)  # a fresh runner unless the caller asks otherwise
@@ -76,9 +81,9 @@ def start_runner(
 
 
 @contextmanager
-def local_runner(env: dict[str, str] | None = None, visitor_limits: bool = False) -> Iterator[Runner]:
+def local_runner(env: dict[str, str] | None = None, default_limits: bool = False) -> Iterator[Runner]:
     """A started runner; Ctrl-C (SIGINT) at the end must stop it cleanly within 15 s."""
-    process, runner = start_runner(env, visitor_limits=visitor_limits)
+    process, runner = start_runner(env, default_limits=default_limits)
     try:
         yield runner
     finally:

@@ -25,6 +25,7 @@ COUNTERS_TABLE = "ctd-local-counters"
 # The stack's defaults (Pulumi.yaml's contactClientLimit and contactClientCeiling; a test ties them), which the
 # runner's environment may override.
 VISITOR_LIMIT, VISITOR_CEILING = 5, 50
+NOTIFY_MAX_PER_HOUR = 20  # Pulumi.yaml's notifyMaxPerHour
 OWNER_EMAIL = "owner@example.com"
 # The mail-domain path, as the stack sets it up: the domain's identity with its configuration set, and the
 # sender at that domain (mail_spec.NOTIFY_LOCAL_PART).
@@ -111,6 +112,7 @@ class Emulator:
                 env.COUNTERS_TABLE: COUNTERS_TABLE,
                 env.VISITOR_LIMIT: os.environ.get(env.VISITOR_LIMIT, str(VISITOR_LIMIT)),
                 env.VISITOR_CEILING: os.environ.get(env.VISITOR_CEILING, str(VISITOR_CEILING)),
+                env.NOTIFY_MAX_PER_HOUR: os.environ.get(env.NOTIFY_MAX_PER_HOUR, str(NOTIFY_MAX_PER_HOUR)),
             }
         )
         os.environ.pop("AWS_PROFILE", None)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from declarations import cors, openapi, web_assets
 from handlers import env_names as env
-from local import edge, faults, lambda_task_root, persistence
+from local import edge, faults, lambda_task_root, persistence, schedule
 from local.emulator import REGION, TABLE_NAME, Emulator, OwnerPool
 from local.gateway import Gateway, Reply
 from local.jwt_verify import JwtVerifier
@@ -83,6 +83,7 @@ class SiteServer(ThreadingHTTPServer):
         self.config_js = config_js
         self.security_headers = security_headers
         self.faults = faults.Faults()
+        self.schedule: schedule.HourlySchedule | None = None  # set once the notify function is loaded
         self.openapi = json.dumps(openapi.document(), indent=1).encode()
 
 
@@ -105,6 +106,9 @@ class RequestHandler(BaseHTTPRequestHandler):
             if self.path == faults.PATH and self.command == "POST":
                 # JSON only: a page the developer visits can send text/plain cross-origin without asking.
                 status, answer = self.server.faults.apply(self.headers.get("content-type", ""), body)
+                reply = Reply(status, {"content-type": "application/json"}, json.dumps(answer).encode())
+            elif self.path == schedule.PATH and self.command == "POST" and self.server.schedule is not None:
+                status, answer = self.server.schedule.apply(self.headers.get("content-type", ""), body)
                 reply = Reply(status, {"content-type": "application/json"}, json.dumps(answer).encode())
             elif self.path == OPENAPI_PATH and self.command in ("GET", "HEAD"):
                 reply = Reply(200, {"content-type": "application/json"}, self.server.openapi)
@@ -220,6 +224,7 @@ class LocalSite:
         self._server: SiteServer | None = None
         self._thread: threading.Thread | None = None
         self._poller: StreamPoller | None = None
+        self._schedule: schedule.HourlySchedule | None = None
 
     @property
     def url(self) -> str:
@@ -247,6 +252,9 @@ class LocalSite:
         os.environ[env.DASHBOARD_URL] = f"{self.url}/dashboard.html"
         self._poller = StreamPoller(TABLE_NAME)
         self._poller.start()
+        self._schedule = schedule.HourlySchedule(self._poller.notify_handler)
+        self._schedule.start()
+        self._server.schedule = self._schedule
         if self._data_folder:
             owners = self.emulator.owners
             self._keeper = persistence.Keeper(self._data_folder, TABLE_NAME, REGION, owners.pool_id, owners.owner_email)
@@ -256,6 +264,8 @@ class LocalSite:
     def stop(self) -> None:
         if self._keeper is not None:
             self._keeper.stop()
+        if self._schedule is not None:
+            self._schedule.stop()
         if self._poller is not None:
             self._poller.stop()
         if self._server is not None:

@@ -64,6 +64,11 @@ class StreamPoller:
         self._stop.set()
         self._thread.join(timeout=5)
 
+    @property
+    def notify_handler(self) -> Any:
+        """The notify function's handler, as loaded with the runner's environment."""
+        return self._notify.handler
+
     def _run(self) -> None:
         streams = boto3.client("dynamodbstreams")
         arn = boto3.client("dynamodb").describe_table(TableName=self._table_name)["Table"]["LatestStreamArn"]

@@ -89,7 +89,21 @@ def test_notify_function_may_do_exactly_its_job(single_address: Program) -> None
     assert grants[("ssm:GetParameter",)] == parameter.outputs["arn"]
     assert identity.inputs["emailIdentity"] == "site@example.com"
     writes = [a for s in statements for a in s["Action"] if a.startswith("dynamodb:") and "Stream" not in a]
-    assert writes == ["dynamodb:GetRecords", "dynamodb:GetShardIterator"], "no table reads or writes"
+    assert writes == ["dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:UpdateItem", "dynamodb:Query"]
+    counters = everything.one("aws:dynamodb/table:Table", "counters").outputs["arn"]
+    # The mailbox's counts, by their keys, and a count of the hour's spam on the status index: no enquiry changes.
+    assert grants[("dynamodb:UpdateItem",)] == [counters]
+    assert conditions[("dynamodb:UpdateItem",)] == {
+        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["mailbox *"]}
+    }
+    assert grants[("dynamodb:Query",)] == [f"{table.outputs['arn']}/index/by_status"]
+    rule = everything.one("aws:cloudwatch/eventRule:EventRule").inputs
+    assert rule["scheduleExpression"] == "cron(5 * * * ? *)"
+    target = everything.one("aws:cloudwatch/eventTarget:EventTarget").inputs
+    assert target["arn"] == function(everything, "notify").outputs["arn"]
+    permission = everything.one("aws:lambda/permission:Permission", "notify-digest").inputs
+    assert permission["principal"] == "events.amazonaws.com"
+    assert permission["sourceArn"] == everything.one("aws:cloudwatch/eventRule:EventRule").outputs["arn"]
 
 
 def test_webhook_secrets_live_in_ssm_never_in_the_environment(everything: Program) -> None:

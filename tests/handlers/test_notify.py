@@ -9,8 +9,10 @@ import importlib
 import json
 import logging
 import threading
+import time
 import types
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import boto3
@@ -18,7 +20,7 @@ import pytest
 import standardwebhooks
 from moto.backends import get_backend
 
-from local.emulator import CONFIGURATION_SET, NOTIFY_FROM, REGION, TABLE_NAME
+from local.emulator import CONFIGURATION_SET, COUNTERS_TABLE, NOTIFY_FROM, REGION, TABLE_NAME
 from tests.support.handler_events import Store, valid_fields
 
 # A Standard Webhooks secret: whsec_ and 32 random bytes in base64, as the README makes one.
@@ -213,3 +215,77 @@ def test_subject_and_kept_fields_reach_the_email_and_the_webhook(
     data = standardwebhooks.Webhook(SECRET).verify(body, headers)["data"]
     assert data["extra_fields"] == {"budget": "10k", "How did you hear?": "A friend"}
     assert data["subject"] == "Quote for 3 sites"
+
+
+def hour_event(hour: int, minute: int = 5) -> dict:
+    """EventBridge's scheduled event, fired `minute` past the hour after `hour`: the digest's clock."""
+    fired = datetime.fromtimestamp((hour + 1) * 3600 + minute * 60, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"detail-type": "Scheduled Event", "source": "aws.events", "time": fired, "detail": {}}
+
+
+def parsed(message: object) -> email.message.EmailMessage:
+    return email.message_from_string(message.raw_data, policy=email.policy.default)  # type: ignore[attr-defined]
+
+
+def test_the_mailbox_takes_notify_max_per_hour_then_one_digest_counts_the_rest(
+    notify, contact, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(notify, "MAX_PER_HOUR", 3)
+    hour = int(time.time()) // 3600
+    for n in range(7):
+        contact.accept(store.client, TABLE_NAME, 0, valid_fields(first_name=f"P{n}"))
+    limits = contact.VisitorLimits(COUNTERS_TABLE, 1, 50)
+    for n in range(3):  # one address: its first post is kept, the next two held back as spam
+        contact.accept(store.client, TABLE_NAME, 0, valid_fields(first_name=f"Bot{n}"), limits=limits, visitor="b")
+    before = len(sent())
+    assert notify.handler({"Records": store.stream_records()}, None) == {"batchItemFailures": []}
+    emailed = [str(parsed(m)["Subject"]) for m in sent()[before:]]
+    assert len(emailed) == 3 and all(s.startswith("New enquiry from ") for s in emailed)
+
+    if int(time.time()) // 3600 != hour:
+        pytest.skip("the hour ended while the test ran; its counts are split across two hours")
+    assert notify.handler(hour_event(hour), None) == {}
+    (digest,) = [parsed(m) for m in sent()[before + 3 :]]
+    assert str(digest["Subject"]).startswith("5 more enquiries between ")  # 8 not spam, 3 emailed
+    body = digest.get_content()
+    assert "the per-visitor limit (more than 5 posts an hour from one address) kept 2 posts as spam" in body
+    assert "https://www.example.com/dashboard.html" in body and digest["To"] == "owner@example.com"
+    assert notify.handler(hour_event(hour, minute=6), None) == {} and len(sent()) == before + 4, "one digest an hour"
+
+
+def test_a_digest_that_fails_to_send_is_sent_by_the_retry(notify, contact, store: Store, monkeypatch) -> None:
+    monkeypatch.setattr(notify, "MAX_PER_HOUR", 1)
+    hour = int(time.time()) // 3600
+    for n in range(3):
+        contact.accept(store.client, TABLE_NAME, 0, valid_fields(first_name=f"P{n}"))
+    notify.handler({"Records": store.stream_records()}, None)
+    if int(time.time()) // 3600 != hour:
+        pytest.skip("the hour ended while the test ran")
+    before = len(sent())
+    monkeypatch.setattr(notify, "NOTIFY_FROM", "unverified@example.org")  # SES refuses it, as its sandbox does
+    with pytest.raises(notify.DeliveryFailed):
+        notify.handler(hour_event(hour), None)
+    monkeypatch.setattr(notify, "NOTIFY_FROM", NOTIFY_FROM)
+    notify.handler(hour_event(hour), None)
+    (digest,) = [parsed(m) for m in sent()[before:]]
+    assert str(digest["Subject"]).startswith("2 more enquiries between ")
+
+
+def test_an_hour_within_the_cap_sends_no_digest(notify, contact, store: Store) -> None:
+    hour = int(time.time()) // 3600
+    contact.accept(store.client, TABLE_NAME, 0, valid_fields())
+    notify.handler({"Records": store.stream_records()}, None)
+    before = len(sent())
+    assert notify.handler(hour_event(hour), None) == {} and len(sent()) == before
+
+
+def test_a_retried_record_is_emailed_again_and_counted_once(notify, contact, store: Store, monkeypatch) -> None:
+    monkeypatch.setattr(notify, "MAX_PER_HOUR", 1)
+    contact.accept(store.client, TABLE_NAME, 0, valid_fields())
+    records = store.stream_records()
+    before = len(sent())
+    notify.handler({"Records": records}, None)
+    notify.handler({"Records": records}, None)  # Lambda retries a batch whose later record failed
+    assert len(sent()) == before + 2, "a retry of an emailed enquiry is sent again, not swallowed by the cap"
+    (counter,) = boto3.client("dynamodb").scan(TableName=COUNTERS_TABLE)["Items"]
+    assert counter["posts"]["N"] == "1" and "over" not in counter

@@ -527,6 +527,20 @@ CALLS: dict[str, Call | None] = {
         lambda d: {"TopicArn": d.inputs["arn"], "AttributeName": "Policy", "AttributeValue": d.inputs["policy"]},
     ),
     "aws:wafv2/webAcl:WebAcl": Call("wafv2", "CreateWebACL", _web_acl),
+    "aws:cloudwatch/eventRule:EventRule": Call(
+        "events",
+        "PutRule",
+        lambda d: {
+            "Name": auto_name(d),
+            "ScheduleExpression": d.inputs["scheduleExpression"],
+            "Description": d.inputs["description"],
+        },
+    ),
+    "aws:cloudwatch/eventTarget:EventTarget": Call(
+        "events",
+        "PutTargets",
+        lambda d: {"Rule": d.inputs["rule"], "Targets": [{"Id": PROVIDER, "Arn": d.inputs["arn"]}]},
+    ),
     "aws:acm/certificate:Certificate": Call(
         "acm",
         "RequestCertificate",

@@ -177,6 +177,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
                 "targetDomainName": f"d-abc123.execute-api.{region}.amazonaws.com",
                 "hostedZoneId": "ZLY8HYME6SFDD",
             }
+        elif args.typ == "aws:cloudwatch/eventRule:EventRule":
+            outputs["arn"] = f"arn:aws:events:{region}:{ACCOUNT}:rule/{outputs['name']}"
         elif args.typ == "aws:cloudfront/function:Function":
             outputs["arn"] = f"arn:aws:cloudfront::{ACCOUNT}:function/{name}"
         elif args.typ.startswith(DYNAMIC_RESOURCE):
