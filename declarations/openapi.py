@@ -182,6 +182,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
             "409": _error("submission_id already used for a different submission"),
             "413": _error(f"body over {MAX_BODY_BYTES:,} bytes (every post within the field limits fits)"),
             "415": _error("content type not accepted"),
+            "429": _error("past contactClientCeiling posts this hour from this address: nothing stored", retry=True),
             "503": UNAVAILABLE,
         },
     },
@@ -297,6 +298,8 @@ def document() -> dict[str, Any]:
             continue
         operation = dict(OPERATIONS[route.key])
         operation["operationId"] = route.name
+        # Only through the site's address: a request sent to API Gateway's own URL lacks CloudFront's secret.
+        operation["responses"] = {**operation["responses"], "403": _error("not sent through the site's address")}
         if route.signed_in:
             operation["security"] = [{"ownerToken": []}]
             operation["responses"] = {**operation["responses"], "401": UNAUTHORIZED}

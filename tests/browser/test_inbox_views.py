@@ -99,6 +99,18 @@ def test_every_view_fits_and_reads_at_a_glance(sized: Page, stocked: Runner, wat
     shot(page, "search-results")
     page.get_by_role("button", name="Clear search").click()
     expect(rows).to_have_count(3)
+
+    # The spam view says why each post is there, so the owner can judge what a person may have sent.
+    page.get_by_label("Show").select_option("spam")
+    expect(rows).to_have_count(1)
+    expect(rows.first.locator(".cell-status")).to_contain_text("hidden field")
+    no_sideways_scroll(page)
+    rows.first.click()
+    expect(page.locator("#detail")).to_contain_text("Why it is spam")
+    expect(page.locator("#detail")).to_contain_text("A field people never see, which bots fill in, was filled in.")
+    assert accessibility_problems(page, axe) == []
+    shot(page, "spam-reason")
+    page.get_by_role("button", name="Close").click()
     expect_clean(watch)
 
 

@@ -93,9 +93,7 @@ def test_notify_function_may_do_exactly_its_job(single_address: Program) -> None
     counters = everything.one("aws:dynamodb/table:Table", "counters").outputs["arn"]
     # The mailbox's counts, by their keys, and a count of the hour's spam on the status index: no enquiry changes.
     assert grants[("dynamodb:UpdateItem",)] == [counters]
-    assert conditions[("dynamodb:UpdateItem",)] == {
-        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["mailbox *"]}
-    }
+    assert conditions[("dynamodb:UpdateItem",)] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["mailbox *"]}}
     assert grants[("dynamodb:Query",)] == [f"{table.outputs['arn']}/index/by_status"]
     rule = everything.one("aws:cloudwatch/eventRule:EventRule").inputs
     assert rule["scheduleExpression"] == "cron(5 * * * ? *)"

@@ -10,8 +10,14 @@ const PAGE_SIZE = config.pageSize; // the API's default page, from config.js
 const LABELS = [
   ["created_at", "Received"], ["status", "Status"], ["first_name", "First name"], ["last_name", "Last name"],
   ["email", "Email"], ["phone_number", "Phone number"], ["company", "Company"], ["job_title", "Job title"],
-  ["subject", "Subject"], ["message", "Message"], ["id", "Reference"],
+  ["subject", "Subject"], ["message", "Message"], ["spam_reason", "Why it is spam"], ["id", "Reference"],
 ];
+// Why the site kept a post as spam (handlers/table_schema.py's SPAM_REASONS): a short name for the list, and
+// words for the detail. A person may have sent it: "Mark new" rescues it.
+const SPAM_REASONS = {
+  "honeypot": ["hidden field", "A field people never see, which bots fill in, was filled in."],
+  "visitor-limit": ["per-visitor limit", "More posts came from its address in one hour than the site's per-visitor limit; offices and mobile networks share addresses, so check it."],
+};
 
 let cursors = [null]; // cursors[i] opens page i; the last page's "next" is pushed when known
 let page = 0;
@@ -32,6 +38,7 @@ function row(item) {
   tr.tabIndex = 0;
   const status = text("td", "", "cell-status");
   status.append(badge(item.status));
+  if (SPAM_REASONS[item.spam_reason]) status.append(text("span", SPAM_REASONS[item.spam_reason][0], "spam-reason"));
   tr.append(
     text("td", when(item.created_at), "cell-received"),
     text("td", fullName(item), "cell-name"),
@@ -87,7 +94,8 @@ async function openDetail(id) {
       link.href = `mailto:${encodeURIComponent(current.email).replace("%40", "@")}`;
       dd.append(link);
     } else {
-      dd.textContent = key === "created_at" ? when(current[key]) : current[key];
+      dd.textContent = key === "created_at" ? when(current[key])
+        : key === "spam_reason" ? (SPAM_REASONS[current[key]] || [, current[key]])[1] : current[key];
     }
     return [text("dt", label), dd];
   });
