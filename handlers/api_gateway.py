@@ -12,22 +12,23 @@ from http import HTTPStatus
 from typing import Any
 
 import env_names as env
-from edge import ORIGIN_PROOF, through_the_edge
+from edge import ORIGIN_PROOF, EdgeCheck
 
 Event = dict[str, Any]
 Response = dict[str, Any]
 
 logger = logging.getLogger("ctd")
 logger.setLevel(logging.INFO)
-_edge_proof_hashes: tuple[str, ...] | None = None
+_edge_check: EdgeCheck | None = None
 
 
-def edge_proof_hashes() -> tuple[str, ...]:
-    """The edge secret's accepted hashes (two in a rotation); none, nothing is accepted."""
-    global _edge_proof_hashes
-    if _edge_proof_hashes is None:
-        _edge_proof_hashes = tuple(h for h in os.environ.get(env.EDGE_PROOF_HASHES, "").split(",") if h)
-    return _edge_proof_hashes
+def edge_check() -> EdgeCheck:
+    """The edge secret's accepted hashes (two in a rotation), read on first use; none, nothing is accepted."""
+    global _edge_check
+    if _edge_check is None:
+        hashes = tuple(bytes.fromhex(h) for h in os.environ.get(env.EDGE_PROOF_HASHES, "").split(",") if h)
+        _edge_check = EdgeCheck(hashes)
+    return _edge_check
 
 
 class ApiError(Exception):
@@ -186,7 +187,7 @@ def run(
     """
     rid, route = request_id(event), event.get("routeKey")
     try:
-        if not through_the_edge(header(event, ORIGIN_PROOF), edge_proof_hashes()):
+        if not edge_check().passes(header(event, ORIGIN_PROOF)):
             # Sent to API Gateway's own address, past CloudFront and its firewall.
             render_error = json_error
             raise Forbidden("this API answers only through the site's address; send the request there")

@@ -29,8 +29,8 @@ from form_schema import (
     SUBMISSION_ID,
 )
 from form_validation import Problem, checked_value, clean_fields, extra_fields, redirect_path, unknown_fields
+from hourly_limits import VisitorLimits, visitor_key
 from table_schema import EXTRA_FIELDS, canonical_id
-from visitor_limits import VisitorLimits, visitor_key
 
 THANKS_PAGE = "/thanks.html"
 JSON = "application/json"

@@ -5,6 +5,7 @@ submission is stored whether or not email works; a failed record is retried."""
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import hmac
 import json
@@ -40,6 +41,7 @@ SENDER_NAME = "Connecting The Dots"
 logger = logging.getLogger("ctd.notify")  # a stream consumer: not API Gateway's plumbing
 ses = boto3.client("sesv2") if NOTIFY_FROM else None
 ssm = boto3.client("ssm") if WEBHOOK_PARAMETER else None
+gc.freeze()  # as dynamodb_client does: the clients' objects live as long as the container
 _webhook: dict[str, str] | None = None
 _dynamodb: Any = None
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import botocore.exceptions
 
-from hourly_counts import count_once
+from hourly_limits import count_once
 from table_schema import (
     COUNTER_KEY,
     CREATED_AT,

@@ -37,7 +37,7 @@ INDEXES: dict[str, tuple[str, str]] = {
 }
 STREAM_VIEW_TYPE = "NEW_IMAGE"
 
-# The hourly counters (hourly_counts.py): keys "visitor <address or /64> <hour>" and "mailbox <hour>".
+# The hourly counters (hourly_limits.py): keys "visitor <address or /64> <hour>" and "mailbox <hour>".
 COUNTER_KEY = "counter"
 VISITOR_COUNT, MAILBOX_COUNT = "visitor", "mailbox"
 POSTS = "posts"

@@ -17,9 +17,9 @@ import pytest
 
 import api_gateway
 from declarations.routes import ROUTES
+from hourly_limits import VisitorLimits, visitor_key
 from local.emulator import COUNTERS_TABLE, VISITOR_CEILING, VISITOR_LIMIT
 from tests.support.handler_events import Store, api_event, valid_fields
-from visitor_limits import VisitorLimits, visitor_key
 
 
 @pytest.mark.parametrize(
@@ -182,7 +182,9 @@ def test_every_function_refuses_a_request_that_did_not_come_through_the_edge(
 def test_both_values_are_accepted_while_the_secret_rotates(contact, store: Store, monkeypatch) -> None:
     from handlers.edge import proof_hash
 
-    monkeypatch.setattr(api_gateway, "_edge_proof_hashes", (proof_hash("new-value"), proof_hash("old-value")))
+    # As the stack sets it during a rotation: the new value's hash, then the old one's.
+    monkeypatch.setenv("EDGE_PROOF_HASHES", f"{proof_hash('new-value')},{proof_hash('old-value')}")
+    monkeypatch.setattr(api_gateway, "_edge_check", None)
     for value in ("new-value", "old-value"):
         headers = {"x-origin-verify": value, "x-viewer-address": "203.0.113.20"}
         assert contact.handler(api_event(valid_fields(), headers=headers, visitor=None), None)["statusCode"] == 201
@@ -191,7 +193,8 @@ def test_both_values_are_accepted_while_the_secret_rotates(contact, store: Store
 
 
 def test_no_hashes_configured_refuses_everything(contact, store: Store, monkeypatch) -> None:
-    monkeypatch.setattr(api_gateway, "_edge_proof_hashes", ())
+    monkeypatch.setenv("EDGE_PROOF_HASHES", "")
+    monkeypatch.setattr(api_gateway, "_edge_check", None)
     assert contact.handler(api_event(valid_fields()), None)["statusCode"] == 403
 
 
