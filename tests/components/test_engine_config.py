@@ -125,6 +125,11 @@ def test_engine_refuses_a_bad_declaration(tmp_path: Path, key: str, declaration:
         # Without --path an array setting becomes one string, which the engine refuses.
         ("pulumi config set ownerEmails you@example.com", "key 'ownerEmails' must be of type 'array<string>'"),
         ("pulumi config set --path 'notifyTo[0]' 7", "key 'notifyTo' must be of type 'array<string>'"),
+        ("pulumi config set contactClientLimit five", "key 'contactClientLimit' must be of type 'integer'"),
+        ("pulumi config set contactClientCeiling 50.5", "key 'contactClientCeiling' must be of type 'integer'"),
+        ("pulumi config set edgeSecretVersion v2", "key 'edgeSecretVersion' must be of type 'integer'"),
+        ("pulumi config set notifyMaxPerHour twenty", "key 'notifyMaxPerHour' must be of type 'integer'"),
+        ("pulumi config set wafContactRateLimit off", "key 'wafContactRateLimit' must be of type 'integer'"),
     ],
 )
 def test_engine_refuses_a_value_of_the_wrong_type(command: str, message: str) -> None:
