@@ -87,6 +87,7 @@ api = HttpApi(
         table_name=table.name,
         table_arn=table.arn,
         submission_retention_days=settings.submission_retention_days,
+        spam_retention_days=settings.spam_retention_days,
         sizing=sizing,
         throttle_rate_limit=settings.throttle_rate_limit,
         throttle_burst_limit=settings.throttle_burst_limit,

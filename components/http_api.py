@@ -62,6 +62,7 @@ class HttpApiArgs:
     table_name: pulumi.Input[str]
     table_arn: pulumi.Input[str]
     submission_retention_days: int
+    spam_retention_days: int  # spam expires this long after it became spam, if before its retention ends
     sizing: FunctionSizing
     throttle_rate_limit: int
     throttle_burst_limit: int
@@ -88,7 +89,13 @@ def route_environment(route: Route, args: HttpApiArgs) -> dict[str, pulumi.Input
     use it, and the contact route's extra-fields mode and visitor limits."""
     environment: dict[str, pulumi.Input[str]] = {env.EDGE_PROOF_HASHES: args.edge_proof_hashes}
     if route.table_actions:
-        environment.update({env.TABLE_NAME: args.table_name, env.RETENTION_DAYS: str(args.submission_retention_days)})
+        environment.update(
+            {
+                env.TABLE_NAME: args.table_name,
+                env.RETENTION_DAYS: str(args.submission_retention_days),
+                env.SPAM_RETENTION_DAYS: str(args.spam_retention_days),
+            }
+        )
     if route.key == CONTACT_ROUTE_KEY:
         environment[env.EXTRA_FIELDS] = KEEP if args.keep_extra_fields else REFUSE
         environment[env.PAGE_SHELL] = web_assets.page_shell()

@@ -81,6 +81,7 @@ class StackSettings:
     protect_data: bool  # deletion protection, point-in-time recovery and `protect` on the table
     log_retention_days: int
     submission_retention_days: int  # 0 keeps submissions forever
+    spam_retention_days: int  # spam expires this many days after it became spam (or sooner, by the above)
     throttle_rate_limit: int  # steady requests per second across the API
     throttle_burst_limit: int
     contact_rate_limit: int  # POST /api/contact alone: public, so tighter
@@ -325,6 +326,7 @@ def load_settings() -> StackSettings:
         protect_data=_bool(config, "protectData"),
         log_retention_days=log_retention,
         submission_retention_days=_int(config, "submissionRetentionDays", 0, 36500),
+        spam_retention_days=_int(config, "spamRetentionDays", 1, 3650),
         throttle_rate_limit=rate,
         throttle_burst_limit=burst,
         contact_rate_limit=contact_rate,

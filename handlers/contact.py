@@ -36,7 +36,7 @@ THANKS_PAGE = "/thanks.html"
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"  # what `new FormData(form)` sends, as in Formspree's fetch example
-# extraFields=keep stores fields this form does not define; otherwise they are refused, naming each.
+# extraFields=keep: store fields the form does not define, instead of refusing each by name.
 KEEP_EXTRA_FIELDS = os.environ.get(env.EXTRA_FIELDS) == KEEP
 # The site's own page (www/error.html) that frames the error page for a browser's plain form post.
 PAGE_SHELL = os.environ[env.PAGE_SHELL]
@@ -173,16 +173,16 @@ def accept(
     keep_extra: bool = False,
     limits: VisitorLimits | None = None,
     visitor: str = "",
+    spam_days: int = 0,
 ) -> str:
     """Validate, count (with `limits`) and store a post once; returns its submission id."""
     submission_id = submission_id_of(fields)
     values = stored_values(fields, keep_extra)
-    # Bots get exactly the answer people get, and the item is kept (as spam) so a
-    # false positive can be rescued from the dashboard.
+    # Bots get the answer people get; the item is kept (as spam) so a false positive can be rescued.
     reason = ts.HONEYPOT if any(str(fields[name] or "").strip() for name in HONEYPOTS if name in fields) else ""
     if limits is not None:
         reason = limits.spam_reason(client, visitor, submission_id, time.time()) or reason
-    item = submission_writes.new_item(submission_id, values, reason, retention_days)
+    item = submission_writes.new_item(submission_id, values, reason, retention_days, spam_days)
     submission_writes.put_new(client, table, item)
     return submission_id
 
@@ -237,6 +237,7 @@ def handler(event: api.Event, context: object) -> api.Response:
             KEEP_EXTRA_FIELDS,
             LIMITS,
             visitor,
+            dynamodb_client.SPAM_RETENTION_DAYS,
         )
         rid = api.request_id(event)
         if not answer_json:

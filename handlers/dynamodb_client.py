@@ -10,13 +10,13 @@ import botocore.config
 
 import env_names as env
 
-# Bounded retries and timeouts whose worst case (2 x (1 s + 2 s) plus one backoff of at most 1 s)
-# fits inside the shortest function timeout the settings allow (8 s), so a stuck DynamoDB becomes
-# a clean 503 rather than a Lambda timeout (a bare 503 from the gateway, with no request id).
+# Worst case 2 x (1 s + 2 s) plus one backoff of at most 1 s: within the shortest function timeout (8 s), so a
+# stuck DynamoDB is a clean 503, not a Lambda timeout (the gateway's bare 503, without a request id).
 BOTO_CONFIG = botocore.config.Config(
     retries={"mode": "standard", "total_max_attempts": 2}, connect_timeout=1, read_timeout=2
 )
 TABLE_NAME = os.environ[env.TABLE_NAME]  # set by the stack; fail at start without it
 RETENTION_DAYS = int(os.environ.get(env.RETENTION_DAYS, "0"))
+SPAM_RETENTION_DAYS = int(os.environ.get(env.SPAM_RETENTION_DAYS, "0"))
 dynamodb = boto3.client("dynamodb", config=BOTO_CONFIG)
 gc.freeze()  # boto3's objects live as long as the container: collections skip them (docs/benchmarks.md)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
+import time
+from datetime import datetime
 from typing import Any
 
 import table_schema as ts
@@ -71,8 +73,11 @@ def get(client: Any, table: str, submission_id: str) -> dict[str, Any]:
     return public(from_item(found["Item"]))
 
 
-def set_status(client: Any, table: str, submission_id: str, status: str) -> dict[str, Any]:
-    """Set an item's status; spam leaves the inbox index, anything else rejoins it (and forgets why it was spam)."""
+def set_status(
+    client: Any, table: str, submission_id: str, status: str, retention_days: int = 0, spam_days: int = 0
+) -> dict[str, Any]:
+    """Set an item's status; spam leaves the inbox index, anything else rejoins it (and forgets why it was spam).
+    Its expiry follows: `retention_days` after it arrived, and as spam no later than `spam_days` from now."""
     values = {":s": {"S": status}, ":t": {"S": now_iso()}}
     names = {"#id": ts.HASH_KEY, "#status": ts.STATUS, "#inbox": ts.INBOX}
     update = "SET #status = :s, updated_at = :t"
@@ -92,7 +97,37 @@ def set_status(client: Any, table: str, submission_id: str, status: str) -> dict
             ExpressionAttributeValues=values,
             ReturnValues="ALL_NEW",
         )
-    return public(from_item(result["Attributes"]))
+    item = public(from_item(result["Attributes"]))
+    expires = expiry(item[ts.CREATED_AT], retention_days, spam_days if status == ts.SPAM else 0)
+    if str(expires or "") != (item.get(ts.EXPIRES_AT) or ""):
+        set_expiry(client, table, submission_id, expires)
+        item.pop(ts.EXPIRES_AT, None)
+        if expires:
+            item[ts.EXPIRES_AT] = str(expires)
+    return item
+
+
+def expiry(created_at: str, retention_days: int, spam_days: int) -> int | None:
+    """Epoch seconds an item should expire at by TTL: `retention_days` after it arrived, or `spam_days` from now
+    (it was just marked spam) if sooner; None for never (both 0)."""
+    ends = []
+    if retention_days > 0:
+        ends.append(datetime.fromisoformat(created_at).timestamp() + retention_days * 86400)
+    if spam_days > 0:
+        ends.append(time.time() + spam_days * 86400)
+    return int(min(ends)) if ends else None
+
+
+def set_expiry(client: Any, table: str, submission_id: str, expires: int | None) -> None:
+    with dynamo_errors(missing_id=submission_id):
+        client.update_item(
+            TableName=table,
+            Key={ts.HASH_KEY: {"S": submission_id}},
+            UpdateExpression="SET #e = :e" if expires else "REMOVE #e",
+            ConditionExpression="attribute_exists(#id)",
+            ExpressionAttributeNames={"#id": ts.HASH_KEY, "#e": ts.EXPIRES_AT},
+            **({"ExpressionAttributeValues": {":e": {"N": str(expires)}}} if expires else {}),
+        )
 
 
 def delete(client: Any, table: str, submission_id: str) -> None:

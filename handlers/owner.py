@@ -45,7 +45,14 @@ def _update(event: api.Event) -> api.Response:
         raise api.BadRequest(
             f'send {{"status": …}} with one of {", ".join(STATUSES)}', {"status": "is missing or not valid"}
         )
-    item = inbox.set_status(dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME, submission_id(event), body["status"])
+    item = inbox.set_status(
+        dynamodb_client.dynamodb,
+        dynamodb_client.TABLE_NAME,
+        submission_id(event),
+        body["status"],
+        dynamodb_client.RETENTION_DAYS,
+        dynamodb_client.SPAM_RETENTION_DAYS,
+    )
     return api.json_response(HTTPStatus.OK, {"item": item}, api.request_id(event))
 
 

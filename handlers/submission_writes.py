@@ -14,15 +14,19 @@ from form_schema import FIELDS_BY_NAME
 from table_schema import from_item
 
 
-def new_item(submission_id: str, fields: dict[str, str], spam_reason: str, retention_days: int) -> dict[str, str]:
-    """The item for a new post: `spam_reason` "" for the inbox, otherwise why it is spam (ts.SPAM_REASONS)."""
+def new_item(
+    submission_id: str, fields: dict[str, str], spam_reason: str, retention_days: int, spam_days: int = 0
+) -> dict[str, str]:
+    """The item for a new post: `spam_reason` "" for the inbox, otherwise why it is spam (ts.SPAM_REASONS).
+    It expires after `retention_days`, a spam one after `spam_days` if sooner (0: never)."""
     item = {**fields, ts.HASH_KEY: submission_id, ts.CREATED_AT: now_iso()}
     if spam_reason:
         item.update({ts.STATUS: ts.SPAM, ts.SPAM_REASON: spam_reason})
     else:
         item.update({ts.STATUS: ts.NEW, ts.INBOX: ts.INBOX_VALUE})
-    if retention_days > 0:
-        item[ts.EXPIRES_AT] = str(int(time.time()) + retention_days * 86400)
+    days = [d for d in (retention_days, spam_days if spam_reason else 0) if d > 0]
+    if days:
+        item[ts.EXPIRES_AT] = str(int(time.time()) + min(days) * 86400)
     return item
 
 

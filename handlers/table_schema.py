@@ -11,14 +11,12 @@ from typing import Any
 HASH_KEY = "id"
 CREATED_AT = "created_at"  # ISO 8601 UTC with milliseconds: sorts as text in time order
 STATUS = "status"
-# Set to INBOX_VALUE on every item that is not spam and removed when it becomes spam, so
-# the sparse INBOX_INDEX lists the owner's default view newest first without a scan.
+# INBOX_VALUE on every item but spam: the sparse INBOX_INDEX lists the default view newest first, no scan.
 INBOX = "inbox"
 INBOX_VALUE = "inbox"
 EXPIRES_AT = "expires_at"  # TTL attribute, epoch seconds; absent when retention is off
 SUBJECT = "subject"  # the subject the form asked for (_subject); absent when none
-# The unknown fields kept under extraFields=keep, as one JSON object of text: names a visitor chose never
-# become attributes, so none can overwrite the id, status or index keys.
+# Unknown fields kept (extraFields=keep), as one JSON text: a visitor's names never become attributes (id, status).
 EXTRA_FIELDS = "extra_fields"
 
 # Why a post is spam, until the owner rescues it.

@@ -26,6 +26,7 @@ COUNTERS_TABLE = "ctd-local-counters"
 # runner's environment may override.
 VISITOR_LIMIT, VISITOR_CEILING = 5, 50
 NOTIFY_MAX_PER_HOUR = 20  # Pulumi.yaml's notifyMaxPerHour
+SPAM_RETENTION_DAYS = 30  # Pulumi.yaml's spamRetentionDays
 OWNER_EMAIL = "owner@example.com"
 # The mail-domain path, as the stack sets it up: the domain's identity with its configuration set, and the
 # sender at that domain (mail_spec.NOTIFY_LOCAL_PART).
@@ -105,6 +106,7 @@ class Emulator:
                 env.TABLE_NAME: TABLE_NAME,
                 env.PAGE_SHELL: web_assets.page_shell(),
                 env.RETENTION_DAYS: str(retention_days),
+                env.SPAM_RETENTION_DAYS: str(SPAM_RETENTION_DAYS),
                 env.NOTIFY_FROM: NOTIFY_FROM,
                 env.NOTIFY_TO: OWNER_EMAIL,
                 env.NOTIFY_CONFIGURATION_SET: CONFIGURATION_SET,

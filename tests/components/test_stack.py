@@ -167,7 +167,7 @@ def test_functions_are_python_313_arm64_json_logs_traced(program: Program) -> No
         assert int(group.inputs["retentionInDays"]) == int(_setting(program, "logRetentionDays"))
         variables = (inputs.get("environment") or {}).get("variables", {})
         contact_only = {"EXTRA_FIELDS", "PAGE_SHELL", "COUNTERS_TABLE", "VISITOR_LIMIT", "VISITOR_CEILING"}
-        allowed = {"EDGE_PROOF_HASHES", "TABLE_NAME", "RETENTION_DAYS"} | (
+        allowed = {"EDGE_PROOF_HASHES", "TABLE_NAME", "RETENTION_DAYS", "SPAM_RETENTION_DAYS"} | (
             contact_only if function.name == f"{API}-contact" else set()
         )
         assert set(variables) <= allowed and "EDGE_PROOF_HASHES" in variables, f"{function.name}: {variables}"
@@ -278,6 +278,7 @@ def test_a_second_api_does_not_collide_with_the_first() -> None:
                     table_name="t",
                     table_arn="arn:aws:dynamodb:eu-west-1:123456789012:table/t",
                     submission_retention_days=0,
+                    spam_retention_days=30,
                     sizing=sizing,
                     throttle_rate_limit=10,
                     throttle_burst_limit=20,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import time
 import types
 import uuid
 
@@ -71,6 +72,17 @@ def test_rescuing_spam_brings_it_back_to_the_inbox(owner, contact, store: Store)
     assert status == 200 and body["item"]["status"] == "new"
     listed = call(owner.list_submissions, owner_event("GET", "/api/submissions"))[2]["items"]
     assert [i["id"] for i in listed] == [bot]
+
+
+def test_the_owners_spam_expires_by_the_stacks_spam_retention_and_a_rescue_cancels_it(
+    owner, contact, store: Store
+) -> None:
+    (sid,) = add(contact, store, 1)
+    marked = call(owner.update_submission, owner_event("PATCH", "/x", params={"id": sid}, body={"status": "spam"}))
+    days = (int(marked[2]["item"]["expires_at"]) - time.time()) / 86400
+    assert 29.99 < days <= 30, "spamRetentionDays, as the stack sets it (the local runner's 30)"
+    rescued = call(owner.update_submission, owner_event("PATCH", "/x", params={"id": sid}, body={"status": "new"}))
+    assert "expires_at" not in rescued[2]["item"] and "expires_at" not in store.items()[0]
 
 
 def test_view_returns_the_item_and_unknown_ids_are_404(owner, contact, store: Store) -> None:
