@@ -195,9 +195,11 @@ def deliver(item: dict[str, Any]) -> None:
 
 def send_digest(now: float) -> None:
     """The digest of the hour before `now`, once, when that hour had enquiries past the cap."""
+    if ses is None:  # email off: no mailbox to cap, nothing to digest
+        return
     hour = int(now) // HOUR_SECONDS - 1
     over = owner_mailbox.claim_digest(dynamodb(), COUNTERS_TABLE, hour)
-    if not over or ses is None:
+    if not over:
         return
     held = owner_mailbox.held_back(dynamodb(), TABLE_NAME, hour)
     subject, body = owner_mailbox.digest_text(hour, over, held, MAX_PER_HOUR, VISITOR_LIMIT, DASHBOARD_URL)

@@ -104,6 +104,7 @@ def test_every_view_fits_and_reads_at_a_glance(sized: Page, stocked: Runner, wat
     page.get_by_label("Show").select_option("spam")
     expect(rows).to_have_count(1)
     expect(rows.first.locator(".cell-status")).to_contain_text("hidden field")
+    expect(page.locator("#spam-summary")).to_have_text("Held back, on this page: 1 by the hidden field.")
     no_sideways_scroll(page)
     rows.first.click()
     expect(page.locator("#detail")).to_contain_text("Why it is spam")
@@ -111,6 +112,8 @@ def test_every_view_fits_and_reads_at_a_glance(sized: Page, stocked: Runner, wat
     assert accessibility_problems(page, axe) == []
     shot(page, "spam-reason")
     page.get_by_role("button", name="Close").click()
+    page.get_by_label("Show").select_option("")
+    expect(page.locator("#spam-summary")).to_be_hidden()
     expect_clean(watch)
 
 

@@ -289,3 +289,13 @@ def test_a_retried_record_is_emailed_again_and_counted_once(notify, contact, sto
     assert len(sent()) == before + 2, "a retry of an emailed enquiry is sent again, not swallowed by the cap"
     (counter,) = boto3.client("dynamodb").scan(TableName=COUNTERS_TABLE)["Items"]
     assert counter["posts"]["N"] == "1" and "over" not in counter
+
+
+def test_with_email_off_the_schedule_touches_nothing(notify, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(notify, "ses", None)
+
+    def no_client() -> None:
+        raise AssertionError("the digest read the counters although email is off")
+
+    monkeypatch.setattr(notify, "dynamodb", no_client)
+    assert notify.handler(hour_event(int(time.time()) // 3600), None) == {}

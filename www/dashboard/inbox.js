@@ -70,11 +70,22 @@ export async function loadPage() {
   $("empty").textContent = searching
     ? `No enquiries ${body.cursor ? "on this page " : ""}match “${searching}”${filter().value ? ` among ${filter().value} ones` : ""}.`
     : "No enquiries here yet.";
+  spamSummary(body.items);
   $("results-title").hidden = !searching;
   $("results-title").textContent = searching ? `Results for “${searching}”` : "";
   $("clear-search").hidden = !searching;
   $("prev-page").disabled = page === 0;
   $("next-page").disabled = !body.cursor;
+}
+
+// How many of the page's spam each check held back: offices and mobile networks share an address, so a limit's
+// catch is worth a look.
+function spamSummary(items) {
+  const counts = {};
+  for (const item of items) if (SPAM_REASONS[item.spam_reason]) counts[item.spam_reason] = (counts[item.spam_reason] || 0) + 1;
+  const parts = Object.entries(counts).map(([reason, count]) => `${count} by the ${SPAM_REASONS[reason][0]}`);
+  $("spam-summary").hidden = parts.length === 0;
+  $("spam-summary").textContent = parts.length ? `Held back, on this page: ${parts.join(", ")}.` : "";
 }
 
 function restart() {
