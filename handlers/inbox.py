@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 from datetime import datetime
 from typing import Any
@@ -31,7 +32,10 @@ def decode_cursor(cursor: str, index_key: str, index_value: str) -> dict[str, di
     expected = {ts.HASH_KEY, ts.CREATED_AT, index_key}
     if not isinstance(plain, dict) or set(plain) != expected or plain.get(index_key) != index_value:
         raise bad
-    if not all(isinstance(v, str) for v in plain.values()):
+    # Only the shape this API issues: DynamoDB would answer an empty or over-long key value with a 500's error.
+    if not all(isinstance(v, str) for v in plain.values()) or ts.canonical_id(plain[ts.HASH_KEY]) != plain[ts.HASH_KEY]:
+        raise bad
+    if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", plain[ts.CREATED_AT]):
         raise bad
     return {name: {"S": value} for name, value in plain.items()}
 

@@ -7,6 +7,7 @@ request, and its cursor continues from where it stopped (docs/cost.md prices a s
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from http import HTTPStatus
 from typing import Any
@@ -29,18 +30,26 @@ READ_PAGE = 250
 
 
 def folded(text: str) -> str:
-    """Lower case without accents, so "zoe" finds "Zoë" and "ZOË"."""
+    """Lower case without accents or format characters (a zero-width space, a soft hyphen), so "zoe" finds "Zoë"
+    and "ZOË", and a word with a zero-width space inside is the same word."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if decomposed.isascii():  # most text: nothing to drop
+        return decomposed
+    return "".join(c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
 
 
 def query_words(q: str) -> list[str]:
+    """The words of q; BadRequest for text the form would not accept (control characters, line breaks, lone
+    surrogates), for too much, and for nothing left once format characters are folded out."""
     words = folded(q).split()
-    if len(q) > MAX_QUERY_LENGTH or len(words) > MAX_QUERY_WORDS or not q.isprintable():
+    text_the_form_accepts = not re.search("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]", q)
+    if len(q) > MAX_QUERY_LENGTH or len(words) > MAX_QUERY_WORDS or not text_the_form_accepts:
         raise api.BadRequest(
-            f"q must be at most {MAX_QUERY_LENGTH} printable characters and {MAX_QUERY_WORDS} words",
+            f"q must be at most {MAX_QUERY_LENGTH} characters of text and {MAX_QUERY_WORDS} words",
             {"q": "is not valid"},
         )
+    if not words:
+        raise api.BadRequest("q is missing: send the words to look for", {"q": "is required"})
     return words
 
 

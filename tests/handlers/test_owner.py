@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import csv
+import importlib
 import io
+import json
 import time
 import types
 import uuid
@@ -211,6 +213,42 @@ def test_a_hostile_cursor_is_400(owner, store: Store, plain: str) -> None:
     cursor = base64.urlsafe_b64encode(plain.encode()).decode()
     status, _, answer = call(owner.list_submissions, owner_event("GET", "/api/submissions", {"cursor": cursor}))
     assert status == 400 and answer["error"]["fields"] == {"cursor": "is not valid"}
+
+
+GOOD_ID, GOOD_TIME = "0b1e7d35-2c1f-4f7a-9f4e-7d1c2a3b4c5d", "2026-12-05T10:00:00.000Z"
+
+
+@pytest.mark.parametrize(
+    ("forged", "route"),
+    [
+        ({"id": "", "created_at": GOOD_TIME}, "list"),  # DynamoDB refuses an empty key value: it was a 500
+        ({"id": "x" * 3000, "created_at": GOOD_TIME}, "list"),
+        ({"id": "not-a-uuid", "created_at": GOOD_TIME}, "search"),
+        ({"id": GOOD_ID.upper(), "created_at": GOOD_TIME}, "list"),  # the API issues the lower-case form only
+        ({"id": GOOD_ID, "created_at": ""}, "search"),
+        ({"id": GOOD_ID, "created_at": "yesterday"}, "list"),
+        ({"id": GOOD_ID, "created_at": GOOD_TIME + "x" * 3000}, "search"),
+    ],
+)
+def test_a_cursor_not_shaped_as_this_api_issues_them_is_400(owner, store: Store, forged: dict, route: str) -> None:
+    """Issue 22: a forged cursor with an empty or 3,000-character key value got 200 locally and a 500 from
+    DynamoDB; every value must have the shape of the keys this API writes."""
+    plain = json.dumps({**forged, "inbox": "inbox"})
+    cursor = base64.urlsafe_b64encode(plain.encode()).decode().rstrip("=")
+    if route == "list":
+        event = owner_event("GET", "/api/submissions", {"cursor": cursor})
+        status, _, answer = call(owner.list_submissions, event)
+    else:
+        event = owner_event("GET", "/api/submissions/search", {"cursor": cursor, "q": "ada"})
+        status, _, answer = call(importlib.import_module("search").handler, event)
+    assert status == 400 and answer["error"]["fields"] == {"cursor": "is not valid"}
+
+
+def test_a_cursor_this_api_issued_still_works(owner, contact, store: Store) -> None:
+    add(contact, store, 3)
+    first = call(owner.list_submissions, owner_event("GET", "/api/submissions", {"limit": "2"}))[2]
+    rest = call(owner.list_submissions, owner_event("GET", "/api/submissions", {"cursor": first["cursor"]}))
+    assert rest[0] == 200 and len(rest[2]["items"]) == 1
 
 
 def test_export_has_the_subject_and_kept_fields_as_lines_formulas_defused(owner, contact, store: Store) -> None:

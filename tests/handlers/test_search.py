@@ -47,6 +47,22 @@ def test_every_word_in_any_field_case_and_accents_ignored(search, contact, store
     assert [i["id"] for i in found(search, q="budget ten")["items"]] == [kept], "kept fields, names and values"
 
 
+def test_format_characters_are_folded_out_of_the_query_and_the_text(search, contact, store: Store) -> None:
+    """Issue 22: a zero-width space in q was a 400, though stored text may hold one (the form accepts it)."""
+    joined = add(contact, store, first_name="Ana", message="Inter\u200bnational shipping")
+    soft = add(contact, store, first_name="Bea", message="ship\u00adping costs")
+    assert [i["id"] for i in found(search, q="inter\u200bnational")["items"]] == [joined]
+    assert [i["id"] for i in found(search, q="international")["items"]] == [joined]
+    assert [i["id"] for i in found(search, q="shipping")["items"]] == [soft, joined]
+    assert [i["id"] for i in found(search, q="ana\u00a0inter\u200dnational")["items"]] == [joined], "a no-break space"
+
+
+def test_a_query_of_format_characters_alone_is_missing(search, store: Store) -> None:
+    response = search.handler(owner_event("GET", PATH, {"q": "\u200b\u200c\ufeff"}), None)
+    assert response["statusCode"] == 400
+    assert json.loads(response["body"])["error"]["message"].startswith("q is missing")
+
+
 def test_newest_first_within_the_status_filter(search, contact, store: Store, owner) -> None:
     ids = [add(contact, store, first_name=f"Ada{n}", message="widget") for n in range(3)]
     spam = add(contact, store, message="widget", website="bot")
@@ -94,6 +110,8 @@ def test_one_request_reads_at_most_max_read_and_its_cursor_goes_on(
         ({"q": "x" * 201}, "q"),
         ({"q": " ".join("w" * 11)}, "q"),
         ({"q": "tab\there"}, "q"),
+        ({"q": "line\u2028break"}, "q"),
+        ({"q": "\u200b"}, "q"),  # nothing left once format characters are folded out: "q is missing"
         ({"q": "a", "status": "archived"}, "status"),
         ({"q": "a", "limit": "0"}, "limit"),
         ({"q": "a", "cursor": "not-a-cursor"}, "cursor"),
