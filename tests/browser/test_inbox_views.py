@@ -127,6 +127,12 @@ def test_the_chart_shows_dates_counts_and_a_table(sized: Page, stocked: Runner, 
     today = columns.last
     expect(today.locator(".bar-count")).to_have_text("3")  # the count is on the page, not in a tooltip
     expect(today.locator(".bar-date")).not_to_have_text("")  # today's date is on the axis
+    # Every date label stays within the chart, the last one too (issue 22: at 390 px it ran past the edge).
+    chart = page.locator("#chart-bars").bounding_box()
+    for label in page.locator("#chart-bars .bar-date").all():
+        box = label.bounding_box()
+        if box and box["width"]:
+            assert chart["x"] <= box["x"] and box["x"] + box["width"] <= chart["x"] + chart["width"] + 0.5, box
     assert today.get_attribute("data-date") == date.today().isoformat()
     expect(page.locator("#chart-summary")).to_contain_text("3 in all")
     page.get_by_text("The counts as a table").click()

@@ -69,6 +69,7 @@ def owner_first_session(page: Page, site: Runner, watch: Watch, axe: str) -> Non
     post_contact(site, first_name="Alan", last_name="Turing", email="alan@example.com", message="Machines")
     sign_in_first_time(page, site)
     expect(page.locator("#account")).to_have_text(re.compile(rf"Signed in as {re.escape(site.owner_email)}\s+Sign out"))
+    expect(page.locator("footer").get_by_role("link", name="Owner sign-in")).to_be_hidden()  # issue 22
     rows = page.locator("#submissions tbody tr")
     expect(rows).to_have_count(2)
     expect(page.locator("#chart-bars [data-count='2']")).to_have_count(1)
@@ -109,6 +110,7 @@ def owner_first_session(page: Page, site: Runner, watch: Watch, axe: str) -> Non
     expect(page.locator("#dash-status")).to_have_text("You are signed out.")
     assert not renews(site, refresh_token)  # signed out at Cognito too, not only in this tab
     expect(page.locator("#account")).to_be_hidden()
+    expect(page.locator("footer").get_by_role("link", name="Owner sign-in")).to_be_visible()
     page.reload()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     expect(page.locator("#inbox")).to_be_hidden()

@@ -16,6 +16,7 @@ function show(view) {
   $("inbox").hidden = view !== "inbox";
   $("account").hidden = view !== "inbox";
   $("account-name").textContent = view === "inbox" ? (storedTokens() || {}).username || "" : "";
+  $("owner-link").hidden = view === "inbox"; // signed in already: the footer does not offer to sign in
 }
 
 function signedOut(message) {
