@@ -16,7 +16,8 @@ function show(view) {
   $("inbox").hidden = view !== "inbox";
   $("account").hidden = view !== "inbox";
   $("account-name").textContent = view === "inbox" ? (storedTokens() || {}).username || "" : "";
-  $("owner-link").hidden = view === "inbox"; // signed in already: the footer does not offer to sign in
+  // Signed in already: the footer (the same on every page) does not offer to sign in.
+  document.querySelector('footer a[href="/dashboard.html"]').parentElement.hidden = view === "inbox";
 }
 
 function signedOut(message) {
