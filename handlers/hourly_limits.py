@@ -9,7 +9,7 @@ from typing import Any
 import botocore.exceptions
 
 from api_gateway import TooManyRequests
-from dynamo_items import dynamo_errors
+from dynamo_items import CONDITION_FAILED, dynamo_errors
 from table_schema import COUNTED_IDS, COUNTER_KEY, EXPIRES_AT, HOUR_SECONDS, POSTS, VISITOR_COUNT, VISITOR_LIMIT
 
 _V4_MAPPED = bytes(10) + b"\xff\xff"  # ::ffff:a.b.c.d, an IPv4 visitor seen through an IPv6 socket
@@ -39,7 +39,7 @@ def count_once(client: Any, table: str, key: str, item_id: str, most: int, keep_
             ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
     except botocore.exceptions.ClientError as error:
-        if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+        if error.response.get("Error", {}).get("Code") != CONDITION_FAILED:
             raise
         old = error.response.get("Item") or {}
         return int(old[POSTS]["N"]) if item_id in old.get(COUNTED_IDS, {}).get("SS", []) else 0

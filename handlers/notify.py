@@ -101,12 +101,18 @@ def email_for(item: dict[str, Any], sender: str, recipients: list[str], dashboar
         *(["", "Fields this form does not define, as sent:"] if kept else []),
         *(kept_field_line(label, value) for label, value in kept.items()),
     ]
+    message = site_message(subject, "\n".join(lines), sender, recipients)
+    message["Reply-To"] = item["email"]  # the owner's reply goes to the visitor
+    return message
+
+
+def site_message(subject: str, body: str, sender: str, recipients: list[str]) -> Message:
+    """An email from the site to its owners: the enquiry's, or the hourly digest."""
     message = Message()  # compat32, not email.mime, which imports email.policy at every cold start
-    message.set_payload("\n".join(lines), "utf-8")  # text/plain, base64
+    message.set_payload(body, "utf-8")  # text/plain, base64
     message["Subject"] = Header(subject, "utf-8", header_name="Subject")  # type: ignore[assignment]  # compat32 takes a Header
     message["From"] = formataddr((SENDER_NAME, sender))
     message["To"] = ", ".join(recipients)
-    message["Reply-To"] = item["email"]  # the owner's reply goes to the visitor
     if CONFIGURATION_SET:  # SES's header for raw mail: its events (bounces, complaints) are watched
         message["X-SES-CONFIGURATION-SET"] = CONFIGURATION_SET
     return message
@@ -203,15 +209,8 @@ def send_digest(now: float) -> None:
         return
     held = owner_mailbox.held_back(dynamodb(), TABLE_NAME, hour)
     subject, body = owner_mailbox.digest_text(hour, over, held, MAX_PER_HOUR, VISITOR_LIMIT, DASHBOARD_URL)
-    message = Message()
-    message.set_payload(body, "utf-8")
-    message["Subject"] = subject
-    message["From"] = formataddr((SENDER_NAME, NOTIFY_FROM))
-    message["To"] = ", ".join(NOTIFY_TO)
-    if CONFIGURATION_SET:
-        message["X-SES-CONFIGURATION-SET"] = CONFIGURATION_SET
     try:
-        send_email(ses, message, NOTIFY_FROM, NOTIFY_TO)
+        send_email(ses, site_message(subject, body, NOTIFY_FROM, NOTIFY_TO), NOTIFY_FROM, NOTIFY_TO)
     except DeliveryFailed:
         owner_mailbox.release_digest(dynamodb(), COUNTERS_TABLE, hour)  # the schedule's retry sends it
         raise

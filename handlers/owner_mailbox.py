@@ -8,6 +8,7 @@ from typing import Any
 
 import botocore.exceptions
 
+from dynamo_items import CONDITION_FAILED, iso_time
 from hourly_limits import count_once
 from table_schema import (
     COUNTER_KEY,
@@ -59,7 +60,7 @@ def claim_digest(client: Any, counters: str, hour: int) -> int:
             ReturnValues="ALL_NEW",
         )
     except botocore.exceptions.ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+        if error.response.get("Error", {}).get("Code") == CONDITION_FAILED:
             return 0
         raise
     return int(answer["Attributes"][OVER]["N"])
@@ -76,7 +77,8 @@ def release_digest(client: Any, counters: str, hour: int) -> None:
 
 
 def iso_hour(hour: int) -> str:
-    return datetime.fromtimestamp(hour * HOUR_SECONDS, UTC).strftime("%Y-%m-%dT%H:00:00.000Z")
+    """The start of clock hour `hour` as created_at is written (dynamo_items.iso_time)."""
+    return iso_time(datetime.fromtimestamp(hour * HOUR_SECONDS, UTC))
 
 
 def held_back(client: Any, table: str, hour: int) -> int:

@@ -6,8 +6,10 @@ import os
 import secrets
 import socket
 from dataclasses import dataclass
+from pathlib import Path
 
 import boto3
+import yaml
 from moto.server import ThreadedMotoServer
 
 from declarations import mail_spec, web_assets
@@ -22,11 +24,20 @@ from local.persistence import SavedData, restore_items
 REGION = "us-east-1"
 TABLE_NAME = "ctd-local-submissions"
 COUNTERS_TABLE = "ctd-local-counters"
-# The stack's defaults (Pulumi.yaml's contactClientLimit and contactClientCeiling; a test ties them), which the
-# runner's environment may override.
-VISITOR_LIMIT, VISITOR_CEILING = 5, 50
-NOTIFY_MAX_PER_HOUR = 20  # Pulumi.yaml's notifyMaxPerHour
-SPAM_RETENTION_DAYS = 30  # Pulumi.yaml's spamRetentionDays
+
+
+# Pulumi.yaml's settings, read once: make dev runs with the stack's own default limits.
+_DECLARED = yaml.safe_load((Path(__file__).resolve().parent.parent / "Pulumi.yaml").read_text())["config"]
+
+
+def stack_default(key: str) -> int:
+    return int(_DECLARED[key]["default"])
+
+
+# The runner's environment may override them (local/background.py lifts them for most tests).
+VISITOR_LIMIT, VISITOR_CEILING = stack_default("contactClientLimit"), stack_default("contactClientCeiling")
+NOTIFY_MAX_PER_HOUR = stack_default("notifyMaxPerHour")
+SPAM_RETENTION_DAYS = stack_default("spamRetentionDays")
 OWNER_EMAIL = "owner@example.com"
 # The mail-domain path, as the stack sets it up: the domain's identity with its configuration set, and the
 # sender at that domain (mail_spec.NOTIFY_LOCAL_PART).
