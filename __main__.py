@@ -11,7 +11,7 @@ from components.function import FunctionSizing
 from components.hourly_counters import HourlyCounters
 from components.http_api import ApiDomainArgs, HttpApi, HttpApiArgs, JwtAuthorizerArgs, VisitorLimitArgs
 from components.mail_domain import MailDomain, MailDomainArgs
-from components.notifier import MailboxCapArgs, Notifier, NotifierArgs, SendingDomain
+from components.notifier import BotCheckArgs, MailboxCapArgs, Notifier, NotifierArgs, SendingDomain
 from components.settings import load_settings
 from components.static_site import SiteDomain, StaticSite, StaticSiteArgs
 from components.table import SubmissionsTable, SubmissionsTableArgs
@@ -101,6 +101,7 @@ api = HttpApi(
             counters.name, counters.arn, settings.contact_client_limit, settings.contact_client_ceiling
         ),
         domain=api_domain,
+        bot_check=settings.bot_check.provider if settings.bot_check else "",
     ),
 )
 
@@ -125,6 +126,7 @@ site = StaticSite(
         if settings.domain and certificate
         else None,
         web_acl_arn=firewall.arn if firewall else None,
+        bot_check_site_key=settings.bot_check.site_key if settings.bot_check else "",
     ),
 )
 
@@ -150,9 +152,19 @@ notifier = (
                 table.arn,
                 settings.contact_client_limit,
             ),
+            bot_check=BotCheckArgs(
+                settings.bot_check.secret,
+                # Where a widget may be solved: this site, and the other sites allowed to post the form.
+                site.url.apply(lambda url: ",".join(web_assets.host_names([url, *settings.allowed_origins]))),
+                table.name,
+                table.arn,
+                settings.spam_retention_days,
+            )
+            if settings.bot_check
+            else None,
         ),
     )
-    if settings.notifications or settings.webhook
+    if settings.notifications or settings.webhook or settings.bot_check
     else None
 )
 

@@ -74,6 +74,7 @@ class HttpApiArgs:
     allowed_origins: tuple[str, ...] = ()  # other sites' scripts that may call the API (CORS); () for none
     authorizer: JwtAuthorizerArgs | None = None
     domain: ApiDomainArgs | None = None
+    bot_check: str = ""  # the bot check's provider ("turnstile"): the contact function keeps each post's token
 
 
 def table_statement(route: Route, table_arn: str) -> dict[str, Any]:
@@ -86,7 +87,7 @@ def table_statement(route: Route, table_arn: str) -> dict[str, Any]:
 
 def route_environment(route: Route, args: HttpApiArgs) -> dict[str, pulumi.Input[str]]:
     """What a route's function reads from its environment: the edge's accepted hashes, the table for those that
-    use it, and the contact route's extra-fields mode and visitor limits."""
+    use it, and the contact route's extra-fields mode, visitor limits and bot check."""
     environment: dict[str, pulumi.Input[str]] = {env.EDGE_PROOF_HASHES: args.edge_proof_hashes}
     if route.table_actions:
         environment.update(
@@ -106,6 +107,8 @@ def route_environment(route: Route, args: HttpApiArgs) -> dict[str, pulumi.Input
                 env.VISITOR_CEILING: str(args.visitors.ceiling),
             }
         )
+        if args.bot_check:
+            environment[env.BOT_CHECK] = args.bot_check
     return environment
 
 

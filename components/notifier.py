@@ -75,6 +75,18 @@ def mailbox_statements(counters_arn: str, table_arn: str) -> list[dict[str, Any]
 
 
 @dataclass(frozen=True)
+class BotCheckArgs:
+    """The bot check this function runs on new posts (handlers/bot_check.py), and what it may change: a post's
+    status, reason and expiry, on the table."""
+
+    secret: pulumi.Output[str]  # the provider's secret key, a Pulumi secret
+    hostnames: pulumi.Input[str]  # the site's, comma-separated: a token solved on another site fails
+    table_name: pulumi.Input[str]
+    table_arn: pulumi.Input[str]
+    spam_retention_days: int
+
+
+@dataclass(frozen=True)
 class NotifierArgs:
     table_stream_arn: pulumi.Input[str]
     dashboard_url: pulumi.Input[str]
@@ -83,6 +95,7 @@ class NotifierArgs:
     sizing: FunctionSizing
     mailbox: MailboxCapArgs
     sending_domain: SendingDomain | None = None  # None: notifyFrom is its own SES email identity
+    bot_check: BotCheckArgs | None = None
 
 
 class Notifier(pulumi.ComponentResource):
@@ -130,6 +143,10 @@ class Notifier(pulumi.ComponentResource):
         if args.webhook is not None:
             statement, variables = self._webhook(name, args.webhook)
             statements.append(statement)
+            environment.update(variables)
+        if args.bot_check is not None:
+            checking, variables = self._bot_check(name, args.bot_check)
+            statements += checking
             environment.update(variables)
         function = HandlerFunction(
             name,
@@ -203,6 +220,25 @@ class Notifier(pulumi.ComponentResource):
             statement = identity.arn.apply(lambda arn: send_email_statement(arn, chosen, recipients))
         environment[env.NOTIFY_FROM] = sender
         return statement, environment
+
+    def _bot_check(
+        self, name: str, check: BotCheckArgs
+    ) -> tuple[list[pulumi.Input[dict[str, Any]]], dict[str, pulumi.Input[str]]]:
+        """The secret key in a SecureString parameter only this function may read, and the right to mark a post
+        that failed the check as spam (UpdateItem on the table: no reading, writing or deleting of others)."""
+        parameter = aws.ssm.Parameter(f"{name}-bot-check", type="SecureString", value=check.secret, opts=self._child)
+        statements: list[pulumi.Input[dict[str, Any]]] = [
+            parameter.arn.apply(lambda arn: {"Effect": "Allow", "Action": ["ssm:GetParameter"], "Resource": arn}),
+            pulumi.Output.from_input(check.table_arn).apply(
+                lambda arn: {"Effect": "Allow", "Action": ["dynamodb:UpdateItem"], "Resource": arn}
+            ),
+        ]
+        return statements, {
+            env.BOT_CHECK_SECRET_PARAMETER: parameter.name,
+            env.BOT_CHECK_HOSTNAMES: check.hostnames,
+            env.TABLE_NAME: check.table_name,
+            env.SPAM_RETENTION_DAYS: str(check.spam_retention_days),
+        }
 
     def _webhook(
         self, name: str, webhook: Webhook

@@ -24,6 +24,9 @@ MIN_FUNCTION_TIMEOUT = 8
 _EMAIL = re.compile(EMAIL_PATTERN)  # the same check as the contact form's
 # Optional secrets: Pulumi.yaml cannot mark them `secret: true` (see there), so the program checks.
 WEBHOOK_KEYS = ("webhookUrl", "webhookSecret")
+BOT_CHECKS = ("", "turnstile")
+# Turnstile's keys: a digit, "x", then letters, digits, "-" or "_" (its test keys are 1x00000000000000000000AA...).
+TURNSTILE_KEY = re.compile(r"^[0-9]x[A-Za-z0-9_-]{10,100}$")
 HOST_NAME = re.compile(r"^(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})+$")
 PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
 # An origin as browsers send it: scheme, host and an optional port; https only (http for loopback while testing).
@@ -59,6 +62,15 @@ class Webhook:
 
     url: pulumi.Output[str]
     secret: pulumi.Output[str]
+
+
+@dataclass(frozen=True)
+class BotCheck:
+    """The optional bot check on the contact form (README "Bots and floods")."""
+
+    provider: str  # "turnstile"
+    site_key: str  # public: it is in the contact page
+    secret: pulumi.Output[str]  # a Pulumi secret; it reaches the notify function through SSM
 
 
 @dataclass(frozen=True)
@@ -101,6 +113,7 @@ class StackSettings:
     notify_max_per_hour: int  # enquiry emails an hour; the rest in one digest after it
     mail_domain: MailDomainSettings | None  # None: single-address sending (or none), Cognito's default sender
     webhook: Webhook | None
+    bot_check: BotCheck | None  # None: no bot check
     alarms: Alarms
     waf_rate_limit: int  # requests per 5 minutes per IP on /api/*; 0: no WAF
     waf_contact_rate_limit: int  # posts per minute per IP to /api/contact (with the WAF)
@@ -232,6 +245,28 @@ def _webhook(config: pulumi.Config) -> Webhook | None:
     return Webhook(config.require_secret("webhookUrl"), config.require_secret("webhookSecret"))
 
 
+def _bot_check(config: pulumi.Config) -> BotCheck | None:
+    provider, site_key = config.require("botCheck"), config.require("botCheckSiteKey")
+    _choice("botCheck", provider, BOT_CHECKS)
+    key = f"{pulumi.get_project()}:botCheckSecret"
+    secret = pulumi.runtime.get_config(key) or ""
+    if secret and not pulumi.runtime.is_config_secret(key):
+        raise _bad("botCheckSecret", "[not shown]", "set it as a secret: `pulumi config set --secret botCheckSecret …`")
+    if not provider:
+        if site_key or secret:
+            raise _bad("botCheck", "", "set it to turnstile to use botCheckSiteKey and botCheckSecret, or remove them")
+        return None
+    if not TURNSTILE_KEY.match(site_key):
+        raise _bad("botCheckSiteKey", site_key, "use the site key Cloudflare's Turnstile page shows, like 0x4AAAAAAA…")
+    if not TURNSTILE_KEY.match(secret):
+        raise _bad(
+            "botCheckSecret",
+            "[secret]",
+            "use the secret key from Cloudflare's Turnstile page: `pulumi config set --secret botCheckSecret …`",
+        )
+    return BotCheck(provider, site_key, config.require_secret("botCheckSecret"))
+
+
 def _is_standard_webhook_secret(secret: str) -> bool:
     """A Standard Webhooks signing secret: "whsec_" then 24 to 64 bytes (the specification's range) in base64."""
     if not secret.startswith("whsec_"):
@@ -346,6 +381,7 @@ def load_settings() -> StackSettings:
         notify_max_per_hour=_int(config, "notifyMaxPerHour", 1, 10000),
         mail_domain=mail_domain,
         webhook=_webhook(config),
+        bot_check=_bot_check(config),
         alarms=Alarms(
             enabled=_bool(config, "alarmsEnabled"),
             email=_email(config, "alarmEmail"),

@@ -40,6 +40,7 @@ class StaticSiteArgs:
     page_version_retention_days: int  # old versions of replaced or deleted files, kept for rollback
     domain: SiteDomain | None = None  # None: the distribution's own *.cloudfront.net name
     web_acl_arn: pulumi.Input[str] | None = None
+    bot_check_site_key: str = ""  # Turnstile's site key: the contact page gets the widget, the CSP its origin
 
 
 def bucket_policy(bucket_arn: str, distribution_arn: str) -> str:
@@ -171,7 +172,10 @@ class StaticSite(pulumi.ComponentResource):
             f"{name}-headers",
             security_headers_config=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigArgs(
                 content_security_policy=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigContentSecurityPolicyArgs(
-                    content_security_policy=web_assets.content_security_policy(args.connect_sources), override=True
+                    content_security_policy=web_assets.content_security_policy(
+                        args.connect_sources, web_assets.TURNSTILE_ORIGIN if args.bot_check_site_key else ""
+                    ),
+                    override=True,
                 ),
                 content_type_options=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigContentTypeOptionsArgs(
                     override=True
@@ -305,13 +309,20 @@ class StaticSite(pulumi.ComponentResource):
             )
 
     def _pages(self, name: str, args: StaticSiteArgs, bucket: aws.s3.Bucket) -> None:
-        """Every file of www/, and config.js made from the stack's values."""
+        """Every file of www/ (the contact page with the bot check's widget when it is on), and config.js made from
+        the stack's values."""
         for path in web_assets.site_files():
+            file = web_assets.WWW_DIR / path
+            source = (
+                pulumi.StringAsset(web_assets.with_bot_check(file.read_text(), args.bot_check_site_key))
+                if path == web_assets.CONTACT_PAGE and args.bot_check_site_key
+                else pulumi.FileAsset(str(file))
+            )
             aws.s3.BucketObjectv2(
                 f"{name}/{path}",
                 bucket=bucket.id,
                 key=path,
-                source=pulumi.FileAsset(str(web_assets.WWW_DIR / path)),
+                source=source,
                 content_type=web_assets.content_type(path),
                 cache_control=web_assets.cache_control(path),
                 opts=self._child,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
+import urllib.parse
 from pathlib import Path
 from typing import TypeVar
 
@@ -41,16 +44,25 @@ def cache_control(path: str) -> str:
     return REVALIDATE if path.endswith((".html", ".js")) else ASSET_CACHE
 
 
+REFUSED_POST = "Your message was not sent."
+REFUSED_POST_TITLE = "Message not sent · Connecting The Dots"
 # Lambda allows 4 KB of environment per function; the page shell (below) must leave room for the rest.
 MAX_PAGE_SHELL_BYTES = 3072
 
 
 def page_shell() -> str:
     """www/error.html, the page the contact function fills with a refused post's errors: one layout for the static
-    pages and the function's page. Passed in the function's environment, so nothing is copied."""
+    pages and the function's page. Passed in the function's environment, so nothing is copied; its title and
+    description already the refused post's, so the function only fills in <main>."""
     text = "\n".join(line.strip() for line in (WWW_DIR / ERROR_PAGE).read_text().splitlines() if line.strip())
     if len(text.encode()) > MAX_PAGE_SHELL_BYTES or text.count("<main") != 1 or text.count("</main>") != 1:
         raise ValueError(f"www/{ERROR_PAGE} must have one <main> and stay under {MAX_PAGE_SHELL_BYTES} bytes")
+    text, titles = re.subn(r"<title>[^<]*</title>", f"<title>{REFUSED_POST_TITLE}</title>", text)
+    text, descriptions = re.subn(
+        r'<meta name="description" content="[^"]*">', f'<meta name="description" content="{REFUSED_POST}">', text
+    )
+    if (titles, descriptions) != (1, 1):
+        raise ValueError(f'www/{ERROR_PAGE} must have one <title> and one <meta name="description" content="…">')
     return text
 
 
@@ -86,21 +98,53 @@ def read_config_js(text: str) -> dict[str, str]:
     return values
 
 
-def content_security_policy(connect_sources: list[str]) -> str:
-    """No inline script or style, nothing from other origins except the APIs the pages call."""
+def content_security_policy(connect_sources: list[str], bot_check_origin: str = "") -> str:
+    """No inline script or style, nothing from other origins except the APIs the pages call, and with the bot
+    check on, the widget's script and frame from its origin (Turnstile's CSP page) and nothing more."""
+    widget = f" {bot_check_origin}" if bot_check_origin else ""
     return "; ".join(
         [
             "default-src 'self'",
-            "script-src 'self'",
+            f"script-src 'self'{widget}",
             "style-src 'self'",
             "img-src 'self' data:",
             "connect-src " + " ".join(["'self'", *connect_sources]),
+            *([f"frame-src{widget}"] if widget else []),
             "object-src 'none'",
             "base-uri 'none'",
             "form-action 'self'",
             "frame-ancestors 'none'",
         ]
     )
+
+
+# The bot check's widget (Cloudflare Turnstile): its script must come from exactly this URL (Turnstile's docs).
+TURNSTILE_ORIGIN = "https://challenges.cloudflare.com"
+TURNSTILE_SCRIPT_PATH = "/turnstile/v0/api.js"
+CONTACT_PAGE = "contact.html"
+BOT_CHECK_MARK = "<!-- the bot check's widget, when it is on -->"
+NO_SCRIPT_NOTICE = (
+    "This form checks that you are not a robot with a script, and JavaScript is off: your message will still"
+    " reach us, but is held for review, so our reply may take longer."
+)
+
+
+def host_names(origins: list[str]) -> list[str]:
+    """The host of each origin or URL ("https://www.example.com:8443/x" -> "www.example.com"), each once."""
+    return list(dict.fromkeys(urllib.parse.urlsplit(o).hostname or "" for o in origins))
+
+
+def with_bot_check(page: str, site_key: str, origin: str = TURNSTILE_ORIGIN) -> str:
+    """The contact page with Turnstile's widget in its form, rendered by Turnstile's own script from the markup
+    (no script of ours), and the notice a visitor without JavaScript reads instead."""
+    if page.count(BOT_CHECK_MARK) != 1:
+        raise ValueError(f"www/{CONTACT_PAGE} must hold {BOT_CHECK_MARK} once, inside its form")
+    widget = (
+        f'<div class="cf-turnstile field-wide" data-sitekey="{html.escape(site_key)}"></div>'
+        f'<noscript><p class="field-wide notice">{NO_SCRIPT_NOTICE}</p></noscript>'
+        f'<script src="{origin}{TURNSTILE_SCRIPT_PATH}" async defer></script>'
+    )
+    return page.replace(BOT_CHECK_MARK, widget)
 
 
 HSTS_SECONDS = 63072000  # two years, the HSTS preload list's minimum

@@ -18,11 +18,13 @@ import submission_writes
 import table_schema as ts
 from edge import VIEWER_ADDRESS
 from form_schema import (
+    BOT_TOKEN_FIELD,
     CONTROL_FIELDS,
     FIELDS_BY_NAME,
     HONEYPOTS,
     KEEP,
     MAX_BODY_BYTES,
+    MAX_BOT_TOKEN,
     NEXT_FIELDS,
     SUBJECT,
     SUBJECT_FIELD,
@@ -38,8 +40,10 @@ FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"  # what `new FormData(form)` sends, as in Formspree's fetch example
 # extraFields=keep: store fields the form does not define, instead of refusing each by name.
 KEEP_EXTRA_FIELDS = os.environ.get(env.EXTRA_FIELDS) == KEEP
-# The site's own page (www/error.html) that frames the error page for a browser's plain form post.
-PAGE_SHELL = os.environ[env.PAGE_SHELL]
+# The site's own page (www/error.html, titled for a refused post) framing the errors for a plain form post.
+PAGE_START, _, _PAGE_REST = os.environ[env.PAGE_SHELL].partition("<main")
+PAGE_END = _PAGE_REST.partition("</main>")[2]
+BOT_CHECK = bool(os.environ.get(env.BOT_CHECK))
 # contactClientLimit and contactClientCeiling
 LIMITS = VisitorLimits(
     os.environ[env.COUNTERS_TABLE], int(os.environ[env.VISITOR_LIMIT]), int(os.environ[env.VISITOR_CEILING])
@@ -174,8 +178,10 @@ def accept(
     limits: VisitorLimits | None = None,
     visitor: str = "",
     spam_days: int = 0,
+    address: str | None = None,
 ) -> str:
-    """Validate, count (with `limits`) and store a post once; returns its submission id."""
+    """Validate, count (with `limits`) and store a post once; returns its submission id. With `address` (the bot
+    check on), a post not yet spam keeps it and its token for bot_check.py."""
     submission_id = submission_id_of(fields)
     values = stored_values(fields, keep_extra)
     # Bots get the answer people get; the item is kept (as spam) so a false positive can be rescued.
@@ -183,6 +189,10 @@ def accept(
     if limits is not None:
         reason = limits.spam_reason(client, visitor, submission_id, time.time()) or reason
     item = submission_writes.new_item(submission_id, values, reason, retention_days, spam_days)
+    if address is not None and not reason:
+        item.update(
+            {ts.BOT_TOKEN: str(fields.get(BOT_TOKEN_FIELD) or "")[: MAX_BOT_TOKEN + 1], ts.VISITOR_ADDRESS: address}
+        )
     submission_writes.put_new(client, table, item)
     return submission_id
 
@@ -192,12 +202,6 @@ def visitor_of(event: api.Event) -> str:
     if visitor is None:
         raise api.Forbidden(f"no visitor address ({VIEWER_ADDRESS}) from the site's edge")
     return visitor
-
-
-def replaced(page: str, start: str, end: str, new: str) -> str:
-    """`page` with its first element from `start` to `end` (both included) replaced by `new`."""
-    first = page.index(start)
-    return page[:first] + new + page[page.index(end, first) + len(end) :]
 
 
 def html_error(error: api.ApiError, rid: str) -> api.Response:
@@ -214,13 +218,11 @@ def html_error(error: api.ApiError, rid: str) -> api.Response:
         f"<ul>{items}</ul><p>Use your browser's Back button to correct it: the form there keeps what you typed.</p>"
         f'<p class="small">Reference: {html.escape(rid)}</p></main>'
     )
-    page = replaced(PAGE_SHELL, "<main", "</main>", main)
-    page = replaced(page, "<title>", "</title>", "<title>Message not sent · Connecting The Dots</title>")
-    page = replaced(
-        page, '<meta name="description"', ">", '<meta name="description" content="Your message was not sent.">'
-    )
     return api.response(
-        error.status, page, rid, {"content-type": "text/html; charset=utf-8", **api.error_headers(error)}
+        error.status,
+        PAGE_START + main + PAGE_END,
+        rid,
+        {"content-type": "text/html; charset=utf-8", **api.error_headers(error)},
     )
 
 
@@ -238,6 +240,7 @@ def handler(event: api.Event, context: object) -> api.Response:
             LIMITS,
             visitor,
             dynamodb_client.SPAM_RETENTION_DAYS,
+            api.header(event, VIEWER_ADDRESS) if BOT_CHECK else None,
         )
         rid = api.request_id(event)
         if not answer_json:

@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from form_schema import FIELDS
-from table_schema import EXTRA_FIELDS, SUBJECT, extra_fields
+from stored_items import extra_fields
+from table_schema import EXTRA_FIELDS, SUBJECT
 
 COLUMNS = ("created_at", "status", *(f.name for f in FIELDS), SUBJECT, EXTRA_FIELDS, "id")
 # Where a spreadsheet may start a field: the cell's start, and in a `;` or tab locale (or when line breaks

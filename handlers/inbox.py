@@ -12,7 +12,7 @@ from typing import Any
 import table_schema as ts
 from api_gateway import BadRequest, NotFound, parse_json
 from dynamo_items import dynamo_errors, now_iso
-from table_schema import from_item, public
+from stored_items import from_item, public
 
 
 def encode_cursor(key: dict[str, Any] | None) -> str | None:

@@ -19,7 +19,7 @@ from dynamo_items import dynamo_errors
 from form_schema import FIELDS
 from inbox import encode_cursor, view_request
 from owner_requests import owner_route, page_limit, query, status_filter
-from table_schema import extra_fields, from_item, public
+from stored_items import extra_fields, from_item, public
 from view_limits import MAX_QUERY_LENGTH, MAX_QUERY_WORDS
 
 SEARCHED = (*(f.name for f in FIELDS), ts.SUBJECT)  # every field the visitor wrote

@@ -11,7 +11,6 @@ import table_schema as ts
 from api_gateway import Conflict
 from dynamo_items import CONDITION_FAILED, dynamo_errors, now_iso
 from form_schema import FIELDS_BY_NAME
-from table_schema import from_item
 
 
 def new_item(
@@ -50,7 +49,7 @@ def put_new(client: Any, table: str, item: dict[str, str]) -> bool:
         except botocore.exceptions.ClientError as error:
             if error.response.get("Error", {}).get("Code") != CONDITION_FAILED:
                 raise
-            stored = from_item(error.response.get("Item") or {})
+            stored = error.response.get("Item") or {}
     if not _same_submission(stored, item):
         raise Conflict(
             f"{ts.HASH_KEY} {item[ts.HASH_KEY]} was already used for a different submission; send a new submission_id"
@@ -59,5 +58,6 @@ def put_new(client: Any, table: str, item: dict[str, str]) -> bool:
 
 
 def _same_submission(stored: dict[str, Any], item: dict[str, str]) -> bool:
-    """Whether a stored item holds what the visitor sent (server-set attributes may differ)."""
-    return all(stored.get(name) == item.get(name) for name in (*FIELDS_BY_NAME, ts.SUBJECT, ts.EXTRA_FIELDS))
+    """Whether a stored DynamoDB item holds what the visitor sent (server-set attributes may differ)."""
+    names = (*FIELDS_BY_NAME, ts.SUBJECT, ts.EXTRA_FIELDS)
+    return all(stored.get(name, {}).get("S") == item.get(name) for name in names)

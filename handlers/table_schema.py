@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
-from typing import Any
 
 # Every submission is its own item keyed by its id, so nothing overwrites anything.
 HASH_KEY = "id"
@@ -19,9 +17,11 @@ SUBJECT = "subject"  # the subject the form asked for (_subject); absent when no
 # Unknown fields kept (extraFields=keep), as one JSON text: a visitor's names never become attributes (id, status).
 EXTRA_FIELDS = "extra_fields"
 
-# Why a post is spam, until the owner rescues it.
+# Why a post is spam, until the owner rescues it: one of SPAM_REASONS, or bot_check.REASONS.
 SPAM_REASON = "spam_reason"
 SPAM_REASONS = HONEYPOT, VISITOR_LIMIT = ("honeypot", "visitor-limit")
+# A new post's token and address, with the bot check on, until the stream's consumer has checked it.
+BOT_TOKEN, VISITOR_ADDRESS = "bot_token", "visitor_address"
 
 STATUS_INDEX = "by_status"
 INBOX_INDEX = "inbox"
@@ -53,19 +53,3 @@ def canonical_id(raw: str) -> str | None:
         return str(uuid.UUID(raw))
     except ValueError:
         return None
-
-
-def from_item(item: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Plain values of a DynamoDB item (this table stores only strings and numbers)."""
-    return {name: value.get("S", value.get("N")) for name, value in item.items()}
-
-
-def public(item: dict[str, Any]) -> dict[str, Any]:
-    """What the owner's dashboard and a webhook receiver see of an item: without the index bookkeeping."""
-    return {k: v for k, v in item.items() if k != INBOX}
-
-
-def extra_fields(item: dict[str, Any]) -> dict[str, str]:
-    """The kept unknown fields of a plain item, in the order they were sent; {} when none."""
-    kept: dict[str, str] = json.loads(item.get(EXTRA_FIELDS) or "{}")
-    return kept

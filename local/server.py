@@ -11,9 +11,11 @@ from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import boto3
+
 from declarations import cors, openapi, web_assets
 from handlers import env_names as env
-from local import edge, faults, lambda_task_root, persistence, schedule
+from local import edge, faults, lambda_task_root, persistence, schedule, turnstile
 from local.emulator import REGION, TABLE_NAME, Emulator, OwnerPool
 from local.gateway import Gateway, Reply
 from local.jwt_verify import JwtVerifier
@@ -22,6 +24,8 @@ from local.stream_poller import StreamPoller
 MAX_REQUEST_BYTES = 1024 * 1024  # far above the API's own limits; stops a runaway upload
 access_log = logging.getLogger("ctd.local.access")
 OPENAPI_PATH = "/api/openapi.json"
+BOT_CHECK_VARIABLE = "CTD_BOT_CHECK"
+BOT_CHECK_PARAMETER = "/ctd-local/bot-check-secret"
 
 
 def page_config(endpoint: str, owners: OwnerPool) -> dict[str, str]:
@@ -29,11 +33,14 @@ def page_config(endpoint: str, owners: OwnerPool) -> dict[str, str]:
     return web_assets.page_config(REGION, f"{endpoint}/", owners.pool_id, owners.client_id)
 
 
-def static_reply(path: str, config_js: str) -> Reply:
-    """A file of www/, or error.html with 404, as CloudFront serves the private bucket."""
+def static_reply(path: str, config_js: str, made_pages: dict[str, str] | None = None) -> Reply:
+    """A file of www/, or error.html with 404, as CloudFront serves the private bucket; `made_pages` are the ones
+    the stack makes at deploy (the contact page with the bot check's widget)."""
     name = path.lstrip("/") or "index.html"
     if name == web_assets.CONFIG_JS:
         return Reply(200, _asset_headers(name), config_js.encode())
+    if made_pages and name in made_pages:
+        return Reply(200, _asset_headers(name), made_pages[name].encode())
     file = (web_assets.WWW_DIR / name).resolve()
     if not file.is_relative_to(web_assets.WWW_DIR) or not file.is_file():
         file, name, status = web_assets.WWW_DIR / web_assets.ERROR_PAGE, web_assets.ERROR_PAGE, 404
@@ -84,6 +91,7 @@ class SiteServer(ThreadingHTTPServer):
         self.security_headers = security_headers
         self.faults = faults.Faults()
         self.schedule: schedule.HourlySchedule | None = None  # set once the notify function is loaded
+        self.made_pages: dict[str, str] = {}
         self.openapi = json.dumps(openapi.document(), indent=1).encode()
 
 
@@ -115,7 +123,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             elif self.path.startswith("/api/") or self.path == "/api":
                 reply = self._api(body)
             elif self.command in ("GET", "HEAD"):
-                reply = static_reply(self.path.split("?", 1)[0], self.server.config_js)
+                reply = static_reply(self.path.split("?", 1)[0], self.server.config_js, self.server.made_pages)
             else:
                 reply = Reply(405, {"content-type": "text/plain", "allow": "GET, HEAD"}, b"Method Not Allowed")
         self._send(reply)
@@ -225,6 +233,9 @@ class LocalSite:
         self._thread: threading.Thread | None = None
         self._poller: StreamPoller | None = None
         self._schedule: schedule.HourlySchedule | None = None
+        self._bot_check: turnstile.TurnstileStandIn | None = None
+        # make dev with the bot check on, against Turnstile's stand-in: one of turnstile.TEST_KEYS, or "" for off.
+        self.bot_check_mode = os.environ.get(BOT_CHECK_VARIABLE, "")
 
     @property
     def url(self) -> str:
@@ -235,18 +246,29 @@ class LocalSite:
         lambda_task_root.enter()  # the gateway and the stream poller import the handlers as Lambda does
         saved = persistence.load(self._data_folder) if self._data_folder else None
         self.emulator.start(self._retention_days, saved)
+        bot_check = self._start_bot_check()
         try:
             headers = {
                 **web_assets.SECURITY_HEADERS,
-                "content-security-policy": web_assets.content_security_policy([self.emulator.endpoint]),
+                "content-security-policy": web_assets.content_security_policy(
+                    [self.emulator.endpoint], bot_check.origin if bot_check else ""
+                ),
             }
             owners = self.emulator.owners
             verifier = JwtVerifier(owners.jwks_url, owners.issuer, owners.client_id)
             config_js = web_assets.config_js(page_config(self.emulator.endpoint, owners))
             self._server = SiteServer(self._port, Gateway(verifier), config_js, headers, self._allowed_origins)
         except OSError:
+            if bot_check:
+                bot_check.stop()
             self.emulator.stop()
             raise
+        if bot_check:
+            page = (web_assets.WWW_DIR / web_assets.CONTACT_PAGE).read_text()
+            site_key = turnstile.TEST_KEYS[self.bot_check_mode].site_key
+            self._server.made_pages[web_assets.CONTACT_PAGE] = web_assets.with_bot_check(
+                page, site_key, bot_check.origin
+            )
         self._thread = threading.Thread(target=self._server.serve_forever, name="site", daemon=True)
         self._thread.start()
         os.environ[env.DASHBOARD_URL] = f"{self.url}/dashboard.html"
@@ -261,7 +283,31 @@ class LocalSite:
             self._keeper.start()
         return self
 
+    def _start_bot_check(self) -> turnstile.TurnstileStandIn | None:
+        """With CTD_BOT_CHECK set, Turnstile's stand-in, and the functions' settings as the stack makes them: the
+        contact function keeps tokens, the notify function checks them with the test secret in SSM."""
+        if not self.bot_check_mode:
+            return None
+        if self.bot_check_mode not in turnstile.TEST_KEYS:
+            raise ValueError(f"{BOT_CHECK_VARIABLE} must be one of {', '.join(turnstile.TEST_KEYS)}")
+        stand_in = turnstile.TurnstileStandIn().start()
+        secret = turnstile.TEST_KEYS[self.bot_check_mode].secret
+        boto3.client("ssm").put_parameter(Name=BOT_CHECK_PARAMETER, Type="SecureString", Value=secret)
+        os.environ.update(
+            {
+                env.BOT_CHECK: "turnstile",
+                env.BOT_CHECK_SECRET_PARAMETER: BOT_CHECK_PARAMETER,
+                # The site's host, and the one siteverify names for a test key's token.
+                env.BOT_CHECK_HOSTNAMES: f"127.0.0.1,{turnstile.TEST_HOSTNAME}",
+                env.BOT_CHECK_VERIFY_URL: stand_in.verify_url,
+            }
+        )
+        self._bot_check = stand_in
+        return stand_in
+
     def stop(self) -> None:
+        if self._bot_check is not None:
+            self._bot_check.stop()
         if self._keeper is not None:
             self._keeper.stop()
         if self._schedule is not None:

@@ -39,8 +39,8 @@ def notify(store: Store, monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
     monkeypatch.setattr(module, "CONFIGURATION_SET", CONFIGURATION_SET)
     monkeypatch.setattr(module, "NOTIFY_TO", ["owner@example.com"])
     monkeypatch.setattr(module, "DASHBOARD_URL", "https://www.example.com/dashboard.html")
-    monkeypatch.setattr(module, "ssm", None)
-    monkeypatch.setattr(module, "_webhook", None)
+    monkeypatch.setattr(module, "_ssm", None)
+    monkeypatch.setattr(module, "_parameters", {})
     boto3.client("sesv2").create_email_identity(EmailIdentity=NOTIFY_FROM)
     return module
 
@@ -131,7 +131,7 @@ def receiver(notify, monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiver]:
     ssm.put_parameter(
         Name="/ctd/webhook", Type="SecureString", Value=json.dumps({"url": hook.url, "secret": SECRET}), Overwrite=True
     )
-    monkeypatch.setattr(notify, "ssm", ssm)
+    monkeypatch.setattr(notify, "_ssm", ssm)
     monkeypatch.setattr(notify, "WEBHOOK_PARAMETER", "/ctd/webhook")
     yield hook
     hook.server.shutdown()
