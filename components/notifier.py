@@ -234,7 +234,7 @@ class Notifier(pulumi.ComponentResource):
             ),
         ]
         return statements, {
-            env.BOT_CHECK_SECRET_PARAMETER: parameter.name,
+            env.BOT_CHECK_PARAMETER: parameter.name,
             env.BOT_CHECK_HOSTNAMES: check.hostnames,
             env.TABLE_NAME: check.table_name,
             env.SPAM_RETENTION_DAYS: str(check.spam_retention_days),

@@ -6,7 +6,7 @@ token, a visitor never waits on Cloudflare, the contact function stays without n
 nothing is lost when the provider is down (the post is kept, as spam the owner can rescue). The stream delivers
 within seconds, well inside the token's 300 s.
 
-The environment (env_names): BOT_CHECK_SECRET_PARAMETER, the SSM SecureString holding the secret key;
+The environment (env_names): BOT_CHECK_PARAMETER, the SSM SecureString holding the secret key;
 BOT_CHECK_HOSTNAMES, the site's hostnames, comma-separated (a token solved elsewhere fails); BOT_CHECK_VERIFY_URL,
 set only by the local runner (its stand-in of siteverify)."""
 
@@ -21,9 +21,19 @@ from typing import Any
 
 import botocore.exceptions
 
-from dynamo_items import CONDITION_FAILED
 from form_schema import MAX_BOT_TOKEN
-from table_schema import BOT_TOKEN, EXPIRES_AT, HASH_KEY, INBOX, NEW, SPAM, SPAM_REASON, STATUS, VISITOR_ADDRESS
+from table_schema import (
+    BOT_TOKEN,
+    CONDITION_FAILED,
+    EXPIRES_AT,
+    HASH_KEY,
+    INBOX,
+    NEW,
+    SPAM,
+    SPAM_REASON,
+    STATUS,
+    VISITOR_ADDRESS,
+)
 
 VERIFY_URL = "https://challenges.cloudflare.com/turnstile/v0/siteverify"
 # Each of the two tries: the notify function's timeout (8 s at least) outlives both.

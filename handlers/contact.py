@@ -16,9 +16,9 @@ import dynamodb_client
 import env_names as env
 import submission_writes
 import table_schema as ts
+from dynamo_items import dynamo_errors
 from edge import VIEWER_ADDRESS
 from form_schema import (
-    BOT_TOKEN_FIELD,
     CONTROL_FIELDS,
     FIELDS_BY_NAME,
     HONEYPOTS,
@@ -29,10 +29,30 @@ from form_schema import (
     SUBJECT,
     SUBJECT_FIELD,
     SUBMISSION_ID,
+    TURNSTILE_FIELD,
 )
 from form_validation import Problem, checked_value, clean_fields, extra_fields, redirect_path, unknown_fields
-from hourly_limits import VisitorLimits, visitor_key
-from table_schema import EXTRA_FIELDS, canonical_id
+from hourly_limits import count_once, visitor_key
+from table_schema import EXTRA_FIELDS, HOUR_SECONDS, VISITOR_COUNT, canonical_id
+
+
+class VisitorLimits:  # contactClientLimit and contactClientCeiling
+    __slots__ = ("ceiling", "limit", "table")
+
+    def __init__(self, table: str, limit: int, ceiling: int) -> None:
+        self.table, self.limit, self.ceiling = table, limit, ceiling
+
+    def spam_reason(self, client: Any, visitor: str, submission_id: str, now: float) -> str:
+        """VISITOR_LIMIT or "" by the count the update returned; TooManyRequests past the ceiling."""
+        with dynamo_errors():
+            posts = count_once(client, self.table, f"{VISITOR_COUNT} {visitor}", submission_id, self.ceiling, 600, now)
+        if not posts:
+            wait = HOUR_SECONDS - int(now) % HOUR_SECONDS
+            raise api.TooManyRequests(
+                f"{self.ceiling} posts from this address this hour; none kept: retry in {wait}s", wait
+            )
+        return ts.VISITOR_LIMIT if posts > self.limit else ""
+
 
 THANKS_PAGE = "/thanks.html"
 JSON = "application/json"
@@ -44,7 +64,6 @@ KEEP_EXTRA_FIELDS = os.environ.get(env.EXTRA_FIELDS) == KEEP
 PAGE_START, _, _PAGE_REST = os.environ[env.PAGE_SHELL].partition("<main")
 PAGE_END = _PAGE_REST.partition("</main>")[2]
 BOT_CHECK = bool(os.environ.get(env.BOT_CHECK))
-# contactClientLimit and contactClientCeiling
 LIMITS = VisitorLimits(
     os.environ[env.COUNTERS_TABLE], int(os.environ[env.VISITOR_LIMIT]), int(os.environ[env.VISITOR_CEILING])
 )
@@ -180,8 +199,8 @@ def accept(
     spam_days: int = 0,
     address: str | None = None,
 ) -> str:
-    """Validate, count (with `limits`) and store a post once; returns its submission id. With `address` (the bot
-    check on), a post not yet spam keeps it and its token for bot_check.py."""
+    """Validate, count (with `limits`) and store a post once; returns its submission id. `address`: the bot check
+    is on, and a post not yet spam keeps it and its token for bot_check.py."""
     submission_id = submission_id_of(fields)
     values = stored_values(fields, keep_extra)
     # Bots get the answer people get; the item is kept (as spam) so a false positive can be rescued.
@@ -191,7 +210,7 @@ def accept(
     item = submission_writes.new_item(submission_id, values, reason, retention_days, spam_days)
     if address is not None and not reason:
         item.update(
-            {ts.BOT_TOKEN: str(fields.get(BOT_TOKEN_FIELD) or "")[: MAX_BOT_TOKEN + 1], ts.VISITOR_ADDRESS: address}
+            {ts.BOT_TOKEN: str(fields.get(TURNSTILE_FIELD) or "")[: MAX_BOT_TOKEN + 1], ts.VISITOR_ADDRESS: address}
         )
     submission_writes.put_new(client, table, item)
     return submission_id

@@ -15,8 +15,9 @@ from typing import Any
 import api_gateway as api
 import dynamodb_client
 import table_schema as ts
-from dynamo_items import dynamo_errors, iso_time
+from dynamo_items import dynamo_errors
 from owner_requests import owner_route, query, whole_number
+from table_schema import iso_time
 from view_limits import DEFAULT_DAYS, MAX_DAYS, MAX_OFFSET_MINUTES
 
 PARALLEL_DAYS = 10  # concurrent Queries; botocore's default pool holds 10 connections

@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 import botocore.exceptions
 
 from api_gateway import NotFound, Unavailable
-
-CONDITION_FAILED = "ConditionalCheckFailedException"
+from table_schema import CONDITION_FAILED, iso_time
 
 # DynamoDB answers that mean "try again later", as opposed to a bug in the request.
 _RETRYABLE_CODES = frozenset(
@@ -37,11 +36,6 @@ def is_unavailable(error: Exception) -> bool:
             botocore.exceptions.HTTPClientError,
         ),
     )
-
-
-def iso_time(moment: datetime) -> str:
-    """UTC time with milliseconds and a Z, which sorts as text in time order: how created_at is written."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def now_iso() -> str:

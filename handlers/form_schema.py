@@ -45,9 +45,9 @@ SUBJECT_FIELD = "_subject"  # the subject of the owner's email
 SUBJECT = Field("subject", "Subject", False, 200)  # how it is checked and stored
 # Other services' names for this form's fields, used when the field itself is absent: label, field.
 ALIASES: dict[str, tuple[str, str]] = {"_replyto": ("Email", "email"), "name": ("Name", "first_name")}
-BOT_TOKEN_FIELD = "cf-turnstile-response"  # noqa: S105  # the bot check's token, from Turnstile's widget
+TURNSTILE_FIELD = "cf-turnstile-response"  # the bot check's token
 MAX_BOT_TOKEN = 2048  # Turnstile's longest
-CONTROL_FIELDS = (*HONEYPOTS, SUBMISSION_ID, *NEXT_FIELDS, SUBJECT_FIELD, *ALIASES, BOT_TOKEN_FIELD)
+CONTROL_FIELDS = (*HONEYPOTS, SUBMISSION_ID, *NEXT_FIELDS, SUBJECT_FIELD, *ALIASES, TURNSTILE_FIELD)
 # What the contact function does with fields this form does not define (the extraFields setting).
 EXTRA_FIELDS_MODES = REFUSE, KEEP = ("refuse", "keep")
 # Unknown fields, when the stack keeps them (extraFields: keep): how many, and how long each name and value.

@@ -8,9 +8,7 @@ from typing import Any
 
 import botocore.exceptions
 
-from api_gateway import TooManyRequests
-from dynamo_items import CONDITION_FAILED, dynamo_errors
-from table_schema import COUNTED_IDS, COUNTER_KEY, EXPIRES_AT, HOUR_SECONDS, POSTS, VISITOR_COUNT, VISITOR_LIMIT
+from table_schema import CONDITION_FAILED, COUNTED_IDS, COUNTER_KEY, EXPIRES_AT, HOUR_SECONDS, POSTS
 
 _V4_MAPPED = bytes(10) + b"\xff\xff"  # ::ffff:a.b.c.d, an IPv4 visitor seen through an IPv6 socket
 _NAMES = {"#n": POSTS, "#ids": COUNTED_IDS, "#e": EXPIRES_AT}
@@ -68,21 +66,3 @@ def visitor_key(address: str, with_port: bool = False) -> str | None:
     if packed[:12] == _V4_MAPPED:
         return socket.inet_ntop(socket.AF_INET, packed[12:])
     return socket.inet_ntop(socket.AF_INET6, packed[:8] + bytes(8)) + "/64"
-
-
-class VisitorLimits:
-    __slots__ = ("ceiling", "limit", "table")
-
-    def __init__(self, table: str, limit: int, ceiling: int) -> None:
-        self.table, self.limit, self.ceiling = table, limit, ceiling
-
-    def spam_reason(self, client: Any, visitor: str, submission_id: str, now: float) -> str:
-        """VISITOR_LIMIT or "" by the count the update returned; TooManyRequests past the ceiling."""
-        with dynamo_errors():
-            posts = count_once(client, self.table, f"{VISITOR_COUNT} {visitor}", submission_id, self.ceiling, 600, now)
-        if not posts:
-            wait = HOUR_SECONDS - int(now) % HOUR_SECONDS
-            raise TooManyRequests(
-                f"{self.ceiling} posts from this address this hour; none kept: retry in {wait}s", wait
-            )
-        return VISITOR_LIMIT if posts > self.limit else ""

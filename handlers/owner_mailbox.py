@@ -8,9 +8,9 @@ from typing import Any
 
 import botocore.exceptions
 
-from dynamo_items import CONDITION_FAILED, iso_time
 from hourly_limits import count_once
 from table_schema import (
+    CONDITION_FAILED,
     COUNTER_KEY,
     CREATED_AT,
     HOUR_SECONDS,
@@ -20,6 +20,7 @@ from table_schema import (
     STATUS,
     STATUS_INDEX,
     VISITOR_LIMIT,
+    iso_time,
 )
 
 OVER = "over"  # the hour's enquiries past the cap, not emailed one by one
@@ -77,7 +78,7 @@ def release_digest(client: Any, counters: str, hour: int) -> None:
 
 
 def iso_hour(hour: int) -> str:
-    """The start of clock hour `hour` as created_at is written (dynamo_items.iso_time)."""
+    """The start of clock hour `hour` as created_at is written (table_schema.iso_time)."""
     return iso_time(datetime.fromtimestamp(hour * HOUR_SECONDS, UTC))
 
 

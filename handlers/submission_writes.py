@@ -9,7 +9,7 @@ import botocore.exceptions
 
 import table_schema as ts
 from api_gateway import Conflict
-from dynamo_items import CONDITION_FAILED, dynamo_errors, now_iso
+from dynamo_items import dynamo_errors, now_iso
 from form_schema import FIELDS_BY_NAME
 
 
@@ -47,7 +47,7 @@ def put_new(client: Any, table: str, item: dict[str, str]) -> bool:
             )
             return True
         except botocore.exceptions.ClientError as error:
-            if error.response.get("Error", {}).get("Code") != CONDITION_FAILED:
+            if error.response.get("Error", {}).get("Code") != ts.CONDITION_FAILED:
                 raise
             stored = error.response.get("Item") or {}
     if not _same_submission(stored, item):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import UTC, datetime
 
 # Every submission is its own item keyed by its id, so nothing overwrites anything.
 HASH_KEY = "id"
-CREATED_AT = "created_at"  # ISO 8601 UTC with milliseconds: sorts as text in time order
+CREATED_AT = "created_at"  # ISO 8601 UTC with milliseconds (iso_time): sorts as text in time order
 STATUS = "status"
 # INBOX_VALUE on every item but spam: the sparse INBOX_INDEX lists the default view newest first, no scan.
 INBOX = "inbox"
@@ -20,7 +21,7 @@ EXTRA_FIELDS = "extra_fields"
 # Why a post is spam, until the owner rescues it: one of SPAM_REASONS, or bot_check.REASONS.
 SPAM_REASON = "spam_reason"
 SPAM_REASONS = HONEYPOT, VISITOR_LIMIT = ("honeypot", "visitor-limit")
-# A new post's token and address, with the bot check on, until the stream's consumer has checked it.
+# With the bot check on, a new post's token and address until bot_check.py checks it.
 BOT_TOKEN, VISITOR_ADDRESS = "bot_token", "visitor_address"
 
 STATUS_INDEX = "by_status"
@@ -41,6 +42,7 @@ VISITOR_COUNT, MAILBOX_COUNT = "visitor", "mailbox"
 POSTS = "posts"
 COUNTED_IDS = "ids"
 HOUR_SECONDS = 3600
+CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
 def canonical_id(raw: str) -> str | None:
@@ -53,3 +55,8 @@ def canonical_id(raw: str) -> str | None:
         return str(uuid.UUID(raw))
     except ValueError:
         return None
+
+
+def iso_time(moment: datetime) -> str:
+    """UTC time with milliseconds and a Z, which sorts as text in time order: how created_at is written."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -59,6 +59,9 @@ def main() -> int:
                 f" (kept in {args.data}; make reset starts afresh)",
                 flush=True,
             )
+        if site.bot_check_mode:  # after the two lines above, which scripts read (local/background.py)
+            mode = site.bot_check_mode
+            print(f"The bot check is on: Turnstile's local stand-in with its '{mode}' test keys", flush=True)
         while True:
             # Short sleeps, not one long wait: the kernel may deliver the signal to a server thread, and
             # Python runs the handler only when the main thread next wakes.

@@ -296,7 +296,7 @@ class LocalSite:
         os.environ.update(
             {
                 env.BOT_CHECK: "turnstile",
-                env.BOT_CHECK_SECRET_PARAMETER: BOT_CHECK_PARAMETER,
+                env.BOT_CHECK_PARAMETER: BOT_CHECK_PARAMETER,
                 # The site's host, and the one siteverify names for a test key's token.
                 env.BOT_CHECK_HOSTNAMES: f"127.0.0.1,{turnstile.TEST_HOSTNAME}",
                 env.BOT_CHECK_VERIFY_URL: stand_in.verify_url,

@@ -42,9 +42,10 @@ ROOT = HANDLERS_DIR.parent
 # archive of every handler shared by all functions reached 18 KiB on 2026-11-26, and 22 KiB with the
 # hosted-form conventions; per-function packages brought every one back under the first budget, 16 KiB.
 # The test suite reads these.
-# Issue 21 (per-visitor limits, the edge's proof) raised it to 20 KiB for the functions it grew, no further.
+# Issue 21 (per-visitor limits, the edge's proof, the bot check) raised it to 20 KiB for the functions it grew, no
+# further: contact and notify; owner and search, which read the bot check's hidden attributes (stored_items.py).
 BUDGETS = {"zip_bytes": 16 * 1024, "cold_ratio": 1.05, "warm_us": 25.0, "rss_mb": 64.0}
-GROWN_ZIP_BYTES = {"contact": 20 * 1024, "notify": 20 * 1024}
+GROWN_ZIP_BYTES = {name: 20 * 1024 for name in ("contact", "notify", "owner", "search")}
 # The owner's search on 5,000 stored enquiries (scripts/bench_search.py): the first page of a common word's
 # results through the local runner, and the search function's own CPU for reading all 5,000.
 SEARCH_BUDGETS = {"first_page_ms": 2000.0, "full_read_cpu_ms": 250.0}

@@ -18,7 +18,7 @@ import pytest
 
 import api_gateway
 from declarations.routes import ROUTES
-from hourly_limits import VisitorLimits, visitor_key
+from hourly_limits import visitor_key
 from local.emulator import COUNTERS_TABLE, VISITOR_CEILING, VISITOR_LIMIT
 from tests.support.handler_events import Store, api_event, valid_fields
 
@@ -68,22 +68,24 @@ class CountingClient:
 
 
 @pytest.mark.parametrize(("posts", "verdict"), [(1, ""), (5, ""), (6, "visitor-limit"), (50, "visitor-limit")])
-def test_the_verdict_comes_from_the_one_atomic_update_never_a_second_read(posts: int, verdict: str) -> None:
+def test_the_verdict_comes_from_the_one_atomic_update_never_a_second_read(contact, posts: int, verdict: str) -> None:
     """Concurrent posts each get their own number from UpdateItem's returned value; a read after it could see
     another post's increment and let both through (moto does not lock per operation, so a race there proves
     little: this pins the decision to the one call and the count it returns)."""
     client = CountingClient(posts)
-    assert VisitorLimits("counters", 5, 50).spam_reason(client, "203.0.113.7", str(uuid.uuid4()), 0.0) == verdict
+    assert (
+        contact.VisitorLimits("counters", 5, 50).spam_reason(client, "203.0.113.7", str(uuid.uuid4()), 0.0) == verdict
+    )
     ((operation, params),) = client.calls
     assert operation == "update_item" and params["ReturnValues"] == "UPDATED_NEW"
     assert params["UpdateExpression"].startswith("ADD #n :one")
     assert params["Key"] == {"counter": {"S": "visitor 203.0.113.7 0"}}
 
 
-def test_a_full_hour_is_refused_until_it_ends() -> None:
+def test_a_full_hour_is_refused_until_it_ends(contact) -> None:
     client = CountingClient(0)
     with pytest.raises(api_gateway.TooManyRequests) as refused:
-        VisitorLimits("counters", 5, 50).spam_reason(client, "203.0.113.7", str(uuid.uuid4()), 7200.0 + 60)
+        contact.VisitorLimits("counters", 5, 50).spam_reason(client, "203.0.113.7", str(uuid.uuid4()), 7200.0 + 60)
     assert refused.value.retry_after_seconds == 3600 - 60 and len(client.calls) == 1
 
 

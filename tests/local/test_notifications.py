@@ -48,6 +48,13 @@ class Output:
                 return seen
         raise AssertionError(f"no line with {text!r} within {seconds} s; saw {seen}")
 
+    def drain(self) -> list[str]:
+        """Every line printed so far and not yet read."""
+        lines = []
+        while not self.lines.empty():
+            lines.append(self.lines.get_nowait())
+        return lines
+
 
 @pytest.fixture
 def started() -> Iterator[tuple[Runner, Output]]:
