@@ -10,10 +10,9 @@ import pulumi
 import pulumi_aws as aws
 
 from components.function import FunctionSizing, HandlerFunction, HandlerFunctionArgs
-from declarations import cors, web_assets
+from declarations import cors, table_spec, web_assets
 from declarations.routes import CONTACT_ROUTE_KEY, ROUTES, Route
 from handlers import env_names as env
-from handlers import table_schema as ts
 from handlers.form_schema import KEEP, REFUSE
 
 # One JSON line per request: enough to trace a failure to the function's log by request id.
@@ -81,7 +80,7 @@ def table_statement(route: Route, table_arn: str) -> dict[str, Any]:
     """The route's table actions on the table, plus its indexes when it queries them."""
     resources = [table_arn]
     if "dynamodb:Query" in route.table_actions:
-        resources += [f"{table_arn}/index/{index}" for index in ts.INDEXES]
+        resources += [f"{table_arn}/index/{index}" for index in table_spec.INDEXES]
     return {"Effect": "Allow", "Action": list(route.table_actions), "Resource": resources}
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from declarations import table_spec
 from handlers import table_schema as ts
 
 
@@ -26,7 +27,7 @@ class SubmissionsTable(pulumi.ComponentResource):
             name,
             billing_mode="PAY_PER_REQUEST",
             hash_key=ts.HASH_KEY,
-            attributes=[aws.dynamodb.TableAttributeArgs(name=n, type=t) for n, t in ts.ATTRIBUTES.items()],
+            attributes=[aws.dynamodb.TableAttributeArgs(name=n, type=t) for n, t in table_spec.ATTRIBUTES.items()],
             global_secondary_indexes=[
                 aws.dynamodb.TableGlobalSecondaryIndexArgs(
                     name=index,
@@ -36,12 +37,12 @@ class SubmissionsTable(pulumi.ComponentResource):
                     ],
                     projection_type="ALL",
                 )
-                for index, (hash_key, range_key) in ts.INDEXES.items()
+                for index, (hash_key, range_key) in table_spec.INDEXES.items()
             ],
             server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(enabled=True),
             ttl=aws.dynamodb.TableTtlArgs(attribute_name=ts.EXPIRES_AT, enabled=True),
             stream_enabled=True,
-            stream_view_type=ts.STREAM_VIEW_TYPE,
+            stream_view_type=table_spec.STREAM_VIEW_TYPE,
             point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(enabled=args.protect_data),
             deletion_protection_enabled=args.protect_data,
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect_data),

@@ -279,6 +279,11 @@ OPERATIONS: dict[str, dict[str, Any]] = {
             "503": UNAVAILABLE,
         },
     },
+    "POST /api/submissions/empty-spam": {
+        "summary": "Empty the spam view: everything that became spam until now leaves it, in one write",
+        "description": "Emptied spam stays in the table, unseen, until its spam expiry (spamRetentionDays at most).",
+        "responses": {"200": {"description": "emptied", **_json("Emptied")}, "503": UNAVAILABLE},
+    },
     "DELETE /api/submissions/{id}": {
         "summary": "Delete a submission",
         "parameters": [ID_PARAMETER],
@@ -369,6 +374,11 @@ def document() -> dict[str, Any]:
                         "item": {"$ref": "#/components/schemas/Submission"},
                         "request_id": {"type": "string"},
                     },
+                },
+                "Emptied": {
+                    "type": "object",
+                    "required": ["emptied_at", "request_id"],
+                    "properties": {"emptied_at": {"type": "string"}, "request_id": {"type": "string"}},
                 },
                 "Deleted": {
                     "type": "object",

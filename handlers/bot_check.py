@@ -17,6 +17,7 @@ import logging
 import urllib.parse
 import urllib.request
 from collections.abc import Collection
+from datetime import UTC, datetime
 from typing import Any
 
 import botocore.exceptions
@@ -30,9 +31,11 @@ from table_schema import (
     INBOX,
     NEW,
     SPAM,
+    SPAM_AT,
     SPAM_REASON,
     STATUS,
     VISITOR_ADDRESS,
+    iso_time,
 )
 
 VERIFY_URL = "https://challenges.cloudflare.com/turnstile/v0/siteverify"
@@ -79,7 +82,7 @@ def verdict(
     if answer["success"]:
         return "" if answer.get("hostname") in hostnames else FAILED
     codes = set(answer.get("error-codes") or [])
-    if codes & _SECRET_CODES:  # every post would fail: the owner must hear of it (the alarm on errors)
+    if codes & _SECRET_CODES:  # every post would fail: say so where the owner looks (README)
         logger.error("the bot check's secret key was refused; check botCheckSecret", extra={"codes": sorted(codes)})
     return SPENT if "timeout-or-duplicate" in codes else FAILED
 
@@ -94,9 +97,10 @@ def record(client: Any, table: str, item: dict[str, Any], reason: str, spam_days
     update = "REMOVE #t, #a"
     condition = "attribute_exists(#t)"
     if reason:
-        names.update({"#s": STATUS, "#r": SPAM_REASON, "#i": INBOX})
-        values.update({":spam": {"S": SPAM}, ":r": {"S": reason}, ":new": {"S": NEW}})
-        update = "SET #s = :spam, #r = :r REMOVE #t, #a, #i"
+        names.update({"#s": STATUS, "#r": SPAM_REASON, "#i": INBOX, "#at": SPAM_AT})
+        when = iso_time(datetime.fromtimestamp(now, UTC))
+        values.update({":spam": {"S": SPAM}, ":r": {"S": reason}, ":new": {"S": NEW}, ":at": {"S": when}})
+        update = "SET #s = :spam, #r = :r, #at = :at REMOVE #t, #a, #i"
         condition += " AND #s = :new"
         ends = [int(item[EXPIRES_AT])] if item.get(EXPIRES_AT) else []
         ends += [int(now) + spam_days * 86400] if spam_days > 0 else []

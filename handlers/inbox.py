@@ -22,29 +22,38 @@ def encode_cursor(key: dict[str, Any] | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(plain, sort_keys=True).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, index_key: str, index_value: str) -> dict[str, dict[str, str]]:
-    """The ExclusiveStartKey inside a cursor this API issued for the same view, or BadRequest."""
+def decode_cursor(
+    cursor: str, index_key: str, index_value: str, order: str = ts.CREATED_AT
+) -> dict[str, dict[str, str]]:
+    """The ExclusiveStartKey inside a cursor this API issued for the same view (its index's key and `order`, the
+    time it sorts by), or BadRequest."""
     bad = BadRequest("cursor is not one this list issued; start again without it", {"cursor": "is not valid"})
     try:
         plain = parse_json(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)), "cursor")
     except (ValueError, BadRequest):
         raise bad from None
-    expected = {ts.HASH_KEY, ts.CREATED_AT, index_key}
+    expected = {ts.HASH_KEY, order, index_key}
     if not isinstance(plain, dict) or set(plain) != expected or plain.get(index_key) != index_value:
         raise bad
     # Only the shape this API issues: DynamoDB would answer an empty or over-long key value with a 500's error.
     if not all(isinstance(v, str) for v in plain.values()) or ts.canonical_id(plain[ts.HASH_KEY]) != plain[ts.HASH_KEY]:
         raise bad
-    if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", plain[ts.CREATED_AT]):
+    if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", plain[order]):
         raise bad
     return {name: {"S": value} for name, value in plain.items()}
 
 
-def view_request(table: str, status: str | None, cursor: str | None) -> tuple[dict[str, Any], str]:
-    """The Query of one view, newest first: the inbox (everything but spam) or one status, through an index.
-    Returns the request and the name of the index's key (a cursor holds it)."""
+def view_request(
+    table: str, status: str | None, cursor: str | None, emptied: str = ""
+) -> tuple[dict[str, Any], tuple[str, str]]:
+    """The Query of one view, newest first: the inbox (everything but spam) or one status, through an index; spam
+    by when it became spam, after `emptied` (empty_spam's time). Returns the request and the names of the index's
+    key and time (a cursor holds them)."""
+    order = ts.CREATED_AT
     if status is None:
         index, key, value = ts.INBOX_INDEX, ts.INBOX, ts.INBOX_VALUE
+    elif status == ts.SPAM:
+        index, key, value, order = ts.SPAM_INDEX, ts.STATUS, status, ts.SPAM_AT
     else:
         index, key, value = ts.STATUS_INDEX, ts.STATUS, status
     request: dict[str, Any] = {
@@ -55,14 +64,47 @@ def view_request(table: str, status: str | None, cursor: str | None) -> tuple[di
         "ExpressionAttributeValues": {":v": {"S": value}},
         "ScanIndexForward": False,
     }
+    if order == ts.SPAM_AT:  # "0" sorts before every time, and a key condition's value may not be empty
+        request["KeyConditionExpression"] += " AND #t > :emptied"
+        request["ExpressionAttributeNames"]["#t"] = order
+        request["ExpressionAttributeValues"][":emptied"] = {"S": emptied or "0"}
     if cursor:
-        request["ExclusiveStartKey"] = decode_cursor(cursor, key, value)
-    return request, key
+        request["ExclusiveStartKey"] = decode_cursor(cursor, key, value, order)
+    return request, (key, order)
+
+
+def open_view(
+    client: Any, table: str, status: str | None, cursor: str | None
+) -> tuple[dict[str, Any], tuple[str, str]]:
+    """view_request for a view, reading when spam was last emptied if it is the spam view."""
+    return view_request(table, status, cursor, emptied_at(client, table) if status == ts.SPAM else "")
+
+
+def emptied_at(client: Any, table: str) -> str:
+    """When the owner last emptied spam ("" for never), held by one item of its own."""
+    with dynamo_errors():
+        found = client.get_item(TableName=table, Key={ts.HASH_KEY: {"S": ts.EMPTIED}}, ConsistentRead=True)
+    return str(found.get("Item", {}).get(ts.EMPTIED_AT, {}).get("S", ""))
+
+
+def empty_spam(client: Any, table: str) -> str:
+    """Empty the spam view in one write, whatever it holds: everything that became spam until now leaves it, and
+    is deleted by its spam expiry (spamRetentionDays at most). Returns the time."""
+    now = now_iso()
+    with dynamo_errors():
+        client.update_item(
+            TableName=table,
+            Key={ts.HASH_KEY: {"S": ts.EMPTIED}},
+            UpdateExpression="SET #at = :now",
+            ExpressionAttributeNames={"#at": ts.EMPTIED_AT},
+            ExpressionAttributeValues={":now": {"S": now}},
+        )
+    return now
 
 
 def list_page(client: Any, table: str, status: str | None, limit: int, cursor: str | None) -> dict[str, Any]:
     """One page, newest first, of the inbox (everything but spam) or of one status. Queries an index; never scans."""
-    request, _ = view_request(table, status, cursor)
+    request, _ = open_view(client, table, status, cursor)
     with dynamo_errors():
         page = client.query(**request, Limit=limit)
     items = [public(from_item(i)) for i in page["Items"]]
@@ -80,15 +122,16 @@ def get(client: Any, table: str, submission_id: str) -> dict[str, Any]:
 def set_status(
     client: Any, table: str, submission_id: str, status: str, retention_days: int = 0, spam_days: int = 0
 ) -> dict[str, Any]:
-    """Set an item's status; spam leaves the inbox index, anything else rejoins it (and forgets why it was spam).
+    """Set an item's status; spam leaves the inbox index for the spam view's (from now), anything else rejoins it
+    (and forgets why and when it was spam).
     Its expiry follows: `retention_days` after it arrived, and as spam no later than `spam_days` from now."""
     values = {":s": {"S": status}, ":t": {"S": now_iso()}}
-    names = {"#id": ts.HASH_KEY, "#status": ts.STATUS, "#inbox": ts.INBOX}
+    names = {"#id": ts.HASH_KEY, "#status": ts.STATUS, "#inbox": ts.INBOX, "#spam_at": ts.SPAM_AT}
     update = "SET #status = :s, updated_at = :t"
     if status == ts.SPAM:
-        update += " REMOVE #inbox"
+        update += ", #spam_at = :t REMOVE #inbox"
     else:
-        update += ", #inbox = :inbox REMOVE #reason"
+        update += ", #inbox = :inbox REMOVE #reason, #spam_at"
         values[":inbox"] = {"S": ts.INBOX_VALUE}
         names["#reason"] = ts.SPAM_REASON
     with dynamo_errors(missing_id=submission_id):

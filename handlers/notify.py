@@ -26,7 +26,7 @@ import env_names as env
 import owner_mailbox
 from form_schema import FIELDS, NAME_FIELDS
 from stored_items import extra_fields, from_item, public
-from table_schema import BOT_TOKEN, EXTRA_FIELDS, HASH_KEY, HOUR_SECONDS, SPAM, STATUS, SUBJECT, VISITOR_ADDRESS
+from table_schema import BOT_TOKEN, EXTRA_FIELDS, HASH_KEY, HOUR_SECONDS, NEW, STATUS, SUBJECT, VISITOR_ADDRESS
 
 NOTIFY_FROM = os.environ.get(env.NOTIFY_FROM, "")
 NOTIFY_TO = [a for a in os.environ.get(env.NOTIFY_TO, "").split(",") if a]
@@ -56,13 +56,14 @@ class DeliveryFailed(Exception):
 
 
 def new_enquiries(records: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
-    """(sequence number, item) of each inserted item that is not spam; modifications and removals are skipped."""
+    """(sequence number, item) of each inserted new item (as the stream's filter passes them); modifications,
+    removals, spam and the table's own items (the spam view's emptying) are skipped."""
     found = []
     for record in records:
         if record.get("eventName") != "INSERT":
             continue
         item = from_item(record.get("dynamodb", {}).get("NewImage", {}))
-        if item.get(STATUS) == SPAM:
+        if item.get(STATUS) != NEW:
             continue
         found.append((record["dynamodb"]["SequenceNumber"], item))
     return found

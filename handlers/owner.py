@@ -1,4 +1,5 @@
-"""The owner's routes under /api/submissions (JWT required): list, view, change status, delete, export."""
+"""The owner's routes under /api/submissions (JWT required): list, view, change status, delete, export, empty
+the spam view."""
 
 from __future__ import annotations
 
@@ -62,6 +63,11 @@ def _delete(event: api.Event) -> api.Response:
     return api.json_response(HTTPStatus.OK, {"deleted": sid}, api.request_id(event))
 
 
+def _empty_spam(event: api.Event) -> api.Response:
+    emptied = inbox.empty_spam(dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME)
+    return api.json_response(HTTPStatus.OK, {"emptied_at": emptied}, api.request_id(event))
+
+
 def all_items(status: str | None) -> Iterator[dict[str, Any]]:
     cursor: str | None = None
     while True:
@@ -87,3 +93,4 @@ get_submission = owner_route(_get)
 update_submission = owner_route(_update)
 delete_submission = owner_route(_delete)
 export_csv = owner_route(_export)
+empty_spam = owner_route(_empty_spam)

@@ -17,7 +17,7 @@ import dynamodb_client
 import table_schema as ts
 from dynamo_items import dynamo_errors
 from form_schema import FIELDS
-from inbox import encode_cursor, view_request
+from inbox import encode_cursor, open_view
 from owner_requests import owner_route, page_limit, query, status_filter
 from stored_items import extra_fields, from_item, public
 from view_limits import MAX_QUERY_LENGTH, MAX_QUERY_WORDS
@@ -62,7 +62,7 @@ def matches(item: dict[str, Any], words: list[str]) -> bool:
 def search_page(client: Any, table: str, status: str | None, limit: int, cursor: str | None, q: str) -> dict[str, Any]:
     """Up to `limit` matches, newest first, and a cursor after the last one read (None when the view is done)."""
     words = query_words(q)
-    request, key = view_request(table, status, cursor)
+    request, (key, order) = open_view(client, table, status, cursor)
     found: list[dict[str, Any]] = []
     read = 0
     while True:
@@ -75,7 +75,7 @@ def search_page(client: Any, table: str, status: str | None, limit: int, cursor:
                 found.append(item)
             if len(found) == limit or read == MAX_READ:
                 # Stopped inside a page: the next request starts after this item.
-                last = {name: {"S": item[name]} for name in (ts.HASH_KEY, ts.CREATED_AT, key)}
+                last = {name: {"S": item[name]} for name in (ts.HASH_KEY, order, key)}
                 return {"items": [public(i) for i in found], "cursor": encode_cursor(last), "searched": read}
         if "LastEvaluatedKey" not in page:
             return {"items": [public(i) for i in found], "cursor": None, "searched": read}

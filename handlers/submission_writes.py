@@ -20,7 +20,7 @@ def new_item(
     It expires after `retention_days`, a spam one after `spam_days` if sooner (0: never)."""
     item = {**fields, ts.HASH_KEY: submission_id, ts.CREATED_AT: now_iso()}
     if spam_reason:
-        item.update({ts.STATUS: ts.SPAM, ts.SPAM_REASON: spam_reason})
+        item.update({ts.STATUS: ts.SPAM, ts.SPAM_REASON: spam_reason, ts.SPAM_AT: item[ts.CREATED_AT]})
     else:
         item.update({ts.STATUS: ts.NEW, ts.INBOX: ts.INBOX_VALUE})
     days = [d for d in (retention_days, spam_days if spam_reason else 0) if d > 0]

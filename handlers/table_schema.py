@@ -24,17 +24,14 @@ SPAM_REASONS = HONEYPOT, VISITOR_LIMIT = ("honeypot", "visitor-limit")
 # With the bot check on, a new post's token and address until bot_check.py checks it.
 BOT_TOKEN, VISITOR_ADDRESS = "bot_token", "visitor_address"
 
+# When an item became spam: the spam view lists by it, after the time it was last emptied (EMPTIED's item).
+SPAM_AT = "spam_at"
+EMPTIED, EMPTIED_AT = "spam-emptied", "emptied_at"
+
 STATUS_INDEX = "by_status"
 INBOX_INDEX = "inbox"
+SPAM_INDEX = "spam"
 STATUSES = NEW, HANDLED, SPAM = ("new", "handled", "spam")
-
-ATTRIBUTES: dict[str, str] = {HASH_KEY: "S", CREATED_AT: "S", STATUS: "S", INBOX: "S"}
-# index name -> (hash key, range key); every index projects all attributes.
-INDEXES: dict[str, tuple[str, str]] = {
-    STATUS_INDEX: (STATUS, CREATED_AT),
-    INBOX_INDEX: (INBOX, CREATED_AT),
-}
-STREAM_VIEW_TYPE = "NEW_IMAGE"
 
 # The hourly counters (hourly_limits.py): keys "visitor <address or /64> <hour>" and "mailbox <hour>".
 COUNTER_KEY = "counter"

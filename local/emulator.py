@@ -12,7 +12,7 @@ import boto3
 import yaml
 from moto.server import ThreadedMotoServer
 
-from declarations import mail_spec, web_assets
+from declarations import mail_spec, table_spec, web_assets
 from declarations import owner_pool_spec as spec
 from handlers import env_names as env
 from handlers import table_schema
@@ -51,7 +51,7 @@ def create_table_request(table_name: str) -> dict[str, object]:
     return {
         "TableName": table_name,
         "BillingMode": "PAY_PER_REQUEST",
-        "AttributeDefinitions": [{"AttributeName": n, "AttributeType": t} for n, t in table_schema.ATTRIBUTES.items()],
+        "AttributeDefinitions": [{"AttributeName": n, "AttributeType": t} for n, t in table_spec.ATTRIBUTES.items()],
         "KeySchema": [{"AttributeName": table_schema.HASH_KEY, "KeyType": "HASH"}],
         "GlobalSecondaryIndexes": [
             {
@@ -62,9 +62,9 @@ def create_table_request(table_name: str) -> dict[str, object]:
                 ],
                 "Projection": {"ProjectionType": "ALL"},
             }
-            for name, (hash_key, range_key) in table_schema.INDEXES.items()
+            for name, (hash_key, range_key) in table_spec.INDEXES.items()
         ],
-        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": table_schema.STREAM_VIEW_TYPE},
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": table_spec.STREAM_VIEW_TYPE},
     }
 
 

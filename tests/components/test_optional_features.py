@@ -105,7 +105,7 @@ def test_notify_function_may_do_exactly_its_job(single_address: Program) -> None
 
 
 def test_webhook_secrets_live_in_ssm_never_in_the_environment(everything: Program) -> None:
-    parameter = everything.one("aws:ssm/parameter:Parameter")
+    parameter = everything.one("aws:ssm/parameter:Parameter", "notify-webhook")
     assert parameter.inputs["type"] == "SecureString"
     value = parameter.inputs["value"]
     # Pulumi hands a secret to the engine wrapped with its secret signature, so state stores it encrypted.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import re
 import threading
 import time
 import types
@@ -19,8 +20,10 @@ import pytest
 import bot_check
 from local.emulator import NOTIFY_FROM, TABLE_NAME
 from local.turnstile import DUMMY_TOKEN, TEST_HOSTNAME, TEST_KEYS, TurnstileStandIn
+from table_schema import SPAM_REASONS
 from tests.handlers.test_notify import sent
 from tests.support.handler_events import Store, call, owner_event, valid_fields
+from tests.support.paths import ROOT
 
 PASS, FAIL, SPENT = (TEST_KEYS[k].secret for k in ("pass", "fail", "spent"))
 HOSTS = {TEST_HOSTNAME}
@@ -256,3 +259,9 @@ def test_the_owner_and_webhooks_never_see_the_token_or_address(contact: types.Mo
     notify = importlib.import_module("notify")
     data = notify.webhook_data(next(i for i in store.items() if i["id"] == sid))
     assert "bot_token" not in data and "visitor_address" not in data
+
+
+def test_the_dashboard_names_every_reason_a_post_is_spam() -> None:
+    script = (ROOT / "www" / "dashboard" / "inbox.js").read_text()
+    table = script[script.index("const SPAM_REASONS = {") : script.index("};", script.index("const SPAM_REASONS"))]
+    assert set(re.findall(r'^  "([a-z-]+)": \[', table, re.MULTILINE)) == {*SPAM_REASONS, *bot_check.REASONS}

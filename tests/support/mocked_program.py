@@ -30,7 +30,10 @@ API = "api"  # the HttpApi's name in __main__.py: its route resources are named 
 ZONE_DOMAIN = "example.com"  # the hosted zone's domain, as Route 53 would answer for the test zone id
 WEBHOOK_URL = "https://hooks.example.com/services/T000/B000/abc123"
 WEBHOOK_SECRET = "whsec_" + "c2VjcmV0LWtleS1vZi0zMi1ieXRlcy1leGFjdGx5ISE="  # 32 bytes
-# Every optional feature on, as a user with a domain, SES, a webhook, WAF and alarms would set them.
+# Turnstile's keys in the form its dashboard shows them.
+BOT_CHECK_SITE_KEY = "0x4AAAAAAAtestSiteKey_0"
+BOT_CHECK_SECRET = "0x4AAAAAAAtestSecretKey-0123456789"
+# Every optional feature on, as a user with a domain, SES, a webhook, WAF, alarms and a bot check would set them.
 EVERYTHING = {
     f"{PROJECT}:ownerEmails": ["owner@example.com"],
     f"{PROJECT}:notifyFrom": "site@example.com",
@@ -44,6 +47,9 @@ EVERYTHING = {
     f"{PROJECT}:hostedZoneId": "Z0123456789ABCDEFGHIJ",
     f"{PROJECT}:extraFields": "keep",
     f"{PROJECT}:allowedOrigins": ["https://shop.example.com"],
+    f"{PROJECT}:botCheck": "turnstile",
+    f"{PROJECT}:botCheckSiteKey": BOT_CHECK_SITE_KEY,
+    f"{PROJECT}:botCheckSecret": Secret(BOT_CHECK_SECRET),
 }
 
 

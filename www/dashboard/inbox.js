@@ -12,11 +12,15 @@ const LABELS = [
   ["email", "Email"], ["phone_number", "Phone number"], ["company", "Company"], ["job_title", "Job title"],
   ["subject", "Subject"], ["message", "Message"], ["spam_reason", "Why it is spam"], ["id", "Reference"],
 ];
-// Why the site kept a post as spam (handlers/table_schema.py's SPAM_REASONS): a short name for the list, and
+// Why the site kept a post as spam (table_schema.SPAM_REASONS and bot_check.REASONS): a short name for the list, and
 // words for the detail. A person may have sent it: "Mark new" rescues it.
 const SPAM_REASONS = {
   "honeypot": ["hidden field", "A field people never see, which bots fill in, was filled in."],
   "visitor-limit": ["per-visitor limit", "More posts came from its address in one hour than the site's per-visitor limit; offices and mobile networks share addresses, so check it."],
+  "bot-check-missing": ["bot check: no token", "The form arrived without the bot check's token: a bot, or a person whose browser ran no JavaScript or blocked the check."],
+  "bot-check-failed": ["bot check: refused", "Cloudflare Turnstile did not confirm the bot check's token, or it was solved on another site."],
+  "bot-check-spent": ["bot check: spent token", "The bot check's token was used before or was over five minutes old when checked."],
+  "bot-check-unavailable": ["bot check: no answer", "Cloudflare Turnstile did not answer when the post was checked; a person may well have sent it."],
 };
 
 let cursors = [null]; // cursors[i] opens page i; the last page's "next" is pushed when known
@@ -71,6 +75,8 @@ export async function loadPage() {
     ? `No enquiries ${body.cursor ? "on this page " : ""}match “${searching}”${filter().value ? ` among ${filter().value} ones` : ""}.`
     : "No enquiries here yet.";
   spamSummary(body.items);
+  // Emptying is for the whole spam view, not a search within it.
+  $("spam-actions").hidden = filter().value !== "spam" || Boolean(searching) || body.items.length === 0;
   $("results-title").hidden = !searching;
   $("results-title").textContent = searching ? `Results for “${searching}”` : "";
   $("clear-search").hidden = !searching;
@@ -174,6 +180,17 @@ export function setUpInbox() {
   $("next-page").addEventListener("click", () => { page += 1; loadPage(); });
   $("prev-page").addEventListener("click", () => { page = Math.max(0, page - 1); loadPage(); });
   $("export-button").addEventListener("click", exportCsv);
+  $("empty-spam").addEventListener("click", emptySpam);
+}
+
+// One request however much spam there is: everything that became spam until now leaves the view.
+async function emptySpam() {
+  if (!window.confirm("Empty spam? Everything in the spam view leaves it now and is deleted within "
+    + "its spam retention (30 days by default). Enquiries marked spam later will show here again.")) return;
+  try { await apiJson("/submissions/empty-spam", { method: "POST" }); } catch (error) { say("error", error.message); return; }
+  say("ok", "Spam emptied.");
+  detail().hidden = true;
+  await restart();
 }
 
 export function openInboxView() {

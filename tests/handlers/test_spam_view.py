@@ -1,0 +1,146 @@
+"""The spam view and its emptying, against moto: listed by when each item became spam, emptied in one write
+whatever it holds, and what becomes spam afterwards (new, or an old enquiry re-filed) listed again."""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+import time
+import types
+from typing import Any
+
+import pytest
+
+from local.emulator import TABLE_NAME
+from tests.support.handler_events import Store, call, owner_event, valid_fields
+
+BOT = {"website": "http://spam.example"}
+
+
+@pytest.fixture
+def owner(store: Store) -> types.ModuleType:
+    return importlib.import_module("owner")
+
+
+class CountingClient:
+    """A DynamoDB client that counts the calls made through it."""
+
+    def __init__(self, client: Any) -> None:
+        self.client, self.calls = client, []
+
+    def __getattr__(self, name: str) -> Any:
+        self.calls.append(name)
+        return getattr(self.client, name)
+
+
+def post(contact: types.ModuleType, store: Store, name: str, **fields: str) -> str:
+    return contact.accept(store.client, TABLE_NAME, 0, valid_fields(first_name=name, **fields))
+
+
+def spam_names(owner: types.ModuleType, **query: str) -> list[str]:
+    names, cursor = [], None
+    while True:
+        params = {"status": "spam", "limit": "2", **query, **({"cursor": cursor} if cursor else {})}
+        handler = owner.list_submissions
+        if "q" in params:
+            handler = importlib.import_module("search").handler
+        status, _, body = call(handler, owner_event("GET", "/x", params))
+        assert status == 200, body
+        names += [i["first_name"] for i in body["items"]]
+        cursor = body["cursor"]
+        if not cursor:
+            return names
+
+
+def empty(owner: types.ModuleType) -> dict:
+    status, _, body = call(owner.empty_spam, owner_event("POST", "/api/submissions/empty-spam"))
+    assert status == 200, body
+    return body
+
+
+def mark(owner: types.ModuleType, sid: str, status: str) -> None:
+    answer = owner.update_submission(owner_event("PATCH", "/x", params={"id": sid}, body={"status": status}), None)
+    assert answer["statusCode"] == 200
+
+
+@pytest.mark.parametrize("held", [1, 40])
+def test_emptying_is_one_write_whatever_the_spam_view_holds(
+    owner: types.ModuleType, contact: types.ModuleType, store: Store, held: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(held):
+        post(contact, store, f"Bot{n}", **BOT)
+    counting = CountingClient(store.client)
+    monkeypatch.setattr(owner.dynamodb_client, "dynamodb", counting)
+    body = empty(owner)
+    assert counting.calls == ["update_item"] and body["emptied_at"].endswith("Z")
+    monkeypatch.setattr(owner.dynamodb_client, "dynamodb", store.client)
+    assert spam_names(owner) == []
+    assert sum(1 for i in store.items() if i.get("status") == "spam") == held, "kept until their spam expiry"
+
+
+def test_what_becomes_spam_after_emptying_is_listed_newest_first(
+    owner: types.ModuleType, contact: types.ModuleType, store: Store
+) -> None:
+    old_person = post(contact, store, "Oldperson")
+    post(contact, store, "Oldbot", **BOT)
+    rescued = post(contact, store, "Rescued", **BOT)
+    time.sleep(0.005)
+    empty(owner)
+    assert spam_names(owner) == []
+    time.sleep(0.005)
+    post(contact, store, "Newbot", **BOT)
+    time.sleep(0.005)
+    mark(owner, old_person, "spam")  # arrived before the emptying, spam after it: listed
+    time.sleep(0.005)
+    mark(owner, rescued, "new")  # an emptied one rescued by id (the owner had its link), then spam again
+    time.sleep(0.005)
+    mark(owner, rescued, "spam")
+    assert spam_names(owner) == ["Rescued", "Oldperson", "Newbot"]
+    assert spam_names(owner, q="lovelace") == ["Rescued", "Oldperson", "Newbot"]  # search goes by the same view
+    export = owner.export_csv(owner_event("GET", "/x", {"status": "spam"}), None)["body"]
+    assert [row["first_name"] for row in csv.DictReader(io.StringIO(export.lstrip("\ufeff")))] == spam_names(owner)
+
+
+def test_the_bot_check_lists_what_it_holds_after_an_emptying(
+    owner: types.ModuleType, contact: types.ModuleType, store: Store
+) -> None:
+    bot_check = importlib.import_module("bot_check")
+    sid = contact.accept(store.client, TABLE_NAME, 0, valid_fields(first_name="Robot"), address="192.0.2.1")
+    item = next(i for i in store.items() if i["id"] == sid)
+    empty(owner)
+    time.sleep(0.005)
+    assert not bot_check.record(store.client, TABLE_NAME, item, bot_check.FAILED, 30, time.time())
+    assert spam_names(owner) == ["Robot"]
+
+
+def test_the_inbox_and_its_counts_never_hold_the_emptying_item(
+    owner: types.ModuleType, contact: types.ModuleType, store: Store
+) -> None:
+    post(contact, store, "Ada")
+    empty(owner)
+    for status in (None, "new", "handled"):
+        params = {"status": status} if status else {}
+        _, _, body = call(owner.list_submissions, owner_event("GET", "/x", params))
+        assert [i["first_name"] for i in body["items"]] == (["Ada"] if status != "handled" else [])
+    notify = importlib.import_module("notify")
+    assert [item["first_name"] for _, item in notify.new_enquiries(store.stream_records())] == ["Ada"]
+    status, _, _ = call(owner.get_submission, owner_event("GET", "/x", params={"id": "spam-emptied"}))
+    assert status == 404
+
+
+def test_a_spam_cursor_must_be_one_the_spam_view_issued(
+    owner: types.ModuleType, contact: types.ModuleType, store: Store
+) -> None:
+    for n in range(3):
+        post(contact, store, f"Bot{n}", **BOT)
+    _, _, first = call(owner.list_submissions, owner_event("GET", "/x", {"status": "spam", "limit": "1"}))
+    _, _, inbox_page = call(owner.list_submissions, owner_event("GET", "/x", {"limit": "1"}))
+    for cursor, view in ((first["cursor"], {}), (first["cursor"], {"status": "new"})):
+        status, _, body = call(owner.list_submissions, owner_event("GET", "/x", {**view, "cursor": cursor}))
+        assert status == 400 and body["error"]["fields"] == {"cursor": "is not valid"}
+    status, _, second = call(
+        owner.list_submissions, owner_event("GET", "/x", {"status": "spam", "limit": "1", "cursor": first["cursor"]})
+    )
+    assert status == 200 and second["items"][0]["id"] != first["items"][0]["id"]
+    assert inbox_page["cursor"] is None  # no post in the inbox to page through
