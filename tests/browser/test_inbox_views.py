@@ -167,3 +167,29 @@ def test_a_new_sites_chart_says_it_is_empty(page: Page, watch: Watch) -> None:
         expect(page.locator("#chart-bars")).to_be_hidden()
         expect(page.locator("#empty")).to_have_text("No enquiries here yet.")
     expect_clean(watch)
+
+
+def test_emptying_spam_is_one_click_after_a_confirmation(page: Page, stocked: Runner, watch: Watch, axe: str) -> None:
+    """Last in this module: it empties the module's spam. What becomes spam afterwards is listed again."""
+    sign_in(page, stocked, owner_session.NEW_PASSWORD)
+    rows = page.locator("#submissions tbody tr")
+    page.get_by_label("Show").select_option("spam")
+    expect(rows).to_have_count(1)
+    empty = page.get_by_role("button", name="Empty spam")
+    assert accessibility_problems(page, axe) == []
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    empty.click()
+    expect(rows).to_have_count(1)  # dismissed: nothing changed
+    page.once("dialog", lambda dialog: dialog.accept())
+    empty.click()
+    expect(page.locator("#empty")).to_have_text("No enquiries here yet.")
+    expect(empty).to_be_hidden()
+    page.get_by_label("Show").select_option("")
+    expect(rows).to_have_count(3)  # the inbox is untouched
+    expect(empty).to_be_hidden()
+    rows.filter(has_text="Zoë").click()
+    page.get_by_role("button", name="Mark spam").click()
+    page.get_by_label("Show").select_option("spam")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Zoë Ōsaka")
+    expect_clean(watch)

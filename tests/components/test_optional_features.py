@@ -72,7 +72,9 @@ def test_notify_function_may_do_exactly_its_job(single_address: Program) -> None
     conditions = {tuple(s["Action"]): s.get("Condition") for s in statements}
     table = everything.one("aws:dynamodb/table:Table", "submissions")
     identity = everything.one("aws:sesv2/emailIdentity:EmailIdentity")
-    parameter = everything.one("aws:ssm/parameter:Parameter")
+    webhook = everything.one("aws:ssm/parameter:Parameter", "notify-webhook")
+    bot_check = everything.one("aws:ssm/parameter:Parameter", "notify-bot-check")
+    every_grant = [(tuple(s["Action"]), s["Resource"], s.get("Condition")) for s in statements]
     assert (
         grants[("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator")]
         == table.outputs["streamArn"]
@@ -86,14 +88,28 @@ def test_notify_function_may_do_exactly_its_job(single_address: Program) -> None
         *(f"{identities}/{name}" for name in ("example.com", "owner@example.com", "sales@example.com")),
     ]
     assert conditions[("ses:SendEmail",)] == {"StringEquals": {"ses:FromAddress": "site@example.com"}}
-    assert grants[("ssm:GetParameter",)] == parameter.outputs["arn"]
+    # Each parameter by itself: the webhook's, and the bot check's secret key.
+    parameters = [resource for actions, resource, _ in every_grant if actions == ("ssm:GetParameter",)]
+    assert parameters == [webhook.outputs["arn"], bot_check.outputs["arn"]]
     assert identity.inputs["emailIdentity"] == "site@example.com"
     writes = [a for s in statements for a in s["Action"] if a.startswith("dynamodb:") and "Stream" not in a]
-    assert writes == ["dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:UpdateItem", "dynamodb:Query"]
+    assert writes == [
+        "dynamodb:GetRecords",
+        "dynamodb:GetShardIterator",
+        "dynamodb:UpdateItem",
+        "dynamodb:Query",
+        "dynamodb:UpdateItem",
+    ]
     counters = everything.one("aws:dynamodb/table:Table", "counters").outputs["arn"]
-    # The mailbox's counts, by their keys, and a count of the hour's spam on the status index: no enquiry changes.
-    assert grants[("dynamodb:UpdateItem",)] == [counters]
-    assert conditions[("dynamodb:UpdateItem",)] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["mailbox *"]}}
+    # The mailbox's counts, by their keys, a count of the hour's spam on the status index, and (the bot check) a
+    # post's verdict: no reading, writing or deleting of enquiries.
+    updates = [
+        (resource, condition) for actions, resource, condition in every_grant if actions == ("dynamodb:UpdateItem",)
+    ]
+    assert updates == [
+        ([counters], {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["mailbox *"]}}),
+        (table.outputs["arn"], None),
+    ]
     assert grants[("dynamodb:Query",)] == [f"{table.outputs['arn']}/index/by_status"]
     rule = everything.one("aws:cloudwatch/eventRule:EventRule").inputs
     assert rule["scheduleExpression"] == "cron(5 * * * ? *)"
