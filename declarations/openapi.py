@@ -23,7 +23,6 @@ from handlers.view_limits import (
     DEFAULT_DAYS,
     DEFAULT_PAGE,
     MAX_DAYS,
-    MAX_OFFSET_MINUTES,
     MAX_PAGE,
     MAX_QUERY_LENGTH,
 )
@@ -214,7 +213,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         },
     },
     "GET /api/submissions/daily": {
-        "summary": "Enquiries (spam left out) that arrived on each of the last `days` days, in the caller's zone",
+        "summary": "Enquiries (spam left out) that arrived on each of the caller's last days, in its own zone",
         "parameters": [
             {
                 "name": "days",
@@ -222,15 +221,17 @@ OPERATIONS: dict[str, dict[str, Any]] = {
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_DAYS, "default": DEFAULT_DAYS},
             },
             {
-                "name": "offset",
+                "name": "starts",
                 "in": "query",
-                "description": "the zone's offset from UTC in minutes, east positive (-getTimezoneOffset())",
-                "schema": {
-                    "type": "integer",
-                    "minimum": -MAX_OFFSET_MINUTES,
-                    "maximum": MAX_OFFSET_MINUTES,
-                    "default": 0,
-                },
+                "description": "each local day's start in epoch seconds and then the last day's end, 23 to 25 hours"
+                " apart (the caller's midnights, across daylight saving); without it, the last `days` UTC days",
+                "schema": {"type": "string", "pattern": f"^[0-9]{{1,11}}(,[0-9]{{1,11}}){{1,{MAX_DAYS}}}$"},
+            },
+            {
+                "name": "from",
+                "in": "query",
+                "description": "the first local day's date, with starts",
+                "schema": {"type": "string", "format": "date"},
             },
         ],
         "responses": {

@@ -1,4 +1,5 @@
-"""GET /api/submissions/daily?days=&offset=: how many enquiries arrived on each of the last `days` days.
+"""GET /api/submissions/daily?starts=&from= (or ?days=): how many enquiries arrived on each of the caller's last
+days, each bounded by that day's start and end as the caller's zone has them (UTC days without them).
 
 Each day is one Query with Select=COUNT on the inbox index (spam left out), bounded by that day's start and
 end: DynamoDB counts and returns no items, so the function holds only numbers however busy a day was, and
@@ -8,8 +9,9 @@ a count not finished within the function's time is reported as incomplete rather
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from http import HTTPStatus
+from itertools import pairwise
 from typing import Any
 
 import api_gateway as api
@@ -18,24 +20,49 @@ import table_schema as ts
 from dynamo_items import dynamo_errors
 from owner_requests import owner_route, query, whole_number
 from table_schema import iso_time
-from view_limits import DEFAULT_DAYS, MAX_DAYS, MAX_OFFSET_MINUTES
+from view_limits import DEFAULT_DAYS, MAX_DAYS
 
 PARALLEL_DAYS = 10  # concurrent Queries; botocore's default pool holds 10 connections
 # Counting stops after this long and says so: within the shortest function timeout the settings allow (8 s).
 COUNT_SECONDS = 5
+# A local day's length: 24 hours, one less or more on a daylight-saving change (half an hour on Lord Howe Island).
+MIN_DAY_SECONDS, MAX_DAY_SECONDS = 23 * 3600, 25 * 3600
 
 
-def day_bounds(days: int, offset_minutes: int, now: datetime) -> list[tuple[str, str, str]]:
-    """(local date, UTC start, UTC end) of each of the last `days` days, oldest first, in the caller's zone.
-    `offset_minutes` is the zone's offset from UTC (east positive), as the browser reports it negated."""
-    zone = timedelta(minutes=offset_minutes)
-    today = (now + zone).date()
+def utc_days(days: int, now: datetime) -> list[tuple[str, str, str]]:
+    """(date, UTC start, UTC end) of each of the last `days` days in UTC, oldest first: a caller that sends no
+    days of its own."""
+    today = now.date()
     bounds = []
     for back in range(days - 1, -1, -1):
         day = today - timedelta(days=back)
-        start = datetime(day.year, day.month, day.day, tzinfo=UTC) - zone
+        start = datetime(day.year, day.month, day.day, tzinfo=UTC)
         bounds.append((day.isoformat(), iso_time(start), iso_time(start + timedelta(days=1))))
     return bounds
+
+
+def local_days(starts: str, first: str) -> list[tuple[str, str, str]]:
+    """(local date, UTC start, UTC end) of each day the caller bounds: `starts` holds each day's start in epoch
+    seconds and the last day's end, as the caller's zone has them (23 to 25 hours apart across daylight saving),
+    and `first` the first day's date. The caller knows its zone's rules; the function needs none."""
+    parts = starts.split(",")
+    times = [int(p) for p in parts if p.isascii() and p.isdigit() and len(p) <= 11]
+    if not 2 <= len(times) == len(parts) <= MAX_DAYS + 1 or any(
+        not MIN_DAY_SECONDS <= end - start <= MAX_DAY_SECONDS for start, end in pairwise(times)
+    ):
+        raise api.BadRequest(
+            f"starts must be up to {MAX_DAYS + 1} times in epoch seconds, each day's start and then the last one's"
+            " end, 23 to 25 hours apart",
+            {"starts": "is not valid"},
+        )
+    try:
+        day = date.fromisoformat(first) if len(first) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise api.BadRequest("from must be the first day's date, like 2026-12-01", {"from": "is not valid"})
+    moments = [iso_time(datetime.fromtimestamp(t, UTC)) for t in times]
+    return [((day + timedelta(days=n)).isoformat(), moments[n], moments[n + 1]) for n in range(len(times) - 1)]
 
 
 def count_between(client: Any, table: str, start: str, end: str, deadline: float) -> int | None:
@@ -67,10 +94,11 @@ def count_between(client: Any, table: str, start: str, end: str, deadline: float
 
 def _daily(event: api.Event) -> api.Response:
     params = query(event)
-    days = whole_number(params, "days", DEFAULT_DAYS, 1, MAX_DAYS)
-    offset = whole_number(params, "offset", 0, -MAX_OFFSET_MINUTES, MAX_OFFSET_MINUTES)
     deadline = datetime.now(UTC).timestamp() + COUNT_SECONDS
-    bounds = day_bounds(days, offset, datetime.now(UTC))
+    if params.get("starts"):
+        bounds = local_days(params["starts"], params.get("from", ""))
+    else:
+        bounds = utc_days(whole_number(params, "days", DEFAULT_DAYS, 1, MAX_DAYS), datetime.now(UTC))
     client, table = dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME
     with ThreadPoolExecutor(PARALLEL_DAYS) as pool:
         counts = list(pool.map(lambda b: count_between(client, table, b[1], b[2], deadline), bounds))

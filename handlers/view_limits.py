@@ -7,4 +7,3 @@ MAX_QUERY_LENGTH = 200  # characters of a search
 MAX_QUERY_WORDS = 10
 DEFAULT_DAYS = 30  # daily counts
 MAX_DAYS = 90
-MAX_OFFSET_MINUTES = 14 * 60  # the widest UTC offsets in use: -12:00 to +14:00

@@ -4,8 +4,11 @@ glance, a chart that reads without hovering, and search. Screenshots of each vie
 from __future__ import annotations
 
 import re
+import urllib.parse
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
+from itertools import pairwise
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -167,6 +170,29 @@ def test_a_new_sites_chart_says_it_is_empty(page: Page, watch: Watch) -> None:
         expect(page.locator("#chart-bars")).to_be_hidden()
         expect(page.locator("#empty")).to_have_text("No enquiries here yet.")
     expect_clean(watch)
+
+
+def test_the_chart_asks_for_the_owners_own_days_across_a_clock_change(browser: Browser, stocked: Runner) -> None:
+    """In Berlin on 2026-11-05, the last 30 days hold the end of summer time (2026-10-25, 25 hours long): the page
+    sends each local midnight, so the server counts that day as it was lived."""
+    context = browser.new_context(timezone_id="Europe/Berlin", viewport=LAPTOP)
+    page = context.new_page()
+    page.clock.set_fixed_time(datetime.fromisoformat("2026-11-05T12:00:00+01:00"))
+    asked: list[str] = []
+    page.on("request", lambda request: "/api/submissions/daily" in request.url and asked.append(request.url))
+    sign_in(page, stocked, owner_session.NEW_PASSWORD)
+    expect(page.locator("#chart-title")).to_have_text("Enquiries per day, last 30 days")
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(asked[-1]).query)
+    starts = [int(s) for s in query["starts"][0].split(",")]
+    assert query["from"] == ["2026-10-07"] and len(starts) == 31
+    berlin = ZoneInfo("Europe/Berlin")
+    assert [datetime.fromtimestamp(s, berlin).strftime("%m-%d %H:%M") for s in (starts[0], starts[-1])] == [
+        "10-07 00:00",
+        "11-06 00:00",
+    ]
+    lengths = [(b - a) // 3600 for a, b in pairwise(starts)]
+    assert lengths.count(25) == 1 and lengths.count(24) == 29 and lengths[18] == 25  # 2026-10-25
+    context.close()
 
 
 def test_emptying_spam_is_one_click_after_a_confirmation(page: Page, stocked: Runner, watch: Watch, axe: str) -> None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import importlib
 import json
 import types
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from local.emulator import TABLE_NAME
 from tests.support.handler_events import Store, owner_event, valid_fields
-from view_limits import MAX_DAYS, MAX_OFFSET_MINUTES
+from view_limits import MAX_DAYS
 
 PATH = "/api/submissions/daily"
 
@@ -55,15 +56,54 @@ def test_each_day_counts_its_enquiries_and_no_spam(daily, store: Store) -> None:
     assert len(counts(daily)["days"]) == 30, "30 days by default"
 
 
-def test_days_follow_the_callers_zone_and_nothing_is_lost_at_midnight(daily, store: Store) -> None:
+def local_query(zone: str, first: date, days: int) -> dict[str, str]:
+    """What the dashboard sends from a browser in `zone`: each local midnight from `first` on, and the next."""
+    midnights = [datetime.combine(first + timedelta(days=n), time(), ZoneInfo(zone)) for n in range(days + 1)]
+    return {"starts": ",".join(str(int(m.timestamp())) for m in midnights), "from": first.isoformat()}
+
+
+def local(zone: str, day: date, clock: time) -> str:
+    return iso(datetime.combine(day, clock, ZoneInfo(zone)).astimezone(UTC))
+
+
+def test_nothing_is_lost_at_midnight(daily, store: Store) -> None:
     midnight = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     put(store, iso(midnight - timedelta(milliseconds=1)))  # yesterday's last millisecond in UTC
     put(store, iso(midnight))  # today's first
     assert [d["count"] for d in counts(daily, days="2")["days"]] == [1, 1]
-    # At UTC+02:00 both are on the same local day (01:59:59.999 and 02:00 on the local date of `midnight`).
-    east = counts(daily, days="2", offset="120")["days"]
-    assert sorted(d["count"] for d in east) == [0, 2], "one local day holds both"
-    assert sum(d["count"] for d in counts(daily, days="3", offset="-600")["days"]) == 2
+    # Two local days at UTC+02:00 holding the UTC midnight: both on the day it falls in.
+    first = (midnight - timedelta(days=1)).date()
+    starts = [
+        int((datetime.combine(first + timedelta(days=n), time(), UTC) - timedelta(hours=2)).timestamp())
+        for n in range(3)
+    ]
+    body = counts(daily, starts=",".join(map(str, starts)), **{"from": first.isoformat()})
+    assert [d["count"] for d in body["days"]] == [0, 2]
+
+
+@pytest.mark.parametrize(
+    ("zone", "change", "times"),
+    [
+        # Summer time begins (2026-03-29: 23 hours) and ends (2026-10-25: 25 hours) in Berlin.
+        ("Europe/Berlin", date(2026, 3, 29), [time(0, 30), time(1, 59), time(3, 0), time(23, 59)]),
+        ("Europe/Berlin", date(2026, 10, 25), [time(0, 30), time(2, 30), time(23, 30)]),
+        # Lord Howe Island moves its clocks by half an hour (2026-04-05), from UTC+11 to UTC+10:30.
+        ("Australia/Lord_Howe", date(2026, 4, 5), [time(0, 15), time(1, 45), time(23, 50)]),
+        # Sao Paulo keeps UTC-3 all year: its midnights are UTC's 03:00.
+        ("America/Sao_Paulo", date(2026, 11, 1), [time(0, 0), time(20, 59), time(23, 59, 59)]),
+    ],
+)
+def test_each_enquiry_counts_on_its_local_day_across_daylight_saving(
+    daily, store: Store, zone: str, change: date, times: list[time]
+) -> None:
+    """An enquiry just after a local midnight, viewed from the other side of a clock change, stays on its day."""
+    before, after = change - timedelta(days=1), change + timedelta(days=1)
+    for day in (before, change, after):
+        for clock in times:
+            put(store, local(zone, day, clock))
+    body = counts(daily, **local_query(zone, before - timedelta(days=1), 5))
+    assert [d["date"] for d in body["days"]] == [(before + timedelta(days=n - 1)).isoformat() for n in range(5)]
+    assert [d["count"] for d in body["days"]] == [0, len(times), len(times), len(times), 0]
 
 
 def test_a_count_that_runs_out_of_time_says_so(daily, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -79,9 +119,18 @@ def test_a_count_that_runs_out_of_time_says_so(daily, store: Store, monkeypatch:
         ({"days": "0"}, "days"),
         ({"days": str(MAX_DAYS + 1)}, "days"),
         ({"days": "x"}, "days"),
-        ({"offset": str(MAX_OFFSET_MINUTES + 1)}, "offset"),
-        ({"offset": "--5"}, "offset"),
-        ({"offset": "1.5"}, "offset"),
+        ({"starts": "1774738800", "from": "2026-03-29"}, "starts"),  # a start without an end
+        ({"starts": "1774738800,1774825200,1774738800", "from": "2026-03-29"}, "starts"),  # back in time
+        ({"starts": "1774738800,1774738801", "from": "2026-03-29"}, "starts"),  # a one-second day
+        ({"starts": "1774738800,1774832400", "from": "2026-03-29"}, "starts"),  # 26 hours
+        (
+            {"starts": ",".join(str(1774738800 + 86400 * n) for n in range(MAX_DAYS + 2)), "from": "2026-03-29"},
+            "starts",
+        ),
+        ({"starts": "1774738800,x", "from": "2026-03-29"}, "starts"),
+        ({"starts": "1774738800,1774825200", "from": "29/03/2026"}, "from"),
+        ({"starts": "1774738800,1774825200"}, "from"),
+        ({"starts": "1774738800,1774825200", "from": "2026-02-30"}, "from"),
         ({"days": "9" * 5000}, "days"),  # int() refuses past 4,300 digits: a 400, never a 500
     ],
 )

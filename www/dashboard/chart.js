@@ -11,11 +11,22 @@ const LABEL_EVERY = 7; // a date under every 7th bar, counting back from today
 
 const dayName = (date, style) => new Date(`${date}T12:00:00`).toLocaleDateString(undefined, style);
 
+// The owner's own days: each local midnight of the window and the next one, so a day keeps its enquiries across
+// a daylight-saving change (23 or 25 hours long) and in zones with half- and quarter-hour offsets.
+function localDays(days) {
+  const midnight = (back) => { const d = new Date(); d.setHours(0, 0, 0, 0); d.setDate(d.getDate() - back); return d; };
+  const starts = [];
+  for (let back = days - 1; back >= -1; back--) starts.push(Math.floor(midnight(back).getTime() / 1000));
+  const first = midnight(days - 1);
+  const pad = (n) => String(n).padStart(2, "0");
+  const from = `${first.getFullYear()}-${pad(first.getMonth() + 1)}-${pad(first.getDate())}`;
+  return new URLSearchParams({ starts: starts.join(","), from });
+}
+
 export async function drawChart() {
   const days = PHONE.matches ? PHONE_DAYS : Number(config.chartDays); // the API's default window, from config.js
-  const offset = -new Date().getTimezoneOffset(); // the owner's own days, not UTC's
   let body;
-  try { body = await apiJson(`/submissions/daily?days=${days}&offset=${offset}`); } catch (error) {
+  try { body = await apiJson(`/submissions/daily?${localDays(days)}`); } catch (error) {
     $("chart-summary").textContent = error.message === "signed out" ? "" : `The counts could not be loaded: ${error.message}`;
     return;
   }
