@@ -2,12 +2,15 @@
 visitor wrote, the subject or kept fields, case and accents ignored, newest first, in the inbox or one status.
 
 DynamoDB has no text index, so a search reads the view newest first (the same index Query as the list) and
-keeps the matches until a page is full. A search that finds little reads the whole view; MAX_READ bounds one
-request, and its cursor continues from where it stopped (docs/cost.md prices a search)."""
+keeps the matches until a page is full. A search that finds little reads the whole view; one request stops
+before the function's deadline (the Lambda context's remaining time) or at MAX_READ items, whichever is first,
+and its cursor continues from where it stopped (docs/cost.md prices a search)."""
 
 from __future__ import annotations
 
+import math
 import re
+import time
 import unicodedata
 from http import HTTPStatus
 from typing import Any
@@ -27,6 +30,9 @@ MAX_READ = 5000  # items one request reads at most; the cursor goes on from ther
 # Items per Query: small pages let a search stop soon after its page of matches is full, and keep each call
 # well inside the DynamoDB client's 2 s read timeout (DynamoDB's own 1 MB page would hold ~1,000).
 READ_PAGE = 250
+# Seconds a search leaves of the function's time when it stops reading: for the Query in flight (the client's
+# 2 s read timeout) and the answer.
+ANSWER_SECONDS = 3
 
 
 def folded(text: str) -> str:
@@ -59,8 +65,11 @@ def matches(item: dict[str, Any], words: list[str]) -> bool:
     return all(word in haystack for word in words)
 
 
-def search_page(client: Any, table: str, status: str | None, limit: int, cursor: str | None, q: str) -> dict[str, Any]:
-    """Up to `limit` matches, newest first, and a cursor after the last one read (None when the view is done)."""
+def search_page(
+    client: Any, table: str, status: str | None, limit: int, cursor: str | None, q: str, stop_at: float = math.inf
+) -> dict[str, Any]:
+    """Up to `limit` matches, newest first, and a cursor after the last one read (None when the view is done).
+    Reading stops at `stop_at` (time.monotonic()), always after at least one item, so every request moves on."""
     words = query_words(q)
     request, (key, order) = open_view(client, table, status, cursor)
     found: list[dict[str, Any]] = []
@@ -73,7 +82,7 @@ def search_page(client: Any, table: str, status: str | None, limit: int, cursor:
             item = from_item(raw)
             if matches(item, words):
                 found.append(item)
-            if len(found) == limit or read == MAX_READ:
+            if len(found) == limit or read == MAX_READ or time.monotonic() > stop_at:
                 # Stopped inside a page: the next request starts after this item.
                 last = {name: {"S": item[name]} for name in (ts.HASH_KEY, order, key)}
                 return {"items": [public(i) for i in found], "cursor": encode_cursor(last), "searched": read}
@@ -82,13 +91,16 @@ def search_page(client: Any, table: str, status: str | None, limit: int, cursor:
         request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-def _search(event: api.Event) -> api.Response:
+def _search(event: api.Event, stop_at: float) -> api.Response:
     params = query(event)
     if not params.get("q", "").strip():
         raise api.BadRequest("q is missing: send the words to look for", {"q": "is required"})
     view = (dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME, status_filter(params), page_limit(params))
-    page = search_page(*view, params.get("cursor"), params["q"])
+    page = search_page(*view, params.get("cursor"), params["q"], stop_at)
     return api.json_response(HTTPStatus.OK, page, api.request_id(event))
 
 
-handler = owner_route(_search)
+def handler(event: api.Event, context: Any) -> api.Response:
+    # A search that reads until the function's timeout answers nothing, not even a cursor: stop before it.
+    stop_at = time.monotonic() + context.get_remaining_time_in_millis() / 1000 - ANSWER_SECONDS
+    return owner_route(lambda e: _search(e, stop_at))(event, context)

@@ -11,10 +11,11 @@ import time
 import urllib.parse
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from declarations.routes import DEFAULT_ROUTE, ROUTES, Route
+from local.emulator import stack_default
 from local.jwt_verify import InvalidToken, JwtVerifier
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -24,14 +25,17 @@ UNAUTHORIZED = b'{"message":"Unauthorized"}'
 
 @dataclass(frozen=True)
 class LambdaContext:
-    """The attributes of Lambda's context object that handlers may read."""
+    """The attributes of Lambda's context object that handlers may read; the time left counts down from the
+    stack's default function timeout (lambdaTimeoutSeconds), as Lambda's does."""
 
     function_name: str
     aws_request_id: str
     memory_limit_in_mb: int = 256
+    timeout_seconds: float = float(stack_default("lambdaTimeoutSeconds"))
+    started: float = field(default_factory=time.monotonic)
 
     def get_remaining_time_in_millis(self) -> int:
-        return 10_000
+        return max(0, int((self.started + self.timeout_seconds - time.monotonic()) * 1000))
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import importlib
 import json
+import time
 import types
 
 import pytest
 
 from local.emulator import TABLE_NAME
+from local.gateway import LambdaContext
 from tests.support.handler_events import Store, api_event, owner_event, valid_fields
 
 PATH = "/api/submissions/search"
@@ -30,7 +32,7 @@ def add(contact: types.ModuleType, store: Store, **fields: str) -> str:
 
 
 def found(search: types.ModuleType, **query: str) -> dict:
-    response = search.handler(owner_event("GET", PATH, query), None)
+    response = search.handler(owner_event("GET", PATH, query), LambdaContext("search", "test"))
     assert response["statusCode"] == 200, response["body"]
     return json.loads(response["body"])
 
@@ -58,7 +60,7 @@ def test_format_characters_are_folded_out_of_the_query_and_the_text(search, cont
 
 
 def test_a_query_of_format_characters_alone_is_missing(search, store: Store) -> None:
-    response = search.handler(owner_event("GET", PATH, {"q": "\u200b\u200c\ufeff"}), None)
+    response = search.handler(owner_event("GET", PATH, {"q": "\u200b\u200c\ufeff"}), LambdaContext("search", "test"))
     assert response["statusCode"] == 400
     assert json.loads(response["body"])["error"]["message"].startswith("q is missing")
 
@@ -102,6 +104,34 @@ def test_one_request_reads_at_most_max_read_and_its_cursor_goes_on(
     assert [i["first_name"] for i in second["items"]] == ["P0"] and second["searched"] == 3
 
 
+def test_a_request_stops_reading_before_the_functions_deadline_and_its_cursor_goes_on(
+    search, contact, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slow matching (a large enquiry takes milliseconds) cannot run a search into the timeout: it answers in
+    time with a cursor, and the cursors cover the view without repeats."""
+    names = [f"P{n}" for n in range(12)]
+    for name in names:
+        add(contact, store, first_name=name, message="hay")
+    real_matches = search.matches
+    monkeypatch.setattr(search, "matches", lambda item, words: time.sleep(0.05) or real_matches(item, words))
+    # 3.2 s left: 0.2 s to read once ANSWER_SECONDS is kept back, room for about four slow items.
+    short = LambdaContext("search", "test", timeout_seconds=search.ANSWER_SECONDS + 0.2)
+    seen, requests, cursor = [], 0, None
+    while True:
+        started = time.monotonic()
+        query = {"q": "needle", **({"cursor": cursor} if cursor else {})}
+        response = search.handler(owner_event("GET", PATH, query), short)
+        body = json.loads(response["body"])
+        assert response["statusCode"] == 200 and time.monotonic() - started < 0.2 + 0.1 + 0.5
+        assert 1 <= body["searched"] < len(names) or not body["cursor"]
+        seen.append(body["searched"])
+        requests += 1
+        cursor = body["cursor"]
+        if not cursor:
+            break
+    assert sum(seen) == len(names) and requests >= 3
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [
@@ -118,9 +148,11 @@ def test_one_request_reads_at_most_max_read_and_its_cursor_goes_on(
     ],
 )
 def test_bad_searches_are_400_naming_the_parameter(search, store: Store, query: dict, field: str) -> None:
-    response = search.handler(owner_event("GET", PATH, query), None)
+    response = search.handler(owner_event("GET", PATH, query), LambdaContext("search", "test"))
     assert response["statusCode"] == 400 and field in json.loads(response["body"])["error"]["fields"]
 
 
 def test_search_needs_an_owner(search, store: Store) -> None:
-    assert search.handler(api_event(None, "", method="GET", path=PATH), None)["statusCode"] == 401
+    assert (
+        search.handler(api_event(None, "", method="GET", path=PATH), LambdaContext("search", "t"))["statusCode"] == 401
+    )

@@ -20,6 +20,7 @@ import api_gateway
 from declarations.routes import ROUTES
 from hourly_limits import visitor_key
 from local.emulator import COUNTERS_TABLE, VISITOR_CEILING, VISITOR_LIMIT
+from local.gateway import LambdaContext
 from tests.support.handler_events import Store, api_event, valid_fields
 
 
@@ -174,7 +175,7 @@ def test_every_function_refuses_a_request_that_did_not_come_through_the_edge(
     method, path = (route.method or "GET"), route.path.replace("{id}", str(uuid.uuid4())).replace("$default", "/x")
     event = api_event(valid_fields(), method=method, path=path, headers=headers, visitor=None)
     with caplog.at_level(logging.INFO):
-        answer = handler(event, None)
+        answer = handler(event, LambdaContext(route.name, "test"))
     assert answer["statusCode"] == 403
     body = json.loads(answer["body"])
     assert body["error"]["code"] == "Forbidden" and body["request_id"] == answer["headers"]["x-request-id"]

@@ -12,7 +12,7 @@ import boto3
 from declarations.routes import DEFAULT_ROUTE, ROUTES
 from local import edge
 from local.emulator import TABLE_NAME
-from local.gateway import build_event
+from local.gateway import LambdaContext, build_event
 
 DEFAULT = next(r for r in ROUTES if r.path == DEFAULT_ROUTE)
 # What Chromium sends when the browser itself posts a form (a navigation), as opposed to fetch's */*.
@@ -100,7 +100,8 @@ def owner_event(method: str, path: str, query: dict | None = None, params: dict 
 
 
 def call(handler: Any, event: dict) -> tuple[int, dict, dict]:
-    """A handler's answer: status, headers, and the JSON body ({} for any other body)."""
-    response = handler(event, None)
+    """A handler's answer (given a context as Lambda's, with the stack's default timeout): status, headers, and the
+    JSON body ({} for any other body)."""
+    response = handler(event, LambdaContext("test", "test"))
     json_body = response["headers"].get("content-type", "").startswith("application/json")
     return response["statusCode"], response["headers"], json.loads(response["body"]) if json_body else {}
