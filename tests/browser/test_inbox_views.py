@@ -219,3 +219,17 @@ def test_emptying_spam_is_one_click_after_a_confirmation(page: Page, stocked: Ru
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Zoë Ōsaka")
     expect_clean(watch)
+
+
+def test_an_accented_domain_reads_as_written_and_replies_go_to_its_ascii_form(
+    page: Page, stocked: Runner, watch: Watch
+) -> None:
+    post_contact(stocked, first_name="Jürgen", email="juergen@xn--bcher-kva.example")
+    sign_in(page, stocked, owner_session.NEW_PASSWORD)
+    row = page.locator("#submissions tbody tr").filter(has_text="Jürgen")
+    expect(row.locator(".cell-email")).to_have_text("juergen@bücher.example")
+    row.click()
+    link = page.locator("#detail").get_by_role("link", name="juergen@bücher.example")
+    expect(link).to_have_attribute("href", "mailto:juergen@xn--bcher-kva.example")
+    expect(page.locator("#detail")).to_contain_text("(juergen@xn--bcher-kva.example as sent)")
+    expect_clean(watch)

@@ -4,6 +4,7 @@
 import { api, apiJson } from "./api.js";
 import { drawChart } from "./chart.js";
 import { $, fullName, say, text, when } from "./dom.js";
+import { unicodeAddress } from "./idn.js";
 
 const config = window.CTD_CONFIG;
 const PAGE_SIZE = config.pageSize; // the API's default page, from config.js
@@ -46,7 +47,7 @@ function row(item) {
   tr.append(
     text("td", when(item.created_at), "cell-received"),
     text("td", fullName(item), "cell-name"),
-    text("td", item.email, "cell-email"),
+    text("td", unicodeAddress(item.email), "cell-email"),
     text("td", item.company, "cell-company"),
     status,
     text("td", (item.message || "").split("\n")[0], "cell-message"),
@@ -107,9 +108,12 @@ async function openDetail(id) {
   const fields = LABELS.filter(([key]) => current[key]).flatMap(([key, label]) => {
     const dd = document.createElement("dd");
     if (key === "email") {
-      const link = text("a", current.email);
+      // Shown as people write it; the link keeps the stored ASCII form, which every mail program can send to.
+      const shown = unicodeAddress(current.email);
+      const link = text("a", shown);
       link.href = `mailto:${encodeURIComponent(current.email).replace("%40", "@")}`;
       dd.append(link);
+      if (shown !== current.email) dd.append(text("span", ` (${current.email} as sent)`, "small"));
     } else {
       dd.textContent = key === "created_at" ? when(current[key])
         : key === "spam_reason" ? (SPAM_REASONS[current[key]] || [, current[key]])[1] : current[key];
