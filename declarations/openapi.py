@@ -153,6 +153,22 @@ UNAUTHORIZED = {
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GatewayUnauthorized"}}},
 }
 
+# One person's address, in the body so that it reaches no access log; "cursor" goes on where an answer stopped.
+PERSON_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["email"],
+                "properties": {"email": {"type": "string", "maxLength": 320}, "cursor": {"type": "string"}},
+                "additionalProperties": False,
+            }
+        }
+    },
+}
+
+
 OPERATIONS: dict[str, dict[str, Any]] = {
     "POST /api/contact": {
         "summary": "Send a contact form. JSON answers, unless a browser posts a form itself (Accept prefers"
@@ -285,6 +301,32 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "description": "Emptied spam stays in the table, unseen, until its spam expiry (spamRetentionDays at most).",
         "responses": {"200": {"description": "emptied", **_json("Emptied")}, "503": UNAVAILABLE},
     },
+    "POST /api/submissions/export-person": {
+        "summary": "Every enquiry from one email address (any status, its domain in any case or form), as JSON",
+        "description": "The address is in the body, never the URL. Scans the table until the request's time runs"
+        " out: send the answered cursor back with the same email until it is null.",
+        "requestBody": PERSON_BODY,
+        "responses": {
+            "200": {"description": "a part of their enquiries", **_json("PersonExport")},
+            "400": _error("not an address, or a cursor this route did not answer"),
+            "413": _error("body too large"),
+            "415": _error("not JSON"),
+            "503": UNAVAILABLE,
+        },
+    },
+    "POST /api/submissions/erase": {
+        "summary": "Erase every enquiry from one email address (any status, its domain in any case or form)",
+        "description": "The address is in the body, never the URL. Deletes what one request's time allows: send"
+        " the answered cursor back with the same email while done is false.",
+        "requestBody": PERSON_BODY,
+        "responses": {
+            "200": {"description": "erased so far", **_json("PersonErased")},
+            "400": _error("not an address, or a cursor this route did not answer"),
+            "413": _error("body too large"),
+            "415": _error("not JSON"),
+            "503": UNAVAILABLE,
+        },
+    },
     "DELETE /api/submissions/{id}": {
         "summary": "Delete a submission",
         "parameters": [ID_PARAMETER],
@@ -373,6 +415,25 @@ def document() -> dict[str, Any]:
                     "required": ["item", "request_id"],
                     "properties": {
                         "item": {"$ref": "#/components/schemas/Submission"},
+                        "request_id": {"type": "string"},
+                    },
+                },
+                "PersonExport": {
+                    "type": "object",
+                    "required": ["items", "cursor", "request_id"],
+                    "properties": {
+                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Submission"}},
+                        "cursor": {"type": ["string", "null"]},
+                        "request_id": {"type": "string"},
+                    },
+                },
+                "PersonErased": {
+                    "type": "object",
+                    "required": ["deleted", "done", "cursor", "request_id"],
+                    "properties": {
+                        "deleted": {"type": "integer", "minimum": 0},
+                        "done": {"type": "boolean"},
+                        "cursor": {"type": ["string", "null"]},
                         "request_id": {"type": "string"},
                     },
                 },

@@ -30,6 +30,7 @@ class Route:
 
 
 VIEW_ACTIONS = ("dynamodb:Query", "dynamodb:GetItem")
+ERASE_ACTIONS = ("dynamodb:Scan", "dynamodb:DeleteItem")
 ROUTES: tuple[Route, ...] = (
     Route("contact", "POST", "/api/contact", "contact.handler", False, ("dynamodb:PutItem",)),
     # GetItem: when the spam view was last emptied (table_schema.EMPTIED), read with the spam view.
@@ -37,6 +38,15 @@ ROUTES: tuple[Route, ...] = (
     Route("export", "GET", "/api/submissions/export.csv", "owner.export_csv", True, VIEW_ACTIONS),
     Route("search", "GET", "/api/submissions/search", "search.handler", True, VIEW_ACTIONS),
     Route("empty-spam", "POST", "/api/submissions/empty-spam", "owner.empty_spam", True, ("dynamodb:UpdateItem",)),
+    Route("export-person", "POST", "/api/submissions/export-person", "owner.export_person", True, ("dynamodb:Scan",)),
+    Route(
+        "erase-person",
+        "POST",
+        "/api/submissions/erase",
+        "owner.erase_person",
+        True,
+        ("dynamodb:Scan", "dynamodb:DeleteItem"),
+    ),
     Route("daily", "GET", "/api/submissions/daily", "daily_counts.handler", True, ("dynamodb:Query",)),
     Route("view", "GET", "/api/submissions/{id}", "owner.get_submission", True, ("dynamodb:GetItem",)),
     Route("update", "PATCH", "/api/submissions/{id}", "owner.update_submission", True, ("dynamodb:UpdateItem",)),

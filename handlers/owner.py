@@ -1,5 +1,5 @@
 """The owner's routes under /api/submissions (JWT required): list, view, change status, delete, export, empty
-the spam view."""
+the spam view, and one person's enquiries handed over or erased."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from typing import Any
 import api_gateway as api
 import dynamodb_client
 import inbox
+import person
 from csv_export import to_csv
-from owner_requests import owner_route, page_limit, query, status_filter, submission_id
+from owner_requests import owner_route, page_limit, query, status_filter, submission_id, timed_owner_route
 from table_schema import STATUSES
 from view_limits import MAX_PAGE
 
@@ -68,6 +69,23 @@ def _empty_spam(event: api.Event) -> api.Response:
     return api.json_response(HTTPStatus.OK, {"emptied_at": emptied}, api.request_id(event))
 
 
+def _person_body(event: api.Event) -> bytes:
+    """A person's address comes in a POST body, never the URL: URLs reach access logs."""
+    if not api.header(event, "content-type").lower().startswith("application/json"):
+        raise api.UnsupportedMediaType('send application/json like {"email": "name@example.com"}')
+    return api.body_bytes(event, MAX_PATCH_BYTES)
+
+
+def _export_person(event: api.Event, stop_at: float) -> api.Response:
+    found = person.export(dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME, _person_body(event), stop_at)
+    return api.json_response(HTTPStatus.OK, found, api.request_id(event))
+
+
+def _erase_person(event: api.Event, stop_at: float) -> api.Response:
+    erased = person.erase(dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME, _person_body(event), stop_at)
+    return api.json_response(HTTPStatus.OK, erased, api.request_id(event))
+
+
 def all_items(status: str | None) -> Iterator[dict[str, Any]]:
     cursor: str | None = None
     while True:
@@ -94,3 +112,5 @@ update_submission = owner_route(_update)
 delete_submission = owner_route(_delete)
 export_csv = owner_route(_export)
 empty_spam = owner_route(_empty_spam)
+export_person = timed_owner_route(_export_person)
+erase_person = timed_owner_route(_erase_person)

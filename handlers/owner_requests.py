@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from typing import Any
 
 import api_gateway as api
 from table_schema import STATUSES, canonical_id
@@ -51,6 +53,11 @@ def submission_id(event: api.Event) -> str:
     return submission_id
 
 
+# Seconds a long request leaves of the function's time when it stops reading: for the DynamoDB call in flight (the
+# client's 2 s read timeout) and the answer.
+ANSWER_SECONDS = 3
+
+
 def owner_route(work: Callable[[api.Event], api.Response]) -> Callable[[api.Event, object], api.Response]:
     def handler(event: api.Event, context: object) -> api.Response:
         def guarded() -> api.Response:
@@ -58,5 +65,16 @@ def owner_route(work: Callable[[api.Event], api.Response]) -> Callable[[api.Even
             return work(event)
 
         return api.run(event, guarded)
+
+    return handler
+
+
+def timed_owner_route(work: Callable[[api.Event, float], api.Response]) -> Callable[[api.Event, Any], api.Response]:
+    """owner_route for work that reads until a deadline: `work` gets the time.monotonic() to stop by, from Lambda's
+    context, so it answers (with a cursor) before the function's timeout would answer nothing."""
+
+    def handler(event: api.Event, context: Any) -> api.Response:
+        stop_at = time.monotonic() + context.get_remaining_time_in_millis() / 1000 - ANSWER_SECONDS
+        return owner_route(lambda e: work(e, stop_at))(event, context)
 
     return handler

@@ -21,7 +21,7 @@ import table_schema as ts
 from dynamo_items import dynamo_errors
 from form_schema import FIELDS
 from inbox import encode_cursor, open_view
-from owner_requests import owner_route, page_limit, query, status_filter
+from owner_requests import page_limit, query, status_filter, timed_owner_route
 from stored_items import extra_fields, from_item, public
 from view_limits import MAX_QUERY_LENGTH, MAX_QUERY_WORDS
 
@@ -30,9 +30,6 @@ MAX_READ = 5000  # items one request reads at most; the cursor goes on from ther
 # Items per Query: small pages let a search stop soon after its page of matches is full, and keep each call
 # well inside the DynamoDB client's 2 s read timeout (DynamoDB's own 1 MB page would hold ~1,000).
 READ_PAGE = 250
-# Seconds a search leaves of the function's time when it stops reading: for the Query in flight (the client's
-# 2 s read timeout) and the answer.
-ANSWER_SECONDS = 3
 
 
 def folded(text: str) -> str:
@@ -100,7 +97,4 @@ def _search(event: api.Event, stop_at: float) -> api.Response:
     return api.json_response(HTTPStatus.OK, page, api.request_id(event))
 
 
-def handler(event: api.Event, context: Any) -> api.Response:
-    # A search that reads until the function's timeout answers nothing, not even a cursor: stop before it.
-    stop_at = time.monotonic() + context.get_remaining_time_in_millis() / 1000 - ANSWER_SECONDS
-    return owner_route(lambda e: _search(e, stop_at))(event, context)
+handler = timed_owner_route(_search)

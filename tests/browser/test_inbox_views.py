@@ -3,11 +3,13 @@ glance, a chart that reads without hovering, and search. Screenshots of each vie
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.parse
 from collections.abc import Iterator
 from datetime import date, datetime
 from itertools import pairwise
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,6 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from local import owner_session
 from local.background import Runner
 from tests.support.browser import SCREENSHOTS, Watch, accessibility_problems, expect_clean
+from tests.support.owner_tokens import stored
 from tests.support.site_actions import post_contact, sign_in
 
 PHONE = {"width": 390, "height": 844}
@@ -232,4 +235,31 @@ def test_an_accented_domain_reads_as_written_and_replies_go_to_its_ascii_form(
     link = page.locator("#detail").get_by_role("link", name="juergen@bücher.example")
     expect(link).to_have_attribute("href", "mailto:juergen@xn--bcher-kva.example")
     expect(page.locator("#detail")).to_contain_text("(juergen@xn--bcher-kva.example as sent)")
+    expect_clean(watch)
+
+
+def test_one_persons_enquiries_download_and_erase_after_a_confirmation_naming_the_count(
+    page: Page, stocked: Runner, watch: Watch, axe: str
+) -> None:
+    for message in ("first", "second"):
+        post_contact(stocked, first_name="Hedy", last_name="Lamarr", email="hedy@Lamarr.example", message=message)
+    post_contact(stocked, first_name="Hedy", last_name="Lamarr", email="hedy@lamarr.example", website="x")  # spam
+    sign_in(page, stocked, owner_session.NEW_PASSWORD)
+    page.locator("#submissions tbody tr").filter(has_text="Hedy").first.click()
+    assert accessibility_problems(page, axe) == []
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download all from this address").click()
+    assert download.value.suggested_filename == "enquiries-hedy@Lamarr.example.json"
+    saved = json.loads(Path(download.value.path()).read_text())
+    assert sorted(e["message"] for e in saved["enquiries"] if "message" in e) == ["first", "second"]
+    assert len(saved["enquiries"]) == 3 and {e["status"] for e in saved["enquiries"]} == {"new", "spam"}
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.get_by_role("button", name="Erase all from this address").click()
+    expect(page.get_by_role("status").filter(has_text="Erased")).to_have_text(
+        "Erased 3 enquiries from hedy@Lamarr.example."
+    )
+    assert asked == ["Erase all 3 enquiries from hedy@Lamarr.example, in every status? This cannot be undone."]
+    expect(page.locator("#submissions tbody tr").filter(has_text="Hedy")).to_have_count(0)
+    assert not [i for i in stored(stocked) if i["first_name"] == "Hedy"]
     expect_clean(watch)

@@ -12,6 +12,7 @@ import pytest
 
 from local.emulator import TABLE_NAME
 from local.gateway import LambdaContext
+from owner_requests import ANSWER_SECONDS
 from tests.support.handler_events import Store, api_event, owner_event, valid_fields
 
 PATH = "/api/submissions/search"
@@ -115,7 +116,7 @@ def test_a_request_stops_reading_before_the_functions_deadline_and_its_cursor_go
     real_matches = search.matches
     monkeypatch.setattr(search, "matches", lambda item, words: time.sleep(0.05) or real_matches(item, words))
     # 3.2 s left: 0.2 s to read once ANSWER_SECONDS is kept back, room for about four slow items.
-    short = LambdaContext("search", "test", timeout_seconds=search.ANSWER_SECONDS + 0.2)
+    short = LambdaContext("search", "test", timeout_seconds=ANSWER_SECONDS + 0.2)
     seen, requests, cursor = [], 0, None
     while True:
         started = time.monotonic()
