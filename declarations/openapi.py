@@ -307,7 +307,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         " out: send the answered cursor back with the same email until it is null.",
         "requestBody": PERSON_BODY,
         "responses": {
-            "200": {"description": "a part of their enquiries", **_json("PersonExport")},
+            "200": {"description": "a part of their enquiries", **_json("Page")},
             "400": _error("not an address, or a cursor this route did not answer"),
             "413": _error("body too large"),
             "415": _error("not JSON"),
@@ -415,15 +415,6 @@ def document() -> dict[str, Any]:
                     "required": ["item", "request_id"],
                     "properties": {
                         "item": {"$ref": "#/components/schemas/Submission"},
-                        "request_id": {"type": "string"},
-                    },
-                },
-                "PersonExport": {
-                    "type": "object",
-                    "required": ["items", "cursor", "request_id"],
-                    "properties": {
-                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Submission"}},
-                        "cursor": {"type": ["string", "null"]},
                         "request_id": {"type": "string"},
                     },
                 },

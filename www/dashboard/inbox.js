@@ -185,60 +185,15 @@ export function setUpInbox() {
   $("prev-page").addEventListener("click", () => { page = Math.max(0, page - 1); loadPage(); });
   $("export-button").addEventListener("click", exportCsv);
   $("empty-spam").addEventListener("click", emptySpam);
-  $("export-person").addEventListener("click", exportPerson);
-  $("erase-person").addEventListener("click", erasePerson);
-}
-
-// One person's data (a request to see or erase what the business holds about them). The address goes in the body,
-// never the URL; each route answers a part and a cursor, followed to the end.
-async function everyPart(path, email, collect) {
-  let cursor = null;
-  do {
-    const body = await apiJson(path, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(cursor ? { email, cursor } : { email }),
-    });
-    collect(body);
-    cursor = body.cursor;
-  } while (cursor);
-}
-
-async function theirEnquiries(email) {
-  const items = [];
-  await everyPart("/submissions/export-person", email, (body) => items.push(...body.items));
-  return items;
-}
-
-async function exportPerson() {
-  const email = current.email;
-  say("ok", "Collecting every enquiry from this address…");
-  let items;
-  try { items = await theirEnquiries(email); } catch (error) { say("error", error.message); return; }
-  const file = new Blob([JSON.stringify({ email, enquiries: items }, null, 2)], { type: "application/json" });
-  const link = Object.assign(document.createElement("a"), {
-    href: URL.createObjectURL(file), download: `enquiries-${unicodeAddress(email)}.json`,
+  // One person's data: its code is loaded when asked for, as most visits never need it.
+  $("export-person").addEventListener("click", async () => (await import("./person.js")).downloadTheirs(current.email));
+  $("erase-person").addEventListener("click", async () => {
+    if (!(await (await import("./person.js")).eraseTheirs(current.email))) return;
+    detail().hidden = true;
+    await Promise.all([loadPage(), drawChart()]);
   });
-  link.click();
-  URL.revokeObjectURL(link.href);
-  say("ok", `Downloaded ${items.length} ${items.length === 1 ? "enquiry" : "enquiries"} from ${unicodeAddress(email)}.`);
 }
 
-async function erasePerson() {
-  const email = current.email;
-  let count;
-  try { count = (await theirEnquiries(email)).length; } catch (error) { say("error", error.message); return; }
-  const what = `${count} ${count === 1 ? "enquiry" : "enquiries"}`;
-  if (!window.confirm(`Erase all ${what} from ${unicodeAddress(email)}, in every status? This cannot be undone.`)) return;
-  let erased = 0;
-  try { await everyPart("/submissions/erase", email, (body) => { erased += body.deleted; }); } catch (error) {
-    say("error", `${error.message} (${erased} erased so far: erase again to finish)`);
-    return;
-  }
-  say("ok", `Erased ${erased} ${erased === 1 ? "enquiry" : "enquiries"} from ${unicodeAddress(email)}.`);
-  detail().hidden = true;
-  await Promise.all([loadPage(), drawChart()]);
-}
 
 // One request however much spam there is: everything that became spam until now leaves the view.
 async function emptySpam() {
