@@ -35,7 +35,7 @@ class SubmissionsTable(pulumi.ComponentResource):
                         aws.dynamodb.TableGlobalSecondaryIndexKeySchemaArgs(attribute_name=hash_key, key_type="HASH"),
                         aws.dynamodb.TableGlobalSecondaryIndexKeySchemaArgs(attribute_name=range_key, key_type="RANGE"),
                     ],
-                    projection_type="ALL",
+                    projection_type=table_spec.projection(index),
                 )
                 for index, (hash_key, range_key) in table_spec.INDEXES.items()
             ],

@@ -7,11 +7,20 @@ from __future__ import annotations
 from handlers import table_schema as ts
 
 ATTRIBUTES: dict[str, str] = {ts.HASH_KEY: "S", ts.CREATED_AT: "S", ts.STATUS: "S", ts.INBOX: "S", ts.SPAM_AT: "S"}
-# index name -> (hash key, range key); every index projects all attributes. SPAM_INDEX is sparse: only items that
-# are spam have SPAM_AT.
+# index name -> (hash key, range key). SPAM_INDEX is sparse: only items that are spam have SPAM_AT.
 INDEXES: dict[str, tuple[str, str]] = {
     ts.STATUS_INDEX: (ts.STATUS, ts.CREATED_AT),
     ts.INBOX_INDEX: (ts.INBOX, ts.CREATED_AT),
     ts.SPAM_INDEX: (ts.STATUS, ts.SPAM_AT),
+    ts.COUNT_INDEX: (ts.INBOX, ts.CREATED_AT),
 }
+# What each index copies of an item: everything, but the daily counts' index, which holds the keys alone, so a
+# Select=COUNT reads (and is billed for) entries of a few dozen bytes, not whole enquiries.
+PROJECTIONS = {ts.COUNT_INDEX: "KEYS_ONLY"}
+
+
+def projection(index: str) -> str:
+    return PROJECTIONS.get(index, "ALL")
+
+
 STREAM_VIEW_TYPE = "NEW_IMAGE"

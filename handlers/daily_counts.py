@@ -1,9 +1,10 @@
 """GET /api/submissions/daily?starts=&from= (or ?days=): how many enquiries arrived on each of the caller's last
 days, each bounded by that day's start and end as the caller's zone has them (UTC days without them).
 
-Each day is one Query with Select=COUNT on the inbox index (spam left out), bounded by that day's start and
-end: DynamoDB counts and returns no items, so the function holds only numbers however busy a day was, and
-the days are counted in parallel. A read grows with the enquiries in the window (docs/cost.md prices it);
+Each day is one Query with Select=COUNT on the inbox's keys-only index (spam left out), bounded by that day's
+start and end: DynamoDB counts and returns no items, so the function holds only numbers however busy a day was,
+and the days are counted in parallel. A read grows with the enquiries in the window, by their index entries'
+size (keys only), not the enquiries' (docs/cost.md prices it);
 a count not finished within the function's time is reported as incomplete rather than as a smaller number."""
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def count_between(client: Any, table: str, start: str, end: str, deadline: float
     """Inbox enquiries created in [start, end); None when the deadline came first."""
     request: dict[str, Any] = {
         "TableName": table,
-        "IndexName": ts.INBOX_INDEX,
+        "IndexName": ts.COUNT_INDEX,
         "KeyConditionExpression": "#k = :v AND #c BETWEEN :start AND :end",
         "ExpressionAttributeNames": {"#k": ts.INBOX, "#c": ts.CREATED_AT},
         # BETWEEN includes its end: the last millisecond before the next day's start.

@@ -30,6 +30,7 @@ EMPTIED, EMPTIED_AT = "spam-emptied", "emptied_at"
 
 STATUS_INDEX = "by_status"
 INBOX_INDEX = "inbox"
+COUNT_INDEX = "inbox_keys"  # the inbox's keys only: a count is billed by the entries it reads
 SPAM_INDEX = "spam"
 STATUSES = NEW, HANDLED, SPAM = ("new", "handled", "spam")
 

@@ -60,7 +60,7 @@ def create_table_request(table_name: str) -> dict[str, object]:
                     {"AttributeName": hash_key, "KeyType": "HASH"},
                     {"AttributeName": range_key, "KeyType": "RANGE"},
                 ],
-                "Projection": {"ProjectionType": "ALL"},
+                "Projection": {"ProjectionType": table_spec.projection(name)},
             }
             for name, (hash_key, range_key) in table_spec.INDEXES.items()
         ],

@@ -247,6 +247,22 @@ def test_local_table_and_declared_table_agree(program: Program) -> None:
         for i in declared["globalSecondaryIndexes"]
     }
     assert local["StreamSpecification"]["StreamViewType"] == declared["streamViewType"]
+    assert {i["IndexName"]: i["Projection"]["ProjectionType"] for i in local["GlobalSecondaryIndexes"]} == {
+        i["name"]: i["projectionType"] for i in declared["globalSecondaryIndexes"]
+    }
+
+
+def test_only_the_counts_index_is_narrow(program: Program) -> None:
+    """The daily counts read an index of the inbox's keys alone; the views' indexes copy whole items, since they
+    answer with them."""
+    declared = program.one("aws:dynamodb/table:Table", "submissions").inputs["globalSecondaryIndexes"]
+    shapes = {i["name"]: (i["projectionType"], [k["attributeName"] for k in i["keySchemas"]]) for i in declared}
+    assert shapes == {
+        "by_status": ("ALL", ["status", "created_at"]),
+        "inbox": ("ALL", ["inbox", "created_at"]),
+        "spam": ("ALL", ["status", "spam_at"]),
+        "inbox_keys": ("KEYS_ONLY", ["inbox", "created_at"]),
+    }
 
 
 def test_the_public_contact_route_has_its_own_tighter_throttle(program: Program) -> None:
