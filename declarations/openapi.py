@@ -22,6 +22,7 @@ from handlers.table_schema import EXTRA_FIELDS, STATUSES
 from handlers.view_limits import (
     DEFAULT_DAYS,
     DEFAULT_PAGE,
+    MAX_ADDRESS_LENGTH,
     MAX_DAYS,
     MAX_PAGE,
     MAX_QUERY_LENGTH,
@@ -161,7 +162,10 @@ PERSON_BODY = {
             "schema": {
                 "type": "object",
                 "required": ["email"],
-                "properties": {"email": {"type": "string", "maxLength": 320}, "cursor": {"type": "string"}},
+                "properties": {
+                    "email": {"type": "string", "maxLength": MAX_ADDRESS_LENGTH},
+                    "cursor": {"type": "string"},
+                },
                 "additionalProperties": False,
             }
         }

@@ -30,16 +30,18 @@ COUNT_SECONDS = 5
 MIN_DAY_SECONDS, MAX_DAY_SECONDS = 23 * 3600, 25 * 3600
 
 
+def day_bounds(first: date, times: list[int]) -> list[tuple[str, str, str]]:
+    """(date, UTC start, UTC end) of each day from `first`, bounded by `times` (epoch seconds: each day's start,
+    then the last one's end)."""
+    moments = [iso_time(datetime.fromtimestamp(t, UTC)) for t in times]
+    return [((first + timedelta(days=n)).isoformat(), moments[n], moments[n + 1]) for n in range(len(times) - 1)]
+
+
 def utc_days(days: int, now: datetime) -> list[tuple[str, str, str]]:
-    """(date, UTC start, UTC end) of each of the last `days` days in UTC, oldest first: a caller that sends no
-    days of its own."""
-    today = now.date()
-    bounds = []
-    for back in range(days - 1, -1, -1):
-        day = today - timedelta(days=back)
-        start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-        bounds.append((day.isoformat(), iso_time(start), iso_time(start + timedelta(days=1))))
-    return bounds
+    """The last `days` days in UTC, oldest first: for a caller that sends no days of its own."""
+    first = now.date() - timedelta(days=days - 1)
+    midnight = int(datetime(first.year, first.month, first.day, tzinfo=UTC).timestamp())
+    return day_bounds(first, [midnight + n * 86400 for n in range(days + 1)])
 
 
 def local_days(starts: str, first: str) -> list[tuple[str, str, str]]:
@@ -62,8 +64,7 @@ def local_days(starts: str, first: str) -> list[tuple[str, str, str]]:
         day = None
     if day is None:
         raise api.BadRequest("from must be the first day's date, like 2026-12-01", {"from": "is not valid"})
-    moments = [iso_time(datetime.fromtimestamp(t, UTC)) for t in times]
-    return [((day + timedelta(days=n)).isoformat(), moments[n], moments[n + 1]) for n in range(len(times) - 1)]
+    return day_bounds(day, times)
 
 
 def count_between(client: Any, table: str, start: str, end: str, deadline: float) -> int | None:

@@ -22,24 +22,32 @@ def encode_cursor(key: dict[str, Any] | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(plain, sort_keys=True).encode()).decode().rstrip("=")
 
 
+_BAD_CURSOR = "cursor is not one this API issued; start again without it"
+
+
+def cursor_key(cursor: object, names: set[str]) -> dict[str, str]:
+    """The key inside a cursor this API issued (encode_cursor): exactly `names`, text, its id an enquiry's; or
+    BadRequest. Only the shape this API issues: DynamoDB would answer an empty or over-long key with a 500."""
+    try:
+        text = cursor if isinstance(cursor, str) else ""
+        plain = parse_json(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)), "cursor")
+    except (ValueError, BadRequest):
+        plain = None
+    if not isinstance(plain, dict) or set(plain) != names or not all(isinstance(v, str) for v in plain.values()):
+        raise BadRequest(_BAD_CURSOR, {"cursor": "is not valid"})
+    if ts.canonical_id(plain[ts.HASH_KEY]) != plain[ts.HASH_KEY]:
+        raise BadRequest(_BAD_CURSOR, {"cursor": "is not valid"})
+    return plain
+
+
 def decode_cursor(
     cursor: str, index_key: str, index_value: str, order: str = ts.CREATED_AT
 ) -> dict[str, dict[str, str]]:
     """The ExclusiveStartKey inside a cursor this API issued for the same view (its index's key and `order`, the
     time it sorts by), or BadRequest."""
-    bad = BadRequest("cursor is not one this list issued; start again without it", {"cursor": "is not valid"})
-    try:
-        plain = parse_json(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)), "cursor")
-    except (ValueError, BadRequest):
-        raise bad from None
-    expected = {ts.HASH_KEY, order, index_key}
-    if not isinstance(plain, dict) or set(plain) != expected or plain.get(index_key) != index_value:
-        raise bad
-    # Only the shape this API issues: DynamoDB would answer an empty or over-long key value with a 500's error.
-    if not all(isinstance(v, str) for v in plain.values()) or ts.canonical_id(plain[ts.HASH_KEY]) != plain[ts.HASH_KEY]:
-        raise bad
-    if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", plain[order]):
-        raise bad
+    plain = cursor_key(cursor, {ts.HASH_KEY, order, index_key})
+    if plain[index_key] != index_value or not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", plain[order]):
+        raise BadRequest(_BAD_CURSOR, {"cursor": "is not valid"})
     return {name: {"S": value} for name, value in plain.items()}
 
 

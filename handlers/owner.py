@@ -17,7 +17,8 @@ from owner_requests import owner_route, page_limit, query, status_filter, submis
 from table_schema import STATUSES
 from view_limits import MAX_PAGE
 
-MAX_PATCH_BYTES = 1024
+MAX_JSON_BYTES = 1024  # a status, or an address and a cursor
+PERSON_EXAMPLE = '{"email": "name@example.com"}'
 # Lambda's response payload limit is 6 MB; stop well before it and say so rather than fail.
 MAX_EXPORT_BYTES = 5 * 1024 * 1024
 
@@ -39,10 +40,16 @@ def _get(event: api.Event) -> api.Response:
     return api.json_response(HTTPStatus.OK, {"item": item}, api.request_id(event))
 
 
-def _update(event: api.Event) -> api.Response:
+def json_body(event: api.Event, example: str) -> bytes:
+    """An owner request's JSON body (a status, a person's address: never in the URL, which reaches access logs);
+    UnsupportedMediaType naming `example` for anything else."""
     if not api.header(event, "content-type").lower().startswith("application/json"):
-        raise api.UnsupportedMediaType('send application/json like {"status": "handled"}')
-    body = api.parse_json(api.body_bytes(event, MAX_PATCH_BYTES) or b"null", "request body")
+        raise api.UnsupportedMediaType(f"send application/json like {example}")
+    return api.body_bytes(event, MAX_JSON_BYTES)
+
+
+def _update(event: api.Event) -> api.Response:
+    body = api.parse_json(json_body(event, '{"status": "handled"}') or b"null", "request body")
     if not isinstance(body, dict) or set(body) != {"status"} or body["status"] not in STATUSES:
         raise api.BadRequest(
             f'send {{"status": …}} with one of {", ".join(STATUSES)}', {"status": "is missing or not valid"}
@@ -69,20 +76,17 @@ def _empty_spam(event: api.Event) -> api.Response:
     return api.json_response(HTTPStatus.OK, {"emptied_at": emptied}, api.request_id(event))
 
 
-def _person_body(event: api.Event) -> bytes:
-    """A person's address comes in a POST body, never the URL: URLs reach access logs."""
-    if not api.header(event, "content-type").lower().startswith("application/json"):
-        raise api.UnsupportedMediaType('send application/json like {"email": "name@example.com"}')
-    return api.body_bytes(event, MAX_PATCH_BYTES)
-
-
 def _export_person(event: api.Event, stop_at: float) -> api.Response:
-    found = person.export(dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME, _person_body(event), stop_at)
+    found = person.export(
+        dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME, json_body(event, PERSON_EXAMPLE), stop_at
+    )
     return api.json_response(HTTPStatus.OK, found, api.request_id(event))
 
 
 def _erase_person(event: api.Event, stop_at: float) -> api.Response:
-    erased = person.erase(dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME, _person_body(event), stop_at)
+    erased = person.erase(
+        dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME, json_body(event, PERSON_EXAMPLE), stop_at
+    )
     return api.json_response(HTTPStatus.OK, erased, api.request_id(event))
 
 

@@ -8,7 +8,6 @@ Nothing else holds an address: the hourly counters hold visitors' network addres
 
 from __future__ import annotations
 
-import base64
 import json
 import time
 from typing import Any
@@ -16,7 +15,9 @@ from typing import Any
 import table_schema as ts
 from api_gateway import BadRequest, parse_json
 from dynamo_items import dynamo_errors
+from inbox import cursor_key, encode_cursor
 from stored_items import from_item, public
+from view_limits import MAX_ADDRESS_LENGTH
 
 SCAN_PAGE = 100  # items a Scan call reads: an erasing request deletes a page's matches before it stops
 # An export answer stops growing past 2 MB; a page of 25 adds at most 25 of the largest enquiries (~95 KB each with
@@ -41,27 +42,14 @@ def request_address(body: bytes) -> tuple[str, dict[str, dict[str, str]] | None]
     """The compared form of the body's "email", and where to go on from (its "cursor"); BadRequest otherwise."""
     fields = parse_json(body or b"null", "request body")
     email = fields.get("email") if isinstance(fields, dict) else None
-    key = address_key(email) if isinstance(email, str) and len(email) <= 320 else None
+    key = address_key(email) if isinstance(email, str) and len(email) <= MAX_ADDRESS_LENGTH else None
     if key is None or set(fields) - {"email", "cursor"}:
         raise BadRequest(
             'send {"email": "name@example.com"}, and the "cursor" answered to go on', {"email": "is not valid"}
         )
-    cursor = fields.get("cursor")
-    return key, None if cursor is None else decode_scan_cursor(cursor)
-
-
-def encode_scan_cursor(key: dict[str, Any] | None) -> str | None:
-    return base64.urlsafe_b64encode(json.dumps(key[ts.HASH_KEY]["S"]).encode()).decode() if key else None
-
-
-def decode_scan_cursor(cursor: object) -> dict[str, dict[str, str]]:
-    try:
-        submission_id = parse_json(base64.urlsafe_b64decode(str(cursor)), "cursor")
-    except (ValueError, BadRequest):
-        submission_id = None
-    if not isinstance(submission_id, str) or submission_id != ts.canonical_id(submission_id):
-        raise BadRequest("cursor is not one this route answered; start again without it", {"cursor": "is not valid"})
-    return {ts.HASH_KEY: {"S": submission_id}}
+    if "cursor" not in fields:
+        return key, None
+    return key, {ts.HASH_KEY: {"S": cursor_key(fields["cursor"], {ts.HASH_KEY})[ts.HASH_KEY]}}
 
 
 def scan_pages(client: Any, table: str, start: dict[str, Any] | None, stop_at: float, limit: int) -> Any:
@@ -95,7 +83,7 @@ def export(client: Any, table: str, body: bytes, stop_at: float) -> dict[str, An
         if size > EXPORT_BYTES:
             break
     found.sort(key=lambda i: i.get(ts.CREATED_AT, ""))
-    return {"items": found, "cursor": encode_scan_cursor(after)}
+    return {"items": found, "cursor": encode_cursor(after)}
 
 
 def erase(client: Any, table: str, body: bytes, stop_at: float) -> dict[str, Any]:
@@ -109,4 +97,4 @@ def erase(client: Any, table: str, body: bytes, stop_at: float) -> dict[str, Any
                 with dynamo_errors():
                     client.delete_item(TableName=table, Key={ts.HASH_KEY: {"S": item[ts.HASH_KEY]}})
                 deleted += 1
-    return {"deleted": deleted, "done": after is None, "cursor": encode_scan_cursor(after)}
+    return {"deleted": deleted, "done": after is None, "cursor": encode_cursor(after)}

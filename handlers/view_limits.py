@@ -7,3 +7,4 @@ MAX_QUERY_LENGTH = 200  # characters of a search
 MAX_QUERY_WORDS = 10
 DEFAULT_DAYS = 30  # daily counts
 MAX_DAYS = 90
+MAX_ADDRESS_LENGTH = 320  # an email address asked for in full (a person's data): 64 + "@" + 255

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from declarations.web_assets import TURNSTILE_SCRIPT_PATH
+from handlers.form_schema import TURNSTILE_FIELD
 
 VERIFY_PATH = "/turnstile/v0/siteverify"
 # What the test site keys' widget hands the page, and the only token the test secret keys accept.
@@ -47,9 +48,9 @@ _SECRET_ANSWERS = {
 WIDGET_SCRIPT = """(() => {
   const render = (box) => {
     const passes = box.dataset.sitekey.startsWith("1x");
-    let input = box.querySelector("input[name='cf-turnstile-response']");
+    let input = box.querySelector("input[name='TOKEN_FIELD']");
     if (!input) {
-      input = Object.assign(document.createElement("input"), { type: "hidden", name: "cf-turnstile-response" });
+      input = Object.assign(document.createElement("input"), { type: "hidden", name: "TOKEN_FIELD" });
       box.append(Object.assign(document.createElement("p"), { className: "small" }), input);
     }
     input.value = passes ? "DUMMY_TOKEN" : "";
@@ -60,7 +61,7 @@ WIDGET_SCRIPT = """(() => {
   window.turnstile = { reset: () => document.querySelectorAll(".cf-turnstile").forEach(render) };
   window.turnstile.reset();
 })();
-""".replace("DUMMY_TOKEN", DUMMY_TOKEN)
+""".replace("DUMMY_TOKEN", DUMMY_TOKEN).replace("TOKEN_FIELD", TURNSTILE_FIELD)
 
 
 def siteverify_answer(fields: dict[str, str]) -> dict[str, object]:
