@@ -7,9 +7,10 @@ from components.auth import OwnerAuth, OwnerAuthArgs, OwnerEmailArgs
 from components.edge_certificate import EdgeCertificate, EdgeCertificateArgs
 from components.edge_firewall import EdgeFirewall, EdgeFirewallArgs
 from components.edge_secret import EdgeSecrets, EdgeSecretsArgs
+from components.export_files import ExportFiles, ExportFilesArgs
 from components.function import FunctionSizing
 from components.hourly_counters import HourlyCounters
-from components.http_api import ApiDomainArgs, HttpApi, HttpApiArgs, JwtAuthorizerArgs, VisitorLimitArgs
+from components.http_api import ApiDomainArgs, ExportArgs, HttpApi, HttpApiArgs, JwtAuthorizerArgs, VisitorLimitArgs
 from components.mail_domain import MailDomain, MailDomainArgs
 from components.notifier import BotCheckArgs, MailboxCapArgs, Notifier, NotifierArgs, SendingDomain
 from components.settings import load_settings
@@ -43,6 +44,10 @@ sizing = FunctionSizing(
     memory_mb=settings.lambda_memory_mb,
     timeout_seconds=settings.lambda_timeout_seconds,
     log_retention_days=settings.log_retention_days,
+)
+
+exports = ExportFiles(
+    "exports", ExportFilesArgs(table.name, table.arn, settings.lambda_memory_mb, settings.log_retention_days)
 )
 
 auth = OwnerAuth(
@@ -100,6 +105,7 @@ api = HttpApi(
         visitors=VisitorLimitArgs(
             counters.name, counters.arn, settings.contact_client_limit, settings.contact_client_ceiling
         ),
+        exports=ExportArgs(exports.bucket_name, exports.bucket_arn, exports.function_name, exports.function_arn),
         domain=api_domain,
         bot_check=settings.bot_check.provider if settings.bot_check else "",
     ),
@@ -169,7 +175,7 @@ notifier = (
 )
 
 if settings.alarms.enabled:
-    functions = dict(api.function_names)
+    functions = {**api.function_names, "export-writer": exports.function_name}
     if notifier:
         functions["notify"] = notifier.function_name
     alarms = AlarmSet(

@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import handler_files
+from declarations import table_spec
 
 # Lambda's Python; `make test-lambda-python` runs the handler tests on the same version (a test ties the two).
 LAMBDA_RUNTIME = "python3.13"
@@ -36,6 +37,14 @@ def handler_archive(handler: str) -> pulumi.AssetArchive:
     return pulumi.AssetArchive({p.name: pulumi.FileAsset(str(p)) for p in handler_files(handler.split(".")[0])})
 
 
+def table_statement(actions: tuple[str, ...], table_arn: str) -> dict[str, Any]:
+    """A function's table actions on the table, plus its indexes when it queries them."""
+    resources = [table_arn]
+    if "dynamodb:Query" in actions:
+        resources += [f"{table_arn}/index/{index}" for index in table_spec.INDEXES]
+    return {"Effect": "Allow", "Action": list(actions), "Resource": resources}
+
+
 @dataclass(frozen=True)
 class FunctionSizing:
     """The stack's size for every function: memory (and so CPU), timeout, and how long its logs are kept."""
@@ -58,6 +67,7 @@ class HandlerFunction(pulumi.ComponentResource):
     name: pulumi.Output[str]
     arn: pulumi.Output[str]
     invoke_arn: pulumi.Output[str]
+    role_name: pulumi.Output[str]  # for a right that names the function itself (RolePolicy after the function)
 
     def __init__(self, name: str, args: HandlerFunctionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("ctd:index:HandlerFunction", name, None, opts)
@@ -95,4 +105,5 @@ class HandlerFunction(pulumi.ComponentResource):
         self.name = function.name
         self.arn = function.arn
         self.invoke_arn = function.invoke_arn
+        self.role_name = role.name
         self.register_outputs({"name": self.name, "arn": self.arn})

@@ -9,8 +9,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.function import FunctionSizing, HandlerFunction, HandlerFunctionArgs
-from declarations import cors, table_spec, web_assets
+from components.export_files import export_statements
+from components.function import FunctionSizing, HandlerFunction, HandlerFunctionArgs, table_statement
+from declarations import cors, web_assets
 from declarations.routes import CONTACT_ROUTE_KEY, ROUTES, Route
 from handlers import env_names as env
 from handlers.form_schema import KEEP, REFUSE
@@ -57,6 +58,16 @@ class ApiDomainArgs:
 
 
 @dataclass(frozen=True)
+class ExportArgs:
+    """The owner's exports (ExportFiles): the bucket the routes read and write records in, and the writer."""
+
+    bucket_name: pulumi.Input[str]
+    bucket_arn: pulumi.Input[str]
+    function_name: pulumi.Input[str]
+    function_arn: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
 class HttpApiArgs:
     table_name: pulumi.Input[str]
     table_arn: pulumi.Input[str]
@@ -68,20 +79,13 @@ class HttpApiArgs:
     contact_rate_limit: int  # POST /api/contact's own steady rate and burst, tighter than the owner's routes
     contact_burst_limit: int
     visitors: VisitorLimitArgs
+    exports: ExportArgs
     edge_proof_hashes: pulumi.Input[str]  # EdgeSecrets.accepted_hashes: every function refuses other requests
     keep_extra_fields: bool = False  # the contact function stores unknown fields instead of refusing them
     allowed_origins: tuple[str, ...] = ()  # other sites' scripts that may call the API (CORS); () for none
     authorizer: JwtAuthorizerArgs | None = None
     domain: ApiDomainArgs | None = None
     bot_check: str = ""  # the bot check's provider ("turnstile"): the contact function keeps each post's token
-
-
-def table_statement(route: Route, table_arn: str) -> dict[str, Any]:
-    """The route's table actions on the table, plus its indexes when it queries them."""
-    resources = [table_arn]
-    if "dynamodb:Query" in route.table_actions:
-        resources += [f"{table_arn}/index/{index}" for index in table_spec.INDEXES]
-    return {"Effect": "Allow", "Action": list(route.table_actions), "Resource": resources}
 
 
 def route_environment(route: Route, args: HttpApiArgs) -> dict[str, pulumi.Input[str]]:
@@ -108,6 +112,10 @@ def route_environment(route: Route, args: HttpApiArgs) -> dict[str, pulumi.Input
         )
         if args.bot_check:
             environment[env.BOT_CHECK] = args.bot_check
+    if route.export_actions:
+        environment.update(
+            {env.EXPORT_BUCKET: args.exports.bucket_name, env.EXPORT_FUNCTION: args.exports.function_name}
+        )
     return environment
 
 
@@ -242,9 +250,12 @@ class HttpApi(pulumi.ComponentResource):
         logical = route_resource_name(name, route)
         statements: list[pulumi.Input[dict[str, Any]]] = []
         if route.table_actions:
-            statements.append(pulumi.Output.from_input(args.table_arn).apply(lambda arn: table_statement(route, arn)))
+            statements.append(
+                pulumi.Output.from_input(args.table_arn).apply(lambda arn: table_statement(route.table_actions, arn))
+            )
         if route.key == CONTACT_ROUTE_KEY:
             statements.append(pulumi.Output.from_input(args.visitors.table_arn).apply(counter_statement))
+        statements += export_statements(route.export_actions, args.exports.bucket_arn, args.exports.function_arn)
         function = HandlerFunction(
             logical,
             HandlerFunctionArgs(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
+from components.private_bucket import deny_plain_http, private_bucket
 from declarations import web_assets
 from handlers.edge import ORIGIN_PROOF
 
@@ -57,14 +58,7 @@ def bucket_policy(bucket_arn: str, distribution_arn: str) -> str:
                     "Resource": f"{bucket_arn}/*",
                     "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn}},
                 },
-                {
-                    "Sid": "DenyPlainHttp",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "s3:*",
-                    "Resource": [bucket_arn, f"{bucket_arn}/*"],
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                },
+                deny_plain_http(bucket_arn),
             ],
         }
     )
@@ -114,34 +108,7 @@ class StaticSite(pulumi.ComponentResource):
     def _private_bucket(self, name: str, args: StaticSiteArgs) -> tuple[aws.s3.Bucket, aws.s3.BucketPublicAccessBlock]:
         """The pages' bucket: no public access, owner-enforced objects, encrypted, versioned with old versions
         expiring. Returns the bucket and its public access block (the bucket policy must wait for it)."""
-        bucket = aws.s3.Bucket(f"{name}-content", opts=self._child)
-        public_access = aws.s3.BucketPublicAccessBlock(
-            f"{name}-content",
-            bucket=bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=self._child,
-        )
-        aws.s3.BucketOwnershipControls(
-            f"{name}-content",
-            bucket=bucket.id,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
-            opts=self._child,
-        )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-content",
-            bucket=bucket.id,
-            rules=[
-                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                        sse_algorithm="AES256"
-                    )
-                )
-            ],
-            opts=self._child,
-        )
+        bucket, public_access = private_bucket(f"{name}-content", self)
         # Versions let a bad page deploy be rolled back (README); old ones expire so the bucket does not grow.
         versioning = aws.s3.BucketVersioning(
             f"{name}-content",

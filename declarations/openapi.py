@@ -18,6 +18,7 @@ from handlers.form_schema import (
     SUBJECT_FIELD,
     SUBMISSION_ID,
 )
+from handlers.export_record import LINK_SECONDS, STATES
 from handlers.table_schema import EXTRA_FIELDS, STATUSES
 from handlers.view_limits import (
     DEFAULT_DAYS,
@@ -260,13 +261,38 @@ OPERATIONS: dict[str, dict[str, Any]] = {
             "503": UNAVAILABLE,
         },
     },
-    "GET /api/submissions/export.csv": {
-        "summary": "All submissions as CSV (UTF-8 with BOM), newest first",
-        "parameters": [{"name": "status", "in": "query", "schema": {"enum": list(STATUSES)}}],
+    "POST /api/submissions/exports": {
+        "summary": "Start an export of one view (the inbox or one status, optionally a search of it) as one CSV file",
+        "description": "The file is written in the background (any size; UTF-8 with BOM, newest first); ask"
+        " GET /api/submissions/exports/{id} how far it is.",
+        "requestBody": {
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "status": {"enum": list(STATUSES)},
+                            "q": {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+                        },
+                        "additionalProperties": False,
+                    }
+                }
+            },
+        },
         "responses": {
-            "200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
-            "400": _error("bad parameter"),
-            "413": _error("over 5 MB: export one status at a time"),
+            "202": {"description": "started", **_json("Export")},
+            "400": _error("bad status or q"),
+            "413": _error("body too large"),
+            "415": _error("not JSON"),
+            "503": UNAVAILABLE,
+        },
+    },
+    "GET /api/submissions/exports/{id}": {
+        "summary": f"How far an export is; once done, a link to its file (a download, for {LINK_SECONDS} s)",
+        "parameters": [ID_PARAMETER],
+        "responses": {
+            "200": {"description": "the export", **_json("Export")},
+            "404": _error("no such export, or over a day old"),
             "503": UNAVAILABLE,
         },
     },
@@ -375,6 +401,29 @@ def document() -> dict[str, Any]:
                     },
                 },
                 "Submission": submission(),
+                "Export": {
+                    "type": "object",
+                    "required": ["export", "request_id"],
+                    "properties": {
+                        "export": {
+                            "type": "object",
+                            "required": ["id", "state", "status", "q", "file", "rows", "bytes", "created_at"],
+                            "properties": {
+                                "id": {"type": "string", "format": "uuid"},
+                                "state": {"enum": list(STATES)},
+                                "status": {"enum": [*STATUSES, None]},
+                                "q": {"type": ["string", "null"]},
+                                "file": {"type": "string"},
+                                "rows": {"type": "integer"},
+                                "bytes": {"type": "integer", "description": "written to the file so far"},
+                                "created_at": {"type": "string", "format": "date-time"},
+                                "message": {"type": "string", "description": "why it stopped, when it failed"},
+                                "url": {"type": "string", "description": f"once done: the file, for {LINK_SECONDS} s"},
+                            },
+                        },
+                        "request_id": {"type": "string"},
+                    },
+                },
                 "Page": {
                     "type": "object",
                     "required": ["items", "cursor", "request_id"],

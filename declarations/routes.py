@@ -17,6 +17,8 @@ class Route:
     handler: str  # "module.function" inside handlers/
     signed_in: bool  # True: the JWT authorizer guards it
     table_actions: tuple[str, ...]  # exactly the DynamoDB actions its code calls
+    # Exactly the S3 actions it calls on the exports bucket, and lambda:InvokeFunction if it starts the export job.
+    export_actions: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -31,11 +33,15 @@ class Route:
 
 VIEW_ACTIONS = ("dynamodb:Query", "dynamodb:GetItem")
 ERASE_ACTIONS = ("dynamodb:Scan", "dynamodb:DeleteItem")
+EXPORT_READ_ACTIONS = ("s3:GetObject", "s3:ListBucket")
+EXPORT_START_ACTIONS = ("s3:PutObject", "lambda:InvokeFunction")
 ROUTES: tuple[Route, ...] = (
     Route("contact", "POST", "/api/contact", "contact.handler", False, ("dynamodb:PutItem",)),
     # GetItem: when the spam view was last emptied (table_schema.EMPTIED), read with the spam view.
     Route("list", "GET", "/api/submissions", "owner.list_submissions", True, VIEW_ACTIONS),
-    Route("export", "GET", "/api/submissions/export.csv", "owner.export_csv", True, VIEW_ACTIONS),
+    # s3:ListBucket: so that reading an export that is not there (or no longer) is a 404 rather than S3's 403.
+    Route("export-start", "POST", "/api/submissions/exports", "exports.start", True, (), EXPORT_START_ACTIONS),
+    Route("export-progress", "GET", "/api/submissions/exports/{id}", "exports.progress", True, (), EXPORT_READ_ACTIONS),
     Route("search", "GET", "/api/submissions/search", "search.handler", True, VIEW_ACTIONS),
     Route("empty-spam", "POST", "/api/submissions/empty-spam", "owner.empty_spam", True, ("dynamodb:UpdateItem",)),
     Route("export-person", "POST", "/api/submissions/export-person", "owner.export_person", True, ("dynamodb:Scan",)),

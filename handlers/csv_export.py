@@ -31,13 +31,27 @@ def neutralise(value: str) -> str:
     return _FIELD_START.sub(defuse, value)
 
 
-def to_csv(items: Iterable[dict[str, Any]]) -> str:
+def _csv_writer() -> tuple[io.StringIO, Any]:
     out = io.StringIO()
-    out.write("\ufeff")  # the BOM makes Excel read UTF-8 (names like Zoë) correctly
-    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    return out, csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+
+
+def header() -> str:
+    """The file's start: the BOM, which makes Excel read UTF-8 (names like Zoë) correctly, and the column names."""
+    out, writer = _csv_writer()
     writer.writerow(COLUMNS)
+    return "\ufeff" + out.getvalue()
+
+
+def rows(items: Iterable[dict[str, Any]]) -> str:
+    """One CSV line per item, every cell quoted and defused: a file is header() and then rows of any number."""
+    out, writer = _csv_writer()
     for item in items:
         # The kept extra fields as "name: value" lines, as the email shows them, rather than JSON.
         item = {**item, EXTRA_FIELDS: "\n".join(f"{k}: {v}" for k, v in extra_fields(item).items())}
         writer.writerow([neutralise(str(item.get(column) or "")) for column in COLUMNS])
     return out.getvalue()
+
+
+def to_csv(items: Iterable[dict[str, Any]]) -> str:
+    return header() + rows(items)

@@ -1,26 +1,26 @@
-"""The owner's routes under /api/submissions (JWT required): list, view, change status, delete, export, empty
-the spam view, and one person's enquiries handed over or erased."""
+"""The owner's routes under /api/submissions (JWT required): list, view, change status, delete, empty the spam
+view, and one person's enquiries handed over or erased. Exports are exports.py's."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from http import HTTPStatus
-from typing import Any
 
 import api_gateway as api
 import dynamodb_client
 import inbox
 import person
-from csv_export import to_csv
-from owner_requests import owner_route, page_limit, query, status_filter, submission_id, timed_owner_route
+from owner_requests import (
+    json_body,
+    owner_route,
+    page_limit,
+    query,
+    status_filter,
+    submission_id,
+    timed_owner_route,
+)
 from table_schema import STATUSES
-from view_limits import MAX_PAGE
 
-MAX_JSON_BYTES = 1024  # a status, or an address and a cursor
 PERSON_EXAMPLE = '{"email": "name@example.com"}'
-# Lambda's response payload limit is 6 MB; stop well before it and say so rather than fail.
-MAX_EXPORT_BYTES = 5 * 1024 * 1024
 
 
 def _list(event: api.Event) -> api.Response:
@@ -38,14 +38,6 @@ def _list(event: api.Event) -> api.Response:
 def _get(event: api.Event) -> api.Response:
     item = inbox.get(dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME, submission_id(event))
     return api.json_response(HTTPStatus.OK, {"item": item}, api.request_id(event))
-
-
-def json_body(event: api.Event, example: str) -> bytes:
-    """An owner request's JSON body (a status, a person's address: never in the URL, which reaches access logs);
-    UnsupportedMediaType naming `example` for anything else."""
-    if not api.header(event, "content-type").lower().startswith("application/json"):
-        raise api.UnsupportedMediaType(f"send application/json like {example}")
-    return api.body_bytes(event, MAX_JSON_BYTES)
 
 
 def _update(event: api.Event) -> api.Response:
@@ -90,31 +82,10 @@ def _erase_person(event: api.Event, stop_at: float) -> api.Response:
     return api.json_response(HTTPStatus.OK, erased, api.request_id(event))
 
 
-def all_items(status: str | None) -> Iterator[dict[str, Any]]:
-    cursor: str | None = None
-    while True:
-        page = inbox.list_page(dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME, status, MAX_PAGE, cursor)
-        yield from page["items"]
-        cursor = page["cursor"]
-        if not cursor:
-            return
-
-
-def _export(event: api.Event) -> api.Response:
-    body = to_csv(all_items(status_filter(query(event))))
-    if len(body.encode("utf-8")) > MAX_EXPORT_BYTES:
-        raise api.PayloadTooLarge("the export is over 5 MB; export one status at a time with ?status=")
-    today = datetime.now(UTC).date().isoformat()
-    disposition = f'attachment; filename="submissions-{today}.csv"'
-    headers = {"content-type": "text/csv; charset=utf-8", "content-disposition": disposition}
-    return api.response(HTTPStatus.OK, body, api.request_id(event), headers)
-
-
 list_submissions = owner_route(_list)
 get_submission = owner_route(_get)
 update_submission = owner_route(_update)
 delete_submission = owner_route(_delete)
-export_csv = owner_route(_export)
 empty_spam = owner_route(_empty_spam)
 export_person = timed_owner_route(_export_person)
 erase_person = timed_owner_route(_erase_person)

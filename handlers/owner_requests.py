@@ -10,6 +10,8 @@ import api_gateway as api
 from table_schema import STATUSES, canonical_id
 from view_limits import DEFAULT_PAGE, MAX_PAGE
 
+MAX_JSON_BYTES = 1024  # a status, an address and a cursor, a view to export
+
 
 def require_owner(event: api.Event) -> None:
     """The gateway's JWT authorizer has already checked the token; refusing a request without claims
@@ -28,6 +30,14 @@ def status_filter(params: dict[str, str]) -> str | None:
     if status is not None and status not in STATUSES:
         raise api.BadRequest(f"status {status!r} is not one of {', '.join(STATUSES)}", {"status": "is not valid"})
     return status
+
+
+def json_body(event: api.Event, example: str) -> bytes:
+    """An owner request's JSON body (a status, a person's address: never in the URL, which reaches access logs);
+    UnsupportedMediaType naming `example` for anything else."""
+    if not api.header(event, "content-type").lower().startswith("application/json"):
+        raise api.UnsupportedMediaType(f"send application/json like {example}")
+    return api.body_bytes(event, MAX_JSON_BYTES)
 
 
 def whole_number(params: dict[str, str], name: str, default: int, low: int, high: int) -> int:

@@ -9,9 +9,7 @@ and its cursor continues from where it stopped (docs/cost.md prices a search).""
 from __future__ import annotations
 
 import math
-import re
 import time
-import unicodedata
 from http import HTTPStatus
 from typing import Any
 
@@ -22,38 +20,14 @@ from dynamo_items import dynamo_errors
 from form_schema import FIELDS
 from inbox import encode_cursor, open_view
 from owner_requests import page_limit, query, status_filter, timed_owner_route
+from search_words import folded, query_words
 from stored_items import extra_fields, from_item, public
-from view_limits import MAX_QUERY_LENGTH, MAX_QUERY_WORDS
 
 SEARCHED = (*(f.name for f in FIELDS), ts.SUBJECT)  # every field the visitor wrote
 MAX_READ = 5000  # items one request reads at most; the cursor goes on from there
 # Items per Query: small pages let a search stop soon after its page of matches is full, and keep each call
 # well inside the DynamoDB client's 2 s read timeout (DynamoDB's own 1 MB page would hold ~1,000).
 READ_PAGE = 250
-
-
-def folded(text: str) -> str:
-    """Lower case without accents or format characters (a zero-width space, a soft hyphen), so "zoe" finds "Zoë"
-    and "ZOË", and a word with a zero-width space inside is the same word."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    if decomposed.isascii():  # most text: nothing to drop
-        return decomposed
-    return "".join(c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
-
-
-def query_words(q: str) -> list[str]:
-    """The words of q; BadRequest for text the form would not accept (control characters, line breaks, lone
-    surrogates), for too much, and for nothing left once format characters are folded out."""
-    words = folded(q).split()
-    text_the_form_accepts = not re.search("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]", q)
-    if len(q) > MAX_QUERY_LENGTH or len(words) > MAX_QUERY_WORDS or not text_the_form_accepts:
-        raise api.BadRequest(
-            f"q must be at most {MAX_QUERY_LENGTH} characters of text and {MAX_QUERY_WORDS} words",
-            {"q": "is not valid"},
-        )
-    if not words:
-        raise api.BadRequest("q is missing: send the words to look for", {"q": "is required"})
-    return words
 
 
 def matches(item: dict[str, Any], words: list[str]) -> bool:

@@ -46,7 +46,7 @@ def start_runner(
     port = free_port()
     limits = {} if default_limits else LIFTED_LIMITS
     environment = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1", **limits, **(env or {})}
-    fresh = ["AWS_ENDPOINT_URL", env_names.TABLE_NAME, "AWS_PROFILE", "LOCAL_DATA_DIR"]
+    fresh = ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_LAMBDA", env_names.TABLE_NAME, "AWS_PROFILE", "LOCAL_DATA_DIR"]
     if default_limits:
         fresh += LIFTED_LIMITS  # make dev's limits, whatever this process was given
     for name in fresh:

@@ -14,6 +14,7 @@ from moto.server import ThreadedMotoServer
 
 from declarations import mail_spec, table_spec, web_assets
 from declarations import owner_pool_spec as spec
+from declarations.export_spec import WRITER_HANDLER, WRITER_TIMEOUT_SECONDS
 from handlers import env_names as env
 from handlers import table_schema
 from local import edge
@@ -24,6 +25,8 @@ from local.persistence import SavedData, restore_items
 REGION = "us-east-1"
 TABLE_NAME = "ctd-local-submissions"
 COUNTERS_TABLE = "ctd-local-counters"
+EXPORTS_BUCKET = "ctd-local-exports"
+EXPORT_FUNCTION = "ctd-local-export-writer"
 
 
 # Pulumi.yaml's settings, read once: make dev runs with the stack's own default limits.
@@ -106,10 +109,14 @@ class Emulator:
     def start(self, retention_days: int = 0, saved: SavedData | None = None) -> None:
         """moto with the stack's resources; `saved` (make dev's kept data) is put back before anything reads it."""
         self._server.start()
+        from local.lambda_invoke import LambdaStandIn  # here: it imports the gateway, which imports this module
+
+        self.functions = LambdaStandIn({EXPORT_FUNCTION: (WRITER_HANDLER, WRITER_TIMEOUT_SECONDS)}).start()
         # Names only, as in Lambda; the handlers read these at import and carry no local-only code.
         os.environ.update(
             {
                 "AWS_ENDPOINT_URL": self.endpoint,
+                "AWS_ENDPOINT_URL_LAMBDA": self.functions.endpoint,  # Lambda's Invoke, which moto runs in Docker
                 "AWS_ACCESS_KEY_ID": "local",
                 "AWS_SECRET_ACCESS_KEY": "local",
                 "AWS_REGION": REGION,
@@ -123,6 +130,8 @@ class Emulator:
                 env.NOTIFY_CONFIGURATION_SET: CONFIGURATION_SET,
                 env.EDGE_PROOF_HASHES: edge.PROOF_HASH,
                 env.COUNTERS_TABLE: COUNTERS_TABLE,
+                env.EXPORT_BUCKET: EXPORTS_BUCKET,
+                env.EXPORT_FUNCTION: EXPORT_FUNCTION,
                 env.VISITOR_LIMIT: os.environ.get(env.VISITOR_LIMIT, str(VISITOR_LIMIT)),
                 env.VISITOR_CEILING: os.environ.get(env.VISITOR_CEILING, str(VISITOR_CEILING)),
                 env.NOTIFY_MAX_PER_HOUR: os.environ.get(env.NOTIFY_MAX_PER_HOUR, str(NOTIFY_MAX_PER_HOUR)),
@@ -145,6 +154,7 @@ class Emulator:
             TableName=COUNTERS_TABLE,
             TimeToLiveSpecification={"Enabled": True, "AttributeName": table_schema.EXPIRES_AT},
         )
+        boto3.client("s3").create_bucket(Bucket=EXPORTS_BUCKET)
         ses = boto3.client("sesv2")
         ses.create_configuration_set(ConfigurationSetName=CONFIGURATION_SET)
         ses.create_email_identity(EmailIdentity=MAIL_DOMAIN, ConfigurationSetName=CONFIGURATION_SET)
@@ -193,4 +203,5 @@ class Emulator:
         )
 
     def stop(self) -> None:
+        self.functions.stop()
         self._server.stop()

@@ -14,7 +14,7 @@ import uuid
 import pytest
 
 from local.emulator import TABLE_NAME
-from tests.support.handler_events import Store, call, owner_event, valid_fields
+from tests.support.handler_events import Store, call, exported, owner_event, valid_fields
 from view_limits import MAX_PAGE
 
 
@@ -157,19 +157,15 @@ def test_export_is_utf8_with_bom_newest_first_and_neutralises_formulas(owner, co
     add(contact, store, 1, first_name="Zoë", message="plain")
     add(contact, store, 1, company='=HYPERLINK("http://evil")', message="+1 cell", job_title="@SUM(A1)")
     add(contact, store, 1, first_name="-minus", last_name="@me", website="bot")
-    response = owner.export_csv(owner_event("GET", "/api/submissions/export.csv"), None)
-    assert response["statusCode"] == 200
-    assert response["headers"]["content-type"] == "text/csv; charset=utf-8"
-    assert response["headers"]["content-disposition"].startswith('attachment; filename="submissions-')
-    assert response["headers"]["cache-control"] == "no-store" and response["headers"]["x-request-id"]
-    body = response["body"]
+    job, body = exported()
+    assert job["state"] == "done" and job["file"].startswith("enquiries-inbox-") and job["rows"] == 2
     assert body.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(body.removeprefix("\ufeff"))))
     assert len(rows) == 2, "spam is not exported by default"
     assert rows[0]["company"] == '\'=HYPERLINK("http://evil")' and rows[0]["message"] == "'+1 cell"
     assert rows[0]["job_title"] == "'@SUM(A1)"
     assert rows[1]["first_name"] == "Zoë"
-    spam = owner.export_csv(owner_event("GET", "/x", {"status": "spam"}), None)["body"]
+    spam = exported({"status": "spam"})[1]
     (spam_row,) = csv.DictReader(io.StringIO(spam.removeprefix("\ufeff")))
     assert spam_row["first_name"] == "'-minus" and spam_row["last_name"] == "'@me"
 
@@ -254,7 +250,7 @@ def test_a_cursor_this_api_issued_still_works(owner, contact, store: Store) -> N
 def test_export_has_the_subject_and_kept_fields_as_lines_formulas_defused(owner, contact, store: Store) -> None:
     fields = valid_fields(_subject="Quote", budget="=1+1", referrer="A friend")
     contact.accept(store.client, TABLE_NAME, 0, fields, keep_extra=True)
-    body = owner.export_csv(owner_event("GET", "/api/submissions/export.csv"), None)["body"]
+    body = exported()[1]
     (row,) = csv.DictReader(io.StringIO(body.removeprefix("\ufeff")))
     assert row["subject"] == "Quote"
     assert row["extra_fields"] == "budget: =1+1\nreferrer: A friend", "not JSON: readable in a spreadsheet"

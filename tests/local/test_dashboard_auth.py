@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import time
+import urllib.request
 import uuid
 
 import pytest
@@ -55,7 +56,7 @@ def test_a_token_signed_by_the_pool_is_accepted(runner: Runner, token: str) -> N
     ],
 )
 def test_bad_tokens_get_the_gateways_401(runner: Runner, make_token) -> None:
-    for path in ("/api/submissions", "/api/submissions/export.csv", f"/api/submissions/{uuid.uuid4()}"):
+    for path in ("/api/submissions", f"/api/submissions/exports/{uuid.uuid4()}", f"/api/submissions/{uuid.uuid4()}"):
         response = get(runner, path, make_token(runner))
         assert response.status == 401, path
         assert json.loads(response.read()) == {"message": "Unauthorized"}
@@ -79,7 +80,16 @@ def test_contact_posts_appear_for_the_owner_who_handles_and_deletes_them(runner:
     deleted = request(runner.url + f"/api/submissions/{second['id']}", method="DELETE", headers=auth)
     assert deleted.status == 200
     assert get(runner, f"/api/submissions/{second['id']}", token).status == 404
-    exported = get(runner, "/api/submissions/export.csv", token)
-    assert exported.headers["content-type"] == "text/csv; charset=utf-8"
-    rows = list(csv.DictReader(io.StringIO(exported.read().decode("utf-8-sig"))))
+    started = request(runner.url + "/api/submissions/exports", b"{}", "application/json", "POST", auth)
+    assert started.status == 202
+    job = json.loads(started.read())["export"]
+    for _ in range(100):
+        if job["state"] != "running":
+            break
+        time.sleep(0.1)
+        job = json.loads(get(runner, f"/api/submissions/exports/{job['id']}", token).read())["export"]
+    with urllib.request.urlopen(job["url"]) as exported:  # noqa: S310 (the runner's own moto, on loopback)
+        assert exported.headers["content-type"] == "text/csv; charset=utf-8"
+        assert exported.headers["content-disposition"] == f'attachment; filename="{job["file"]}"'
+        rows = list(csv.DictReader(io.StringIO(exported.read().decode("utf-8-sig"))))
     assert [r["status"] for r in rows if r["message"] == marker] == ["handled"]

@@ -25,7 +25,9 @@ def test_a_crashing_handler_is_a_500_and_the_gateway_keeps_serving(emulator: obj
 
 def test_literal_routes_win_over_parameters(emulator: object) -> None:
     gateway = Gateway(JwtVerifier("http://127.0.0.1:9/unused", "", ""))
-    assert gateway.match("GET", "/api/submissions/export.csv")[0].name == "export"
+    assert gateway.match("GET", "/api/submissions/search")[0].name == "search"
+    route, params = gateway.match("GET", "/api/submissions/exports/abc")
+    assert route.name == "export-progress" and params == {"id": "abc"}
     route, params = gateway.match("GET", "/api/submissions/abc")
     assert route.name == "view" and params == {"id": "abc"}
     assert gateway.match("PUT", "/api/submissions/abc")[0].name == "not-found"

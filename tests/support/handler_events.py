@@ -105,3 +105,28 @@ def call(handler: Any, event: dict) -> tuple[int, dict, dict]:
     response = handler(event, LambdaContext("test", "test"))
     json_body = response["headers"].get("content-type", "").startswith("application/json")
     return response["statusCode"], response["headers"], json.loads(response["body"]) if json_body else {}
+
+
+def exported(body: dict[str, str] | None = None, wait_seconds: float = 60) -> tuple[dict[str, Any], str]:
+    """An export of a view run to its end as the dashboard runs it: started, followed until it is no longer
+    running, and (when done) its file downloaded by the answered link. Returns the last answer and the file."""
+    import importlib
+    import time
+    import urllib.request
+
+    exports = importlib.import_module("exports")
+    status, _, started = call(exports.start, owner_event("POST", "/api/submissions/exports", body=body or {}))
+    assert status == 202, started
+    job = started["export"]
+    deadline = time.monotonic() + wait_seconds
+    while job["state"] == "running":
+        assert time.monotonic() < deadline, f"the export is still running after {wait_seconds} s: {job}"
+        time.sleep(0.05)
+        path = f"/api/submissions/exports/{job['id']}"
+        status, _, answer = call(exports.progress, owner_event("GET", path, params={"id": job["id"]}))
+        assert status == 200, answer
+        job = answer["export"]
+    if job["state"] != "done":
+        return job, ""
+    with urllib.request.urlopen(job["url"]) as response:  # noqa: S310 (moto's loopback URL)
+        return job, response.read().decode("utf-8")

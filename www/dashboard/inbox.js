@@ -1,7 +1,7 @@
 // The enquiries: a page of a view or of a search, newest first, with paging; one enquiry's detail and its
-// actions; the CSV export.
+// actions; exporting the view (export.js).
 
-import { api, apiJson } from "./api.js";
+import { apiJson } from "./api.js";
 import { drawChart } from "./chart.js";
 import { $, fullName, say, text, when } from "./dom.js";
 import { unicodeAddress } from "./idn.js";
@@ -128,21 +128,6 @@ async function openDetail(id) {
   detail().focus();
 }
 
-async function exportCsv() {
-  const query = filter().value ? `?status=${encodeURIComponent(filter().value)}` : "";
-  let response;
-  try { response = await api(`/submissions/export.csv${query}`); } catch { return; }
-  if (!response.ok) { say("error", `Export failed (${response.status}).`); return; }
-  const name = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "");
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(await response.blob());
-  link.download = name ? name[1] : "submissions.csv";
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
-}
-
 export function setUpInbox() {
   for (const button of detail().querySelectorAll("[data-status]")) {
     button.addEventListener("click", async () => {
@@ -183,9 +168,12 @@ export function setUpInbox() {
   });
   $("next-page").addEventListener("click", () => { page += 1; loadPage(); });
   $("prev-page").addEventListener("click", () => { page = Math.max(0, page - 1); loadPage(); });
-  $("export-button").addEventListener("click", exportCsv);
+  // Exports, like one person's data below, load their code when asked for.
+  $("export-button").addEventListener("click", async (event) => {
+    const button = event.currentTarget;
+    (await import("./export.js")).exportView(filter().value, searching, button);
+  });
   $("empty-spam").addEventListener("click", emptySpam);
-  // One person's data: its code is loaded when asked for, as most visits never need it.
   $("export-person").addEventListener("click", async () => (await import("./person.js")).downloadTheirs(current.email));
   $("erase-person").addEventListener("click", async () => {
     if (!(await (await import("./person.js")).eraseTheirs(current.email))) return;
