@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from declarations.routes import DEFAULT_ROUTE, ROUTES
+from handlers.export_record import LINK_SECONDS, STATES
 from handlers.form_schema import (
     ALIASES,
     EMAIL_PATTERN,
@@ -18,7 +19,6 @@ from handlers.form_schema import (
     SUBJECT_FIELD,
     SUBMISSION_ID,
 )
-from handlers.export_record import LINK_SECONDS, STATES
 from handlers.table_schema import EXTRA_FIELDS, STATUSES
 from handlers.view_limits import (
     DEFAULT_DAYS,

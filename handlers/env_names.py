@@ -20,6 +20,5 @@ BOT_CHECK = "BOT_CHECK"
 BOT_CHECK_PARAMETER = "BOT_CHECK_PARAMETER"
 BOT_CHECK_HOSTNAMES = "BOT_CHECK_HOSTNAMES"
 BOT_CHECK_VERIFY_URL = "BOT_CHECK_VERIFY_URL"
-# A view's export (export_record.py): the private bucket its files are written to, and the function writing them.
-EXPORT_BUCKET = "EXPORT_BUCKET"
+EXPORT_BUCKET = "EXPORT_BUCKET"  # export_record.py
 EXPORT_FUNCTION = "EXPORT_FUNCTION"

@@ -27,8 +27,15 @@ SERVICES: dict[str, str | tuple[str, ...]] = {
     "cognito-idp": "cognito-idp",
     "lambda": "lambda",
 }
-# Actions IAM knows that are not API operations of the same name.
-IAM_ONLY = {"s3:GetObject": "GetObject", "lambda:InvokeFunction": "Invoke"}
+# Actions IAM knows that are not API operations of the same name: the operation each permits (S3's API reference
+# names the permission each operation requires: ListParts needs s3:ListMultipartUploadParts, ListObjectsV2
+# s3:ListBucket).
+IAM_ONLY = {
+    "s3:GetObject": "GetObject",
+    "lambda:InvokeFunction": "Invoke",
+    "s3:ListMultipartUploadParts": "ListParts",
+    "s3:ListBucket": "ListObjectsV2",
+}
 
 
 def _statements(program: Program) -> list[dict]:

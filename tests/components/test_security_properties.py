@@ -65,6 +65,35 @@ def test_each_route_function_has_exactly_its_table_actions(declared: Program) ->
         assert on_counters == (expected if route.name == "contact" else []), route.key
 
 
+def test_exports_are_reached_with_exactly_the_rights_each_function_uses(declared: Program) -> None:
+    """Starting an export may write records and invoke the writer; following one may read them; the writer reads
+    the enquiries' views, writes the file in parts and invokes itself; nothing else touches the bucket."""
+    bucket = declared.one("aws:s3/bucket:Bucket", "exports").outputs["arn"]
+    writer = declared.one("aws:lambda/function:Function", "exports-writer").outputs["arn"]
+    files = f"{bucket}/exports/*"
+
+    def rights(policy: str) -> set[tuple[str, str]]:
+        return {
+            (action, resource)
+            for s in _allows(declared, policy)
+            for action in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+            for resource in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])
+            if not action.startswith(("logs:", "xray:", "dynamodb:"))
+        }
+
+    expected = {
+        "export-start": {("s3:PutObject", files), ("lambda:InvokeFunction", writer)},
+        "export-progress": {("s3:GetObject", files), ("s3:ListBucket", bucket)},
+    }
+    for route in ROUTES:
+        assert rights(f"{route_resource_name(API, route)}-policy") == expected.get(route.name, set()), route.key
+    on_files = ("s3:GetObject", "s3:PutObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload")
+    assert rights("exports-writer-policy") == {*((a, files) for a in on_files), ("s3:ListBucket", bucket)}
+    assert rights("exports-writer-continues") == {("lambda:InvokeFunction", writer)}
+    reads = [s for s in _allows(declared, "exports-writer-policy") if s["Action"][0].startswith("dynamodb:")]
+    assert [s["Action"] for s in reads] == [["dynamodb:Query", "dynamodb:GetItem"]]
+
+
 def test_no_secret_value_in_any_environment(declared: Program) -> None:
     """The webhook's URL and key reach the function through SSM: neither value is in an environment."""
     for f in declared.of_type("aws:lambda/function:Function"):
@@ -83,7 +112,8 @@ def test_a_violation_is_detected() -> None:
     doc = json.loads(policy.outputs["policy"])
     doc["Statement"].append({"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"})
     policy.outputs["policy"] = json.dumps(doc)
-    program.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").outputs["blockPublicPolicy"] = False
+    block = program.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "exports")
+    block.outputs["blockPublicPolicy"] = False
     assert set(violations(resources(program))) == {
         "iam-no-wildcard-action",
         "iam-wildcard-resource-only-where-required",

@@ -10,7 +10,14 @@ import pytest
 import yaml
 
 from components.function import FunctionSizing
-from components.http_api import HttpApi, HttpApiArgs, JwtAuthorizerArgs, VisitorLimitArgs, route_resource_name
+from components.http_api import (
+    ExportArgs,
+    HttpApi,
+    HttpApiArgs,
+    JwtAuthorizerArgs,
+    VisitorLimitArgs,
+    route_resource_name,
+)
 from components.static_site import ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED
 from declarations import web_assets
 from declarations.routes import ROUTES
@@ -18,6 +25,7 @@ from tests.support.mocked_program import API, PROJECT, Declared, Program, run_pr
 from tests.support.paths import ROOT
 
 FUNCTION = "aws:lambda/function:Function"
+WRITER = "exports-writer"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 
 
@@ -63,27 +71,35 @@ def test_prod_protects_the_table_and_dev_does_not(program: Program) -> None:
 
 
 def test_bucket_is_private_and_owner_enforced(program: Program) -> None:
-    block = program.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs
-    for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"):
-        assert block[flag] is True, f"public access block {flag} is off"
-    ownership = program.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs
-    assert ownership["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
+    for bucket in ("site-content", "exports"):
+        block = program.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket).inputs
+        for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"):
+            assert block[flag] is True, f"{bucket}: public access block {flag} is off"
+        ownership = program.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls", bucket).inputs
+        assert ownership["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
+        encryption = program.one(
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", bucket
+        ).inputs
+        assert encryption["rules"][0]["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "AES256"}
 
 
 def test_pages_keep_old_versions_for_rollback_and_expire_them(program: Program) -> None:
     versioning = program.one("aws:s3/bucketVersioning:BucketVersioning").inputs
     assert versioning["versioningConfiguration"] == {"status": "Enabled"}
-    (rule,) = program.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
+    (rule,) = program.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "site-content").inputs[
+        "rules"
+    ]
     assert rule["status"] == "Enabled" and rule["filter"] == {"prefix": ""}
     assert rule["noncurrentVersionExpiration"] == {"noncurrentDays": int(_setting(program, "pageVersionRetentionDays"))}
     assert (
-        versioning["bucket"] == program.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs["bucket"]
+        versioning["bucket"]
+        == program.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "site-content").inputs["bucket"]
     )
 
 
 def test_only_the_distribution_reads_the_bucket_and_only_over_tls(program: Program) -> None:
     distribution = program.one("aws:cloudfront/distribution:Distribution")
-    policy = json.loads(program.one("aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])
+    policy = json.loads(program.one("aws:s3/bucketPolicy:BucketPolicy", "site-content").inputs["policy"])
     allows = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
     assert allows == [
         {
@@ -155,7 +171,7 @@ def test_every_site_file_is_uploaded_with_its_type_and_caching(program: Program)
 
 def test_functions_are_python_313_arm64_json_logs_traced(program: Program) -> None:
     functions = program.of_type(FUNCTION)
-    assert sorted(f.name for f in functions) == sorted(route_resource_name(API, r) for r in ROUTES)
+    assert sorted(f.name for f in functions) == sorted([WRITER, *(route_resource_name(API, r) for r in ROUTES)])
     log_groups = {g.outputs["name"]: g for g in program.of_type("aws:cloudwatch/logGroup:LogGroup")}
     for function in functions:
         inputs = function.inputs
@@ -166,9 +182,13 @@ def test_functions_are_python_313_arm64_json_logs_traced(program: Program) -> No
         assert group.name == f"{function.name}-logs"
         assert int(group.inputs["retentionInDays"]) == int(_setting(program, "logRetentionDays"))
         variables = (inputs.get("environment") or {}).get("variables", {})
+        if function.name == WRITER:
+            assert set(variables) == {"TABLE_NAME", "EXPORT_BUCKET"}
+            continue
         contact_only = {"EXTRA_FIELDS", "PAGE_SHELL", "COUNTERS_TABLE", "VISITOR_LIMIT", "VISITOR_CEILING"}
+        export_only = {"EXPORT_BUCKET", "EXPORT_FUNCTION"}
         allowed = {"EDGE_PROOF_HASHES", "TABLE_NAME", "RETENTION_DAYS", "SPAM_RETENTION_DAYS"} | (
-            contact_only if function.name == f"{API}-contact" else set()
+            contact_only if function.name == f"{API}-contact" else export_only if "export-" in function.name else set()
         )
         assert set(variables) <= allowed and "EDGE_PROOF_HASHES" in variables, f"{function.name}: {variables}"
 
@@ -301,6 +321,7 @@ def test_a_second_api_does_not_collide_with_the_first() -> None:
                     contact_rate_limit=2,
                     contact_burst_limit=5,
                     visitors=VisitorLimitArgs("v", "arn:aws:dynamodb:eu-west-1:123456789012:table/v", 5, 50),
+                    exports=ExportArgs("b", "arn:aws:s3:::b", "w", "arn:aws:lambda:eu-west-1:123456789012:function:w"),
                     edge_proof_hashes="0" * 64,
                     authorizer=JwtAuthorizerArgs(issuer="https://issuer.example", audience="client"),
                 ),

@@ -268,13 +268,16 @@ def _record(d: Any) -> dict[str, Any]:
     return {"HostedZoneId": i["zoneId"], "ChangeBatch": {"Changes": [change]}}
 
 
+_LIFECYCLE_ACTIONS = ("expiration", "noncurrentVersionExpiration", "abortIncompleteMultipartUpload")
+
+
 def _lifecycle(d: Any) -> dict[str, Any]:
     rules = [
         {
             "ID": r["id"],
             "Status": r["status"],
             "Filter": pascal(r.get("filter", {})),
-            "NoncurrentVersionExpiration": pascal(r["noncurrentVersionExpiration"]),
+            **{a[:1].upper() + a[1:]: pascal(r[a]) for a in _LIFECYCLE_ACTIONS if a in r},
         }
         for r in d.inputs["rules"]
     ]
@@ -292,6 +295,15 @@ CALLS: dict[str, Call | None] = {
             "Action": d.inputs["action"],
             "Principal": d.inputs["principal"],
             "SourceArn": d.inputs["sourceArn"],
+        },
+    ),
+    "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": Call(
+        "lambda",
+        "PutFunctionEventInvokeConfig",
+        lambda d: {
+            "FunctionName": d.inputs["functionName"],
+            "MaximumRetryAttempts": d.inputs["maximumRetryAttempts"],
+            "MaximumEventAgeInSeconds": d.inputs["maximumEventAgeInSeconds"],
         },
     ),
     "aws:lambda/eventSourceMapping:EventSourceMapping": Call(

@@ -128,5 +128,5 @@ def exported(body: dict[str, str] | None = None, wait_seconds: float = 60) -> tu
         job = answer["export"]
     if job["state"] != "done":
         return job, ""
-    with urllib.request.urlopen(job["url"]) as response:  # noqa: S310 (moto's loopback URL)
+    with urllib.request.urlopen(job["url"]) as response:
         return job, response.read().decode("utf-8")
