@@ -94,7 +94,7 @@ def owner_first_session(page: Page, site: Runner, watch: Watch, axe: str) -> Non
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Export CSV").click()
     download = download_info.value
-    assert re.fullmatch(r"submissions-\d{4}-\d{2}-\d{2}\.csv", download.suggested_filename)
+    assert re.fullmatch(r"enquiries-inbox-\d{4}-\d{2}-\d{2}\.csv", download.suggested_filename)
     exported = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))
     assert [(r["first_name"], r["status"]) for r in exported] == [("Alan", "new"), ("Grace", "handled")]
 
@@ -114,7 +114,7 @@ def owner_first_session(page: Page, site: Runner, watch: Watch, axe: str) -> Non
     page.reload()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     expect(page.locator("#inbox")).to_be_hidden()
-    expect_clean(watch)
+    expect_clean(watch, downloaded=(download.url,))
 
 
 def test_hostile_text_shows_literally_and_runs_nothing(

@@ -4,21 +4,14 @@ the visitor typed them."""
 
 from __future__ import annotations
 
-import os
 import random
-import shutil
-import subprocess
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from csv_export import COLUMNS, neutralise, to_csv
+from tests.support.spreadsheet import SEPARATORS, open_in_calc
 
-SOFFICE = shutil.which("soffice")
-TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
-SEPARATORS = {"comma": 44, "semicolon": 59, "tab": 9}  # LibreOffice's CSV filter takes character codes
 # What a visitor may type to reach a formula in any locale.
 HOSTILE = [
     "=1+1",
@@ -67,46 +60,6 @@ def _items() -> list[dict[str, str]]:
     return items
 
 
-def _open_in_calc(csv_path: Path, separator: int, work: Path) -> list[list[tuple[str | None, str]]]:
-    """Each row's cells as (formula, text), after Calc imported the file and saved it as flat ODF."""
-    if not SOFFICE:
-        message = "LibreOffice Calc is not installed (make spreadsheet-deps)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    out = work / f"out-{separator}"
-    subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{work}/profile", "--headless", f"--infilter=CSV:{separator},34,76,1",
-         "--convert-to", "fods", "--outdir", str(out), str(csv_path)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    rows = []
-    for row in ET.parse(out / f"{csv_path.stem}.fods").getroot().iter(f"{TABLE}table-row"):
-        cells = []
-        for cell in row.iter(f"{TABLE}table-cell"):
-            text = "\n".join(_paragraph(p) for p in cell.findall(f"{TEXT}p"))
-            repeat = min(int(cell.get(f"{TABLE}number-columns-repeated", "1")), len(COLUMNS))
-            cells += [(cell.get(f"{TABLE}formula"), text)] * repeat
-        rows.append(cells)
-    return rows
-
-
-def _paragraph(element: ET.Element) -> str:
-    """A paragraph's text as typed: ODF writes tabs, runs of spaces and line breaks as elements."""
-    out = [element.text or ""]
-    for child in element:
-        if child.tag == f"{TEXT}s":
-            out.append(" " * int(child.get(f"{TEXT}c", "1")))
-        elif child.tag == f"{TEXT}tab":
-            out.append("\t")
-        elif child.tag == f"{TEXT}line-break":
-            out.append("\n")
-        else:
-            out.append(_paragraph(child))
-        out.append(child.tail or "")
-    return "".join(out)
-
-
 @pytest.fixture(scope="module")
 def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("export") / "submissions.csv"
@@ -116,14 +69,14 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("locale", list(SEPARATORS))
 def test_no_cell_holds_a_formula_in_any_locale(export: Path, tmp_path: Path, locale: str) -> None:
-    rows = _open_in_calc(export, SEPARATORS[locale], tmp_path)
+    rows = open_in_calc(export, SEPARATORS[locale], tmp_path)
     assert len(rows) > len(HOSTILE)
     formulas = [(n, text) for n, row in enumerate(rows) for formula, text in row if formula]
     assert formulas == [], f"{locale}: cells Calc made into formulas"
 
 
 def test_names_messages_and_phone_numbers_read_as_typed(export: Path, tmp_path: Path) -> None:
-    rows = _open_in_calc(export, SEPARATORS["comma"], tmp_path)
+    rows = open_in_calc(export, SEPARATORS["comma"], tmp_path)
     header = [text for _, text in rows[0]][: len(COLUMNS)]
     assert header == list(COLUMNS)
     read = [dict(zip(header, (text for _, text in row), strict=False)) for row in rows[1:]]
