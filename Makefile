@@ -14,7 +14,7 @@ LAMBDA_VENV := .venv-lambda
 # Where make dev keeps enquiries and the owner's password between runs; make reset deletes it.
 LOCAL_DATA := .local/data
 
-.PHONY: dev reset vendor test test-fast test-lambda-python test-browser browser-deps spreadsheet-deps lint format fuzz load bench clean
+.PHONY: dev reset vendor test test-fast test-lambda-python test-browser browser-deps spreadsheet-deps lint format fuzz load bench bench-export clean
 
 dev: $(VENV)/.local-installed  ## run the site on http://127.0.0.1:$${PORT:-8000}, keeping its data in $(LOCAL_DATA)
 	LOCAL_DATA_DIR=$(LOCAL_DATA) $(BIN)/python -m local
@@ -58,6 +58,9 @@ load: $(VENV)/.dev-installed  ## 2,000 posts from 16 clients; proves nothing los
 
 bench: $(VENV)/.dev-installed  ## package sizes, cold start, warm cost, memory; search on 5,000 enquiries
 	$(BIN)/python -m scripts.bench; status=$$?; $(BIN)/python -m scripts.bench_search && exit $$status
+
+bench-export: $(VENV)/.dev-installed  ## the export writer's peak memory and CPU at 1,000 and 10,000 enquiries (~6 min)
+	$(BIN)/python -m scripts.bench_export
 
 lint: $(VENV)/.dev-installed  ## ruff, and mypy --strict (pyproject.toml) over the code that ships or runs locally
 	$(BIN)/ruff check .

@@ -157,3 +157,19 @@ def test_search_needs_an_owner(search, store: Store) -> None:
     assert (
         search.handler(api_event(None, "", method="GET", path=PATH), LambdaContext("search", "t"))["statusCode"] == 401
     )
+
+
+def test_folding_drops_exactly_accents_and_format_characters_for_every_character() -> None:
+    """Folding looks at each distinct character once; it must drop what the per-character rule drops, for every
+    character of the Basic Multilingual Plane, alone and inside a word."""
+    import unicodedata
+
+    from search_words import folded
+
+    def rule(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        return "".join(c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
+
+    characters = [chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF]
+    assert [folded(f"a{c}b") for c in characters] == [rule(f"a{c}b") for c in characters]
+    assert folded("Ｚｏë\u200bＭüller\u00ad") == "zoemuller"

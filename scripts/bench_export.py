@@ -1,0 +1,106 @@
+"""`make bench`, exports: the export writer's own peak memory (tracemalloc) and CPU, at several sizes.
+
+The enquiries (about 2 KB each) are seeded straight into moto in the contact function's item format; the writer
+runs in a child process against that moto, so its memory and CPU are its own, apart from the emulator's. The
+budget: the writer's peak stays under 64 MB whatever the export's size (issue 22 asks it at 100,000 enquiries).
+moto answers each Query page by reading the whole index again, so its time grows with the square of the size;
+this runs 1,000 and 10,000 by default (BENCH_EXPORT_SIZES=1000,10000,100000 to try more)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import boto3
+
+from local import lambda_task_root
+from local.emulator import EXPORTS_BUCKET, TABLE_NAME, Emulator
+from scripts.bench import ROOT, verdict
+
+PEAK_BUDGET_MB = 64.0
+MESSAGE = ("We would like a quote for our two shops and the website that goes with them; " * 25)[:1900]
+CHILD = """
+import json, resource, sys, time, tracemalloc
+sys.path[:0] = ["handlers"]
+tracemalloc.start()
+import export_job
+imported = tracemalloc.get_traced_memory()[0] / 2**20  # boto3's clients and models, there at every cold start
+class Context:
+    function_name = "bench-writer"
+    def get_remaining_time_in_millis(self): return 3_600_000
+started = time.process_time()
+result = export_job.handler({"export_id": sys.argv[1]}, Context())
+print(json.dumps({"cpu_s": time.process_time() - started, "peak_mb": tracemalloc.get_traced_memory()[1] / 2**20,
+                  "import_mb": imported, "result": result}))
+"""
+
+
+def seed(first: int, count: int) -> float:
+    """Enquiries `first` to `count` of about 2 KB, each a minute older; returns the seconds it took."""
+    lambda_task_root.enter()
+    import submission_writes
+
+    client, started, now = boto3.client("dynamodb"), time.perf_counter(), datetime.now(UTC)
+    for start in range(first, count, 25):
+        batch = []
+        for n in range(start, min(start + 25, count)):
+            fields = {"first_name": f"Person{n}", "email": f"p{n}@example.com", "message": MESSAGE}
+            item = submission_writes.new_item(str(uuid.uuid4()), fields, "", 0)
+            item["created_at"] = (now - timedelta(minutes=n)).isoformat(timespec="milliseconds")[:23] + "Z"
+            batch.append({"PutRequest": {"Item": {k: {"S": v} for k, v in item.items()}}})
+        client.batch_write_item(RequestItems={TABLE_NAME: batch})
+    return time.perf_counter() - started
+
+
+def export_once() -> dict[str, object]:
+    """One export of the inbox by one run of the writer in a child process: its CPU, peak memory and the file."""
+    import export_record
+    import exports
+
+    record = exports.new_record(None, "")
+    export_record.save(exports.s3, EXPORTS_BUCKET, record, None)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, record["id"]], cwd=ROOT, env=os.environ, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    figures: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    final, _ = export_record.load(exports.s3, EXPORTS_BUCKET, record["id"]) or ({}, "")
+    return {**figures, "wall_s": time.perf_counter() - started, "rows": final["rows"], "bytes": final["bytes"]}
+
+
+def main() -> bool:
+    sizes = sorted(int(s) for s in os.environ.get("BENCH_EXPORT_SIZES", "1000,10000").split(","))
+    within, seeded = True, 0
+    emulator = Emulator()  # one: moto's state belongs to the process, so each size adds to the last
+    emulator.start()
+    for size in sizes:
+        try:
+            seconds = seed(seeded, size)
+            figures = export_once()
+        except BaseException:
+            emulator.stop()
+            raise
+        seeded = size
+        peak = float(figures["peak_mb"])  # type: ignore[arg-type]
+        within = within and peak <= PEAK_BUDGET_MB
+        print(
+            f"export of {size:,} enquiries (seeding the added ones took {seconds:.1f} s): {figures['rows']:,} rows, "
+            f"{int(figures['bytes']) / 2**20:.1f} MB; the writer's CPU {float(figures['cpu_s']):.2f} s "  # type: ignore[arg-type]
+            f"(wall {float(figures['wall_s']):.1f} s with moto); its peak {peak:.1f} MB, "  # type: ignore[arg-type]
+            f"{float(figures['import_mb']):.1f} of them held since the import "  # type: ignore[arg-type]
+            f"(budget {PEAK_BUDGET_MB:.0f}) {verdict(peak, PEAK_BUDGET_MB)}",
+            flush=True,
+        )
+    emulator.stop()
+    return within
+
+
+if __name__ == "__main__":
+    sys.exit(0 if main() else 1)
