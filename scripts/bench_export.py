@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import boto3
 
@@ -57,7 +58,7 @@ def seed(first: int, count: int) -> float:
     return time.perf_counter() - started
 
 
-def export_once() -> dict[str, object]:
+def export_once() -> dict[str, Any]:
     """One export of the inbox by one run of the writer in a child process: its CPU, peak memory and the file."""
     import export_record
     import exports
@@ -70,7 +71,7 @@ def export_once() -> dict[str, object]:
     )
     if done.returncode != 0:
         raise RuntimeError(done.stderr)
-    figures: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     final, _ = export_record.load(exports.s3, EXPORTS_BUCKET, record["id"]) or ({}, "")
     return {**figures, "wall_s": time.perf_counter() - started, "rows": final["rows"], "bytes": final["bytes"]}
 
@@ -88,13 +89,13 @@ def main() -> bool:
             emulator.stop()
             raise
         seeded = size
-        peak = float(figures["peak_mb"])  # type: ignore[arg-type]
+        peak = float(figures["peak_mb"])
         within = within and peak <= PEAK_BUDGET_MB
         print(
             f"export of {size:,} enquiries (seeding the added ones took {seconds:.1f} s): {figures['rows']:,} rows, "
-            f"{int(figures['bytes']) / 2**20:.1f} MB; the writer's CPU {float(figures['cpu_s']):.2f} s "  # type: ignore[arg-type]
-            f"(wall {float(figures['wall_s']):.1f} s with moto); its peak {peak:.1f} MB, "  # type: ignore[arg-type]
-            f"{float(figures['import_mb']):.1f} of them held since the import "  # type: ignore[arg-type]
+            f"{int(figures['bytes']) / 2**20:.1f} MB; the writer's CPU {float(figures['cpu_s']):.2f} s "
+            f"(wall {float(figures['wall_s']):.1f} s with moto); its peak {peak:.1f} MB, "
+            f"{float(figures['import_mb']):.1f} of them held since the import "
             f"(budget {PEAK_BUDGET_MB:.0f}) {verdict(peak, PEAK_BUDGET_MB)}",
             flush=True,
         )

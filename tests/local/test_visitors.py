@@ -5,12 +5,10 @@ the rest refused."""
 
 from __future__ import annotations
 
-import http.client
 import json
 import re
 import signal
 import time
-import urllib.parse
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -21,7 +19,7 @@ from local import owner_session
 from local.background import Runner, start_runner
 from local.emulator import COUNTERS_TABLE, NOTIFY_MAX_PER_HOUR, VISITOR_CEILING, VISITOR_LIMIT
 from tests.local.test_notifications import Output
-from tests.support.http import request
+from tests.support.http import Visitor, request
 
 BOT_POSTS = 200
 
@@ -35,25 +33,6 @@ def dev() -> Iterator[tuple[Runner, Output]]:
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=15)
-
-
-class Visitor:
-    """One browser's connection to the site, from its own address."""
-
-    def __init__(self, site_url: str, address: str, headers: dict[str, str] | None = None) -> None:
-        url = urllib.parse.urlsplit(site_url)
-        assert url.hostname and url.port
-        self.connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30, source_address=(address, 0))
-        self.headers = headers or {}
-
-    def post(self, first_name: str) -> int:
-        body = {"first_name": first_name, "last_name": "Lovelace", "email": "ada@example.com", "message": "Hello"}
-        self.connection.request(
-            "POST", "/api/contact", json.dumps(body), {"content-type": "application/json", **self.headers}
-        )
-        response = self.connection.getresponse()
-        response.read()
-        return response.status
 
 
 def emailed_names(output: Output, last: str) -> list[str]:
