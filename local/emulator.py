@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import boto3
 import yaml
-from moto.server import ThreadedMotoServer
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import make_server
 
 from declarations import mail_spec, table_spec, web_assets
 from declarations import owner_pool_spec as spec
@@ -98,13 +102,33 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class SerialMotoServer(ThreadedMotoServer):
+    """moto answering one request at a time. Its backends are not thread-safe: two updates of one item at once
+    (a visitor's hourly count, as concurrent posts from one address make them) could each miss the other's, where
+    DynamoDB applies every update atomically. moto works under the GIL anyway, so little speed is lost."""
+
+    def _server_entry(self) -> None:  # moto's own (moto is pinned), with its application serialised
+        app = DomainDispatcherApplication(create_backend_app)
+        lock = threading.Lock()
+
+        def one_at_a_time(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+            with lock:
+                return list(app(environ, start_response))
+
+        self._server = make_server(
+            self._ip_address, self._port, one_at_a_time, True, request_handler=MotoRequestHandler
+        )
+        self._server_ready_event.set()
+        self._server.serve_forever()
+
+
 class Emulator:
     """Starts moto and points every boto3 client in this process at it through AWS_ENDPOINT_URL."""
 
     def __init__(self) -> None:
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        self._server = SerialMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
 
     def start(self, retention_days: int = 0, saved: SavedData | None = None) -> None:
         """moto with the stack's resources; `saved` (make dev's kept data) is put back before anything reads it."""

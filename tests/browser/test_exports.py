@@ -28,8 +28,7 @@ VISITORS = 4
 
 
 def posts_of_one_visitor(site: Runner, visitor: int) -> list[str]:
-    """Every VISITORS-th enquiry, posted one after another from one loopback address (an address's posts are
-    counted on one item: moto, unlike DynamoDB, does not apply concurrent updates of one item atomically)."""
+    """Every VISITORS-th enquiry, posted one after another from one loopback address, as four people would."""
     sender = Visitor(site.url, f"127.0.0.{2 + visitor}")
     ids = []
     for n in range(visitor, ENQUIRIES, VISITORS):
