@@ -43,7 +43,7 @@ print(json.dumps({"cpu_s": time.process_time() - started, "peak_mb": tracemalloc
 """
 
 
-def seed(first: int, count: int) -> float:
+def seed(first: int, count: int, spam_reason: str = "") -> float:
     """Enquiries `first` to `count` of about 2 KB, 20 s apart from 24 days ago (100,000 fill 23 days, so every one
     is in the chart's 30), the first (the oldest) alone saying "zeppelin"; returns the seconds it took."""
     lambda_task_root.enter()
@@ -53,9 +53,9 @@ def seed(first: int, count: int) -> float:
     for start in range(first, count, 25):
         batch = []
         for n in range(start, min(start + 25, count)):
-            message = ("zeppelin " if n == 0 else "") + MESSAGE
+            message = ("zeppelin " if n == 0 and not spam_reason else "") + MESSAGE
             fields = {"first_name": f"Person{n}", "email": f"p{n}@example.com", "message": message}
-            item = submission_writes.new_item(str(uuid.uuid4()), fields, "", 0)
+            item = submission_writes.new_item(str(uuid.uuid4()), fields, spam_reason, 0)
             item["created_at"] = (oldest + timedelta(seconds=20 * n)).isoformat(timespec="milliseconds")[:23] + "Z"
             batch.append({"PutRequest": {"Item": {k: {"S": v} for k, v in item.items()}}})
         client.batch_write_item(RequestItems={TABLE_NAME: batch})

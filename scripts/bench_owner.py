@@ -6,7 +6,9 @@ that moto, following its cursors as the dashboard does until it is done, so the 
 its requests, its CPU (not moto's), and the read and write units DynamoDB would bill, computed from the sizes of
 the items each call read or wrote by DynamoDB's rules (moto reports a constant). The time is the wall time here,
 nearly all of it moto's: moto reads a whole index again for each page, so it grows with the square of the size
-and says nothing about DynamoDB's speed. Sizes: BENCH_OWNER_SIZES (1000,10000)."""
+and says nothing about DynamoDB's speed. Sizes: BENCH_OWNER_SIZES (1000,10000). BENCH_OWNER_SPAM=9000 adds that
+much spam (a wave held by the per-visitor limit) after the last size and runs the operations again: spam lives
+in its own index, so the inbox's operations should read what they read without it."""
 
 from __future__ import annotations
 
@@ -120,14 +122,19 @@ def run(operation: str, argument: str) -> dict[str, float]:
 
 def main() -> None:
     sizes = sorted(int(s) for s in os.environ.get("BENCH_OWNER_SIZES", "1000,10000").split(","))
+    spam = int(os.environ.get("BENCH_OWNER_SPAM", "0"))
     emulator = Emulator()  # one: moto's state belongs to the process, so each size adds to the last
     emulator.start()
     seeded = 0
     try:
-        for size in sizes:
-            seconds = seed(seeded, size)
-            seeded = size
-            print(f"{size:,} enquiries of about 2 KB (seeding the added ones took {seconds:.1f} s):", flush=True)
+        for size in sizes + ([sizes[-1]] if spam else []):
+            if size > seeded:
+                seconds = seed(seeded, size)
+                seeded = size
+                print(f"{size:,} enquiries of about 2 KB (seeding the added ones took {seconds:.1f} s):", flush=True)
+            else:
+                seconds = seed(size, size + spam, "visitor-limit")
+                print(f"the same and {spam:,} spam of about 2 KB (seeding the spam took {seconds:.1f} s):", flush=True)
             for label, operation, argument in OPERATIONS:
                 f = run(operation, argument.format(middle=size // 2))
                 print(
