@@ -46,9 +46,8 @@ sizing = FunctionSizing(
     log_retention_days=settings.log_retention_days,
 )
 
-exports = ExportFiles(
-    "exports", ExportFilesArgs(table.name, table.arn, settings.lambda_memory_mb, settings.log_retention_days)
-)
+
+exports = ExportFiles("exports", ExportFilesArgs(table.name, table.arn, sizing))
 
 auth = OwnerAuth(
     "owners",

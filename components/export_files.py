@@ -4,7 +4,7 @@ day, and the function that writes them, continuing itself until an export of any
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pulumi
@@ -32,8 +32,7 @@ WRITER_ACTIONS = (
 class ExportFilesArgs:
     table_name: pulumi.Input[str]
     table_arn: pulumi.Input[str]
-    memory_mb: int
-    log_retention_days: int
+    sizing: FunctionSizing  # the stack's; the writer keeps its memory and log retention, with a timeout of its own
 
 
 def export_statements(
@@ -101,7 +100,7 @@ class ExportFiles(pulumi.ComponentResource):
             f"{name}-writer",
             HandlerFunctionArgs(
                 handler=WRITER_HANDLER,
-                sizing=FunctionSizing(args.memory_mb, WRITER_TIMEOUT_SECONDS, args.log_retention_days),
+                sizing=replace(args.sizing, timeout_seconds=WRITER_TIMEOUT_SECONDS),
                 statements=[reads, *export_statements(WRITER_ACTIONS, bucket.arn)],
                 environment={env.TABLE_NAME: args.table_name, env.EXPORT_BUCKET: bucket.id},
             ),

@@ -86,15 +86,9 @@ def _progress(event: api.Event) -> api.Response:
     if record["state"] == er.RUNNING and time.time() - record["saved_at"] > er.STALLED_SECONDS:
         view.update(state=er.FAILED, message="the export stopped; start it again")
     if record["state"] == er.DONE:
+        # The file was uploaded with its type and as an attachment (export_job.py): the link needs say neither.
         view["url"] = s3.generate_presigned_url(
-            "get_object",
-            Params={
-                "Bucket": BUCKET,
-                "Key": er.file_key(record),
-                "ResponseContentDisposition": f'attachment; filename="{record["file"]}"',
-                "ResponseContentType": "text/csv; charset=utf-8",
-            },
-            ExpiresIn=er.LINK_SECONDS,
+            "get_object", Params={"Bucket": BUCKET, "Key": er.file_key(record)}, ExpiresIn=er.LINK_SECONDS
         )
     return api.json_response(HTTPStatus.OK, {"export": view}, api.request_id(event))
 

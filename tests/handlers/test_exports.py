@@ -17,6 +17,7 @@ import botocore.exceptions
 import pytest
 
 from local.emulator import EXPORTS_BUCKET, TABLE_NAME
+from local.persistence import restore_items
 from tests.support.handler_events import Store, call, exported, owner_event, valid_fields
 
 
@@ -38,18 +39,16 @@ def seed(store: Store, count: int, message: str, status: str = "new", spam_reaso
     """`count` enquiries written straight to the table in the contact function's item format, one ms apart."""
     import submission_writes
 
-    ids = []
-    for start in range(0, count, 25):
-        batch = []
-        for n in range(start, min(start + 25, count)):
-            fields = valid_fields(first_name=f"P{n}", message=message)
-            item = submission_writes.new_item(str(uuid.uuid4()), fields, spam_reason, 0)
-            item["created_at"] = f"2026-01-01T00:{n // 60000:02d}:{n // 1000 % 60:02d}.{n % 1000:03d}Z"
-            if status != "new":
-                item.update(status=status)
-            ids.append(item["id"])
-            batch.append({"PutRequest": {"Item": {k: {"N" if k == "expires_at" else "S": v} for k, v in item.items()}}})
-        store.client.batch_write_item(RequestItems={TABLE_NAME: batch})
+    items = []
+    for n in range(count):
+        fields = valid_fields(first_name=f"P{n}", message=message)
+        item = submission_writes.new_item(str(uuid.uuid4()), fields, spam_reason, 0)  # no retention: text only
+        item["created_at"] = f"2026-01-01T00:{n // 60000:02d}:{n // 1000 % 60:02d}.{n % 1000:03d}Z"
+        if status != "new":
+            item.update(status=status)
+        items.append({k: {"S": v} for k, v in item.items()})
+    restore_items(TABLE_NAME, items)
+    ids = [i["id"]["S"] for i in items]
     return ids
 
 
