@@ -33,26 +33,19 @@ class Route:
 
 VIEW_ACTIONS = ("dynamodb:Query", "dynamodb:GetItem")
 ERASE_ACTIONS = ("dynamodb:Scan", "dynamodb:DeleteItem")
+# s3:ListBucket: so that reading an export that is not there (or no longer) is a 404 rather than S3's 403.
 EXPORT_READ_ACTIONS = ("s3:GetObject", "s3:ListBucket")
 EXPORT_START_ACTIONS = ("s3:PutObject", "lambda:InvokeFunction")
 ROUTES: tuple[Route, ...] = (
     Route("contact", "POST", "/api/contact", "contact.handler", False, ("dynamodb:PutItem",)),
     # GetItem: when the spam view was last emptied (table_schema.EMPTIED), read with the spam view.
     Route("list", "GET", "/api/submissions", "owner.list_submissions", True, VIEW_ACTIONS),
-    # s3:ListBucket: so that reading an export that is not there (or no longer) is a 404 rather than S3's 403.
     Route("export-start", "POST", "/api/submissions/exports", "exports.start", True, (), EXPORT_START_ACTIONS),
     Route("export-progress", "GET", "/api/submissions/exports/{id}", "exports.progress", True, (), EXPORT_READ_ACTIONS),
     Route("search", "GET", "/api/submissions/search", "search.handler", True, VIEW_ACTIONS),
     Route("empty-spam", "POST", "/api/submissions/empty-spam", "owner.empty_spam", True, ("dynamodb:UpdateItem",)),
     Route("export-person", "POST", "/api/submissions/export-person", "owner.export_person", True, ("dynamodb:Scan",)),
-    Route(
-        "erase-person",
-        "POST",
-        "/api/submissions/erase",
-        "owner.erase_person",
-        True,
-        ("dynamodb:Scan", "dynamodb:DeleteItem"),
-    ),
+    Route("erase-person", "POST", "/api/submissions/erase", "owner.erase_person", True, ERASE_ACTIONS),
     Route("daily", "GET", "/api/submissions/daily", "daily_counts.handler", True, ("dynamodb:Query",)),
     Route("view", "GET", "/api/submissions/{id}", "owner.get_submission", True, ("dynamodb:GetItem",)),
     Route("update", "PATCH", "/api/submissions/{id}", "owner.update_submission", True, ("dynamodb:UpdateItem",)),
