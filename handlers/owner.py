@@ -9,6 +9,7 @@ import api_gateway as api
 import dynamodb_client
 import inbox
 import person
+import word_index
 from owner_requests import (
     json_body,
     owner_route,
@@ -77,7 +78,10 @@ def _export_person(event: api.Event, stop_at: float) -> api.Response:
 
 def _erase_person(event: api.Event, stop_at: float) -> api.Response:
     erased = person.erase(
-        dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME, json_body(event, PERSON_EXAMPLE), stop_at
+        dynamodb_client.dynamodb,
+        (dynamodb_client.TABLE_NAME, word_index.TABLE),
+        json_body(event, PERSON_EXAMPLE),
+        stop_at,
     )
     return api.json_response(HTTPStatus.OK, erased, api.request_id(event))
 

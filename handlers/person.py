@@ -2,9 +2,10 @@
 request (GDPR articles 15 and 17). The address matches in every status, its domain in any letter case and in
 either form of an accented domain (as written, or the xn-- form the form stores).
 
-No index holds addresses, so a request scans the table a page at a time until its deadline and answers with a
+No index is keyed by address, so a request scans the table a page at a time until its deadline and answers with a
 cursor to go on from: any number of enquiries, in requests that each end in time (docs/cost.md prices a scan).
-Nothing else holds an address: the hourly counters hold visitors' network addresses and submission ids."""
+The search index holds each enquiry's words (the address's parts among them): erased with the enquiry. Nothing
+else holds an address: the hourly counters hold visitors' network addresses and submission ids."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import time
 from typing import Any
 
 import table_schema as ts
+import word_index
 from api_gateway import BadRequest, parse_json
 from dynamo_items import dynamo_errors
 from inbox import cursor_key, encode_cursor
@@ -86,8 +88,11 @@ def export(client: Any, table: str, body: bytes, stop_at: float) -> dict[str, An
     return {"items": found, "cursor": encode_cursor(after)}
 
 
-def erase(client: Any, table: str, body: bytes, stop_at: float) -> dict[str, Any]:
-    """Delete their enquiries; `done` once the whole table is read, else go on with `cursor`."""
+def erase(client: Any, tables: tuple[str, str], body: bytes, stop_at: float) -> dict[str, Any]:
+    """Delete their enquiries and their search index entries (tables: the enquiries', the index's); `done` once
+    the whole table is read, else go on with `cursor`. The entries go here, not only through the stream, so a
+    stream record lost or dead-lettered cannot leave their words behind."""
+    table, index_table = tables
     key, start = request_address(body)
     deleted = 0
     after = start
@@ -96,5 +101,6 @@ def erase(client: Any, table: str, body: bytes, stop_at: float) -> dict[str, Any
             if is_theirs(item, key):
                 with dynamo_errors():
                     client.delete_item(TableName=table, Key={ts.HASH_KEY: {"S": item[ts.HASH_KEY]}})
+                    word_index.remove(client, index_table, item[ts.HASH_KEY])
                 deleted += 1
     return {"deleted": deleted, "done": after is None, "cursor": encode_cursor(after)}

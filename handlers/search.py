@@ -1,10 +1,12 @@
 """GET /api/submissions/search?q=: the owner's enquiries that match q, every word of it in any field the
-visitor wrote, the subject or kept fields, case and accents ignored, newest first, in the inbox or one status.
+visitor wrote, the subject or kept fields, case and accents ignored, newest first, in the inbox, one status or spam.
 
-DynamoDB has no text index, so a search reads the view newest first (the same index Query as the list) and
-keeps the matches until a page is full. A search that finds little reads the whole view; one request stops
-before the function's deadline (the Lambda context's remaining time) or at MAX_READ items, whichever is first,
-and its cursor continues from where it stopped (docs/cost.md prices a search)."""
+A query with a word the search index holds (word_index.py: whole words of two letters or more, but the commonest)
+is answered from the index (indexed_search.py): the enquiries holding each such word whole, and every word as
+typed. Otherwise, and in the spam view (spam is not indexed), the search reads the view newest first (the same
+index Query as the list) and keeps the matches, a word found inside another too. Either way one request stops
+before the function's deadline (the Lambda context's remaining time) or at MAX_READ items, whichever is first, and
+its cursor continues from where it stopped (docs/cost.md prices a search)."""
 
 from __future__ import annotations
 
@@ -16,14 +18,15 @@ from typing import Any
 import api_gateway as api
 import dynamodb_client
 import table_schema as ts
+import word_index
 from dynamo_items import dynamo_errors
-from form_schema import FIELDS
+from enquiry_words import item_text
 from inbox import encode_cursor, open_view
+from indexed_search import index_words, indexed_page
 from owner_requests import page_limit, query, status_filter, timed_owner_route
-from search_words import folded, query_words
-from stored_items import extra_fields, from_item, public
+from search_words import query_words
+from stored_items import from_item, public
 
-SEARCHED = (*(f.name for f in FIELDS), ts.SUBJECT)  # every field the visitor wrote
 MAX_READ = 5000  # items one request reads at most; the cursor goes on from there
 # Items per Query: small pages let a search stop soon after its page of matches is full, and keep each call
 # well inside the DynamoDB client's 2 s read timeout (DynamoDB's own 1 MB page would hold ~1,000).
@@ -31,8 +34,7 @@ READ_PAGE = 250
 
 
 def matches(item: dict[str, Any], words: list[str]) -> bool:
-    texts = [str(item.get(name) or "") for name in SEARCHED] + [f"{k} {v}" for k, v in extra_fields(item).items()]
-    haystack = folded("\n".join(texts))
+    haystack = item_text(item)
     return all(word in haystack for word in words)
 
 
@@ -42,6 +44,8 @@ def search_page(
     """Up to `limit` matches, newest first, and a cursor after the last one read (None when the view is done).
     Reading stops at `stop_at` (time.monotonic()), always after at least one item, so every request moves on."""
     words = query_words(q)
+    if status != ts.SPAM and index_words(words):
+        return indexed_page(client, (table, word_index.TABLE, status, limit), cursor, words, stop_at)
     request, (key, order) = open_view(client, table, status, cursor)
     found: list[dict[str, Any]] = []
     read = 0

@@ -20,15 +20,17 @@ from declarations import mail_spec, table_spec, web_assets
 from declarations import owner_pool_spec as spec
 from declarations.export_spec import WRITER_HANDLER, WRITER_TIMEOUT_SECONDS
 from handlers import env_names as env
-from handlers import table_schema
+from handlers import index_schema, table_schema
 from local import edge
 from local.persistence import SavedData, restore_items
+from scripts.reindex import reindex
 
 # moto's default region: the page's unsigned Cognito calls to a loopback URL carry no region, and moto sends
 # some of them (GlobalSignOut, on "Sign out") to its default region's pool, not the pool's own.
 REGION = "us-east-1"
 TABLE_NAME = "ctd-local-submissions"
 COUNTERS_TABLE = "ctd-local-counters"
+INDEX_TABLE = "ctd-local-search-index"
 EXPORTS_BUCKET = "ctd-local-exports"
 EXPORT_FUNCTION = "ctd-local-export-writer"
 
@@ -83,6 +85,21 @@ def create_counters_table_request(table_name: str) -> dict[str, object]:
         "BillingMode": "PAY_PER_REQUEST",
         "AttributeDefinitions": [{"AttributeName": key, "AttributeType": "S"}],
         "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}],
+    }
+
+
+def create_index_table_request(table_name: str) -> dict[str, object]:
+    """The boto3 CreateTable arguments for the search index (the SearchIndex component's table)."""
+    return {
+        "TableName": table_name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [
+            {"AttributeName": n, "AttributeType": "S"} for n in (index_schema.WORD, index_schema.ENTRY)
+        ],
+        "KeySchema": [
+            {"AttributeName": index_schema.WORD, "KeyType": "HASH"},
+            {"AttributeName": index_schema.ENTRY, "KeyType": "RANGE"},
+        ],
     }
 
 
@@ -154,6 +171,7 @@ class Emulator:
                 env.NOTIFY_CONFIGURATION_SET: CONFIGURATION_SET,
                 env.EDGE_PROOF_HASHES: edge.PROOF_HASH,
                 env.COUNTERS_TABLE: COUNTERS_TABLE,
+                index_schema.INDEX_TABLE: INDEX_TABLE,
                 env.EXPORT_BUCKET: EXPORTS_BUCKET,
                 env.EXPORT_FUNCTION: EXPORT_FUNCTION,
                 env.VISITOR_LIMIT: os.environ.get(env.VISITOR_LIMIT, str(VISITOR_LIMIT)),
@@ -164,20 +182,23 @@ class Emulator:
         os.environ.pop("AWS_PROFILE", None)
         os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"  # moto then checks TOTP codes for real
         dynamodb = boto3.client("dynamodb")
+        dynamodb.create_table(**create_index_table_request(INDEX_TABLE))
         if saved and saved.items:
-            # Restored before the table has its stream, so kept enquiries are not notified about again.
+            # Restored before the table has its stream, so kept enquiries are not notified about again; the search
+            # index is not kept, but made again from them.
             request = create_table_request(TABLE_NAME)
             stream = request.pop("StreamSpecification")
             dynamodb.create_table(**request)
             restore_items(TABLE_NAME, saved.items)
+            reindex(dynamodb, TABLE_NAME, INDEX_TABLE)
             dynamodb.update_table(TableName=TABLE_NAME, StreamSpecification=stream)
         else:
             dynamodb.create_table(**create_table_request(TABLE_NAME))
         dynamodb.create_table(**create_counters_table_request(COUNTERS_TABLE))
-        dynamodb.update_time_to_live(
-            TableName=COUNTERS_TABLE,
-            TimeToLiveSpecification={"Enabled": True, "AttributeName": table_schema.EXPIRES_AT},
-        )
+        for table in (COUNTERS_TABLE, INDEX_TABLE):
+            dynamodb.update_time_to_live(
+                TableName=table, TimeToLiveSpecification={"Enabled": True, "AttributeName": table_schema.EXPIRES_AT}
+            )
         boto3.client("s3").create_bucket(Bucket=EXPORTS_BUCKET)
         ses = boto3.client("sesv2")
         ses.create_configuration_set(ConfigurationSetName=CONFIGURATION_SET)
