@@ -13,6 +13,7 @@ from declarations.routes import DEFAULT_ROUTE, ROUTES
 from local import edge
 from local.emulator import TABLE_NAME
 from local.gateway import LambdaContext, build_event
+from local.stream_poller import StreamReader
 
 DEFAULT = next(r for r in ROUTES if r.path == DEFAULT_ROUTE)
 # What Chromium sends when the browser itself posts a form (a navigation), as opposed to fetch's */*.
@@ -34,15 +35,7 @@ class Store:
 
     def stream_records(self) -> list[dict[str, Any]]:
         """Every record of the table's stream so far, as Lambda would hand them to the notify function."""
-        streams = boto3.client("dynamodbstreams")
-        arn = self.client.describe_table(TableName=TABLE_NAME)["Table"]["LatestStreamArn"]
-        records = []
-        for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
-            iterator = streams.get_shard_iterator(
-                StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-            )
-            records += streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"]
-        return records
+        return StreamReader(TABLE_NAME).read()
 
 
 def api_event(
