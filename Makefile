@@ -14,7 +14,7 @@ LAMBDA_VENV := .venv-lambda
 # Where make dev keeps enquiries and the owner's password between runs; make reset deletes it.
 LOCAL_DATA := .local/data
 
-.PHONY: dev reset vendor test test-fast test-lambda-python test-browser browser-deps spreadsheet-deps lint format fuzz load bench bench-export bench-owner clean
+.PHONY: dev reset vendor test test-fast test-lambda-python test-browser browser-deps spreadsheet-deps lint format fuzz load bench bench-export bench-index bench-owner clean
 
 dev: $(VENV)/.local-installed  ## run the site on http://127.0.0.1:$${PORT:-8000}, keeping its data in $(LOCAL_DATA)
 	LOCAL_DATA_DIR=$(LOCAL_DATA) $(BIN)/python -m local
@@ -61,6 +61,9 @@ bench: $(VENV)/.dev-installed  ## package sizes, cold start, warm cost, memory; 
 
 bench-export: $(VENV)/.dev-installed  ## the export writer's peak memory and CPU at 1,000 and 10,000 enquiries (~6 min)
 	$(BIN)/python -m scripts.bench_export
+
+bench-index: $(VENV)/.dev-installed  ## the search index's write units and indexer CPU per enquiry, by its size
+	$(BIN)/python -m scripts.bench_index
 
 bench-owner: $(VENV)/.dev-installed  ## each owner operation's requests, read/write units and CPU at 1,000 and 10,000 enquiries
 	$(BIN)/python -m scripts.bench_owner

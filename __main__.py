@@ -13,6 +13,7 @@ from components.hourly_counters import HourlyCounters
 from components.http_api import ApiDomainArgs, ExportArgs, HttpApi, HttpApiArgs, JwtAuthorizerArgs, VisitorLimitArgs
 from components.mail_domain import MailDomain, MailDomainArgs
 from components.notifier import BotCheckArgs, MailboxCapArgs, Notifier, NotifierArgs, SendingDomain
+from components.search_index import IndexTableArgs, SearchIndex, SearchIndexArgs
 from components.settings import load_settings
 from components.static_site import SiteDomain, StaticSite, StaticSiteArgs
 from components.table import SubmissionsTable, SubmissionsTableArgs
@@ -47,7 +48,9 @@ sizing = FunctionSizing(
 )
 
 
-exports = ExportFiles("exports", ExportFilesArgs(table.name, table.arn, sizing))
+search_index = SearchIndex("search-index", SearchIndexArgs(table.name, table.arn, table.stream_arn, sizing))
+index_table = IndexTableArgs(search_index.name, search_index.arn)
+exports = ExportFiles("exports", ExportFilesArgs(table.name, table.arn, sizing, index_table))
 
 auth = OwnerAuth(
     "owners",
@@ -105,6 +108,7 @@ api = HttpApi(
             counters.name, counters.arn, settings.contact_client_limit, settings.contact_client_ceiling
         ),
         exports=ExportArgs(exports.bucket_name, exports.bucket_arn, exports.function_name, exports.function_arn),
+        search_index=index_table,
         domain=api_domain,
         bot_check=settings.bot_check.provider if settings.bot_check else "",
     ),
@@ -174,7 +178,11 @@ notifier = (
 )
 
 if settings.alarms.enabled:
-    functions = {**api.function_names, "export-writer": exports.function_name}
+    functions = {
+        **api.function_names,
+        "export-writer": exports.function_name,
+        "search-indexer": search_index.function_name,
+    }
     if notifier:
         functions["notify"] = notifier.function_name
     alarms = AlarmSet(
@@ -185,6 +193,7 @@ if settings.alarms.enabled:
             function_names=functions,
             table_name=table.name,
             dead_letter_queue_name=notifier.dead_letter_queue_name if notifier else None,
+            index_dead_letter_queue_name=search_index.dead_letter_queue_name,
             mail_configuration_set_name=mail.configuration_set_name if mail else None,
         ),
     )
@@ -193,6 +202,7 @@ if settings.alarms.enabled:
 pulumi.export("site_url", site.url)
 pulumi.export("api_url", site.url.apply(lambda url: f"{url}/api"))
 pulumi.export("table_name", table.name)
+pulumi.export("search_index_table_name", search_index.name)
 pulumi.export("user_pool_id", auth.pool_id)
 pulumi.export("user_pool_client_id", auth.client_id)
 pulumi.export("bucket_name", site.bucket_name)

@@ -21,6 +21,7 @@ class AlarmSetArgs:
     function_names: dict[str, pulumi.Input[str]]  # logical name -> function name
     table_name: pulumi.Input[str]
     dead_letter_queue_name: pulumi.Input[str] | None = None
+    index_dead_letter_queue_name: pulumi.Input[str] | None = None  # the search indexer's
     # The mail domain's configuration set: its bounces, complaints, rejects and delays reach the topic.
     mail_configuration_set_name: pulumi.Input[str] | None = None
 
@@ -108,6 +109,17 @@ class AlarmSet(pulumi.ComponentResource):
                 1,
                 statistic="Maximum",
                 description="Enquiry notifications failed after every retry; they wait in the dead-letter queue.",
+            )
+        if args.index_dead_letter_queue_name is not None:
+            alarm(
+                "index-dead-letters",
+                "AWS/SQS",
+                "ApproximateNumberOfMessagesVisible",
+                {"QueueName": args.index_dead_letter_queue_name},
+                1,
+                statistic="Maximum",
+                description="Search index updates failed after every retry: a search may miss an enquiry until"
+                " scripts/reindex.py runs (README, Search).",
             )
         if args.mail_configuration_set_name is not None:
             self._watch_mail(name, topic, args.mail_configuration_set_name)

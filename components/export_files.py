@@ -12,9 +12,11 @@ import pulumi_aws as aws
 
 from components.function import FunctionSizing, HandlerFunction, HandlerFunctionArgs, table_statement
 from components.private_bucket import deny_plain_http, private_bucket
+from components.search_index import IndexTableArgs, index_statements
 from declarations.export_spec import KEEP_DAYS, WRITER_HANDLER, WRITER_TIMEOUT_SECONDS
-from declarations.routes import VIEW_ACTIONS
+from declarations.routes import INDEX_READ_ACTIONS, SEARCH_ACTIONS
 from handlers import env_names as env
+from handlers import index_schema as xs
 from handlers.export_record import PREFIX
 
 # The writer's rights on the bucket: its record and kept rows (get, put), the file's parts (put, list, abort),
@@ -33,6 +35,7 @@ class ExportFilesArgs:
     table_name: pulumi.Input[str]
     table_arn: pulumi.Input[str]
     sizing: FunctionSizing  # the stack's; the writer keeps its memory and log retention, with a timeout of its own
+    search_index: IndexTableArgs  # an export of a search reads it as the search does
 
 
 def export_statements(
@@ -95,14 +98,22 @@ class ExportFiles(pulumi.ComponentResource):
             # S3 refuses a bucket policy while the public access block is being applied.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[public_access]),
         )
-        reads = pulumi.Output.from_input(args.table_arn).apply(lambda arn: table_statement(VIEW_ACTIONS, arn))
+        reads = pulumi.Output.from_input(args.table_arn).apply(lambda arn: table_statement(SEARCH_ACTIONS, arn))
         writer = HandlerFunction(
             f"{name}-writer",
             HandlerFunctionArgs(
                 handler=WRITER_HANDLER,
                 sizing=replace(args.sizing, timeout_seconds=WRITER_TIMEOUT_SECONDS),
-                statements=[reads, *export_statements(WRITER_ACTIONS, bucket.arn)],
-                environment={env.TABLE_NAME: args.table_name, env.EXPORT_BUCKET: bucket.id},
+                statements=[
+                    reads,
+                    *index_statements(INDEX_READ_ACTIONS, args.search_index),
+                    *export_statements(WRITER_ACTIONS, bucket.arn),
+                ],
+                environment={
+                    env.TABLE_NAME: args.table_name,
+                    env.EXPORT_BUCKET: bucket.id,
+                    xs.INDEX_TABLE: args.search_index.name,
+                },
             ),
             opts=child,
         )

@@ -11,9 +11,11 @@ import pulumi_aws as aws
 
 from components.export_files import export_statements
 from components.function import FunctionSizing, HandlerFunction, HandlerFunctionArgs, table_statement
+from components.search_index import IndexTableArgs, index_statements
 from declarations import cors, web_assets
 from declarations.routes import CONTACT_ROUTE_KEY, ROUTES, Route
 from handlers import env_names as env
+from handlers import index_schema as xs
 from handlers.form_schema import KEEP, REFUSE
 
 # One JSON line per request: enough to trace a failure to the function's log by request id.
@@ -80,6 +82,7 @@ class HttpApiArgs:
     contact_burst_limit: int
     visitors: VisitorLimitArgs
     exports: ExportArgs
+    search_index: IndexTableArgs
     edge_proof_hashes: pulumi.Input[str]  # EdgeSecrets.accepted_hashes: every function refuses other requests
     keep_extra_fields: bool = False  # the contact function stores unknown fields instead of refusing them
     allowed_origins: tuple[str, ...] = ()  # other sites' scripts that may call the API (CORS); () for none
@@ -116,6 +119,8 @@ def route_environment(route: Route, args: HttpApiArgs) -> dict[str, pulumi.Input
         environment.update(
             {env.EXPORT_BUCKET: args.exports.bucket_name, env.EXPORT_FUNCTION: args.exports.function_name}
         )
+    if route.index_actions:
+        environment[xs.INDEX_TABLE] = args.search_index.name
     return environment
 
 
@@ -256,6 +261,7 @@ class HttpApi(pulumi.ComponentResource):
         if route.key == CONTACT_ROUTE_KEY:
             statements.append(pulumi.Output.from_input(args.visitors.table_arn).apply(counter_statement))
         statements += export_statements(route.export_actions, args.exports.bucket_arn, args.exports.function_arn)
+        statements += index_statements(route.index_actions, args.search_index)
         function = HandlerFunction(
             logical,
             HandlerFunctionArgs(

@@ -12,12 +12,11 @@ import pulumi_aws as aws
 
 from components.function import FunctionSizing, HandlerFunction, HandlerFunctionArgs
 from components.settings import Notifications, Webhook
+from components.stream_consumer import dead_letter_queue, stream_statements, stream_trigger
 from declarations import mail_spec
-from declarations.stream_trigger_spec import DIGEST_MINUTE, MAX_RETRIES, NOTIFY_HANDLER, STREAM_FILTER
+from declarations.stream_trigger_spec import DIGEST_MINUTE, NOTIFY_HANDLER, STREAM_FILTER
 from handlers import env_names as env
 from handlers import table_schema as ts
-
-DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600  # SQS's longest
 
 
 def send_email_statement(
@@ -105,25 +104,8 @@ class Notifier(pulumi.ComponentResource):
     def __init__(self, name: str, args: NotifierArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("ctd:index:Notifier", name, None, opts)
         self._child = pulumi.ResourceOptions(parent=self)
-        dead_letters = aws.sqs.Queue(
-            f"{name}-dead-letters",
-            sqs_managed_sse_enabled=True,
-            message_retention_seconds=DEAD_LETTER_RETENTION_SECONDS,
-            opts=self._child,
-        )
-        stream = pulumi.Output.from_input(args.table_stream_arn)
-        statements: list[pulumi.Input[dict[str, Any]]] = [
-            stream.apply(
-                lambda arn: {
-                    "Effect": "Allow",
-                    "Action": ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
-                    "Resource": arn,
-                }
-            ),
-            # ListStreams has no resource-level permissions: AWS requires "*".
-            {"Effect": "Allow", "Action": ["dynamodb:ListStreams"], "Resource": "*"},
-            dead_letters.arn.apply(lambda arn: {"Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": arn}),
-        ]
+        dead_letters = dead_letter_queue(name, self._child)
+        statements = stream_statements(args.table_stream_arn, dead_letters.arn)
         environment: dict[str, pulumi.Input[str]] = {env.DASHBOARD_URL: args.dashboard_url}
         if args.notifications is not None:
             statement, variables = self._email(name, args.notifications, args.sending_domain)
@@ -158,25 +140,7 @@ class Notifier(pulumi.ComponentResource):
             ),
             opts=self._child,
         )
-        aws.lambda_.EventSourceMapping(
-            f"{name}-stream",
-            event_source_arn=args.table_stream_arn,
-            function_name=function.arn,
-            starting_position="LATEST",
-            batch_size=10,
-            maximum_retry_attempts=MAX_RETRIES,
-            bisect_batch_on_function_error=True,
-            function_response_types=["ReportBatchItemFailures"],
-            filter_criteria=aws.lambda_.EventSourceMappingFilterCriteriaArgs(
-                filters=[aws.lambda_.EventSourceMappingFilterCriteriaFilterArgs(pattern=json.dumps(STREAM_FILTER))]
-            ),
-            destination_config=aws.lambda_.EventSourceMappingDestinationConfigArgs(
-                on_failure=aws.lambda_.EventSourceMappingDestinationConfigOnFailureArgs(
-                    destination_arn=dead_letters.arn
-                )
-            ),
-            opts=self._child,
-        )
+        stream_trigger(name, args.table_stream_arn, function.arn, (STREAM_FILTER,), dead_letters.arn, self._child)
         if args.notifications is not None:
             self._hourly_digest(name, function)
         self.function_name = function.name

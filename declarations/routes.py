@@ -19,6 +19,7 @@ class Route:
     table_actions: tuple[str, ...]  # exactly the DynamoDB actions its code calls
     # Exactly the S3 actions it calls on the exports bucket, and lambda:InvokeFunction if it starts the export job.
     export_actions: tuple[str, ...] = ()
+    index_actions: tuple[str, ...] = ()  # exactly the DynamoDB actions it calls on the search index
 
     @property
     def key(self) -> str:
@@ -32,7 +33,13 @@ class Route:
 
 
 VIEW_ACTIONS = ("dynamodb:Query", "dynamodb:GetItem")
+SEARCH_ACTIONS = (*VIEW_ACTIONS, "dynamodb:BatchGetItem")  # BatchGetItem: the enquiries the search index names
 ERASE_ACTIONS = ("dynamodb:Scan", "dynamodb:DeleteItem")
+# On the search index (word_index.py): reading a word's entries; removing an enquiry's (its list, then the entries
+# in batches); writing them (the indexer alone).
+INDEX_READ_ACTIONS = ("dynamodb:Query",)
+INDEX_REMOVE_ACTIONS = ("dynamodb:GetItem", "dynamodb:BatchWriteItem", "dynamodb:DeleteItem")
+INDEX_WRITE_ACTIONS = (*INDEX_REMOVE_ACTIONS, "dynamodb:PutItem")
 # s3:ListBucket: so that reading an export that is not there (or no longer) is a 404 rather than S3's 403.
 EXPORT_READ_ACTIONS = ("s3:GetObject", "s3:ListBucket")
 EXPORT_START_ACTIONS = ("s3:PutObject", "lambda:InvokeFunction")
@@ -42,10 +49,19 @@ ROUTES: tuple[Route, ...] = (
     Route("list", "GET", "/api/submissions", "owner.list_submissions", True, VIEW_ACTIONS),
     Route("export-start", "POST", "/api/submissions/exports", "exports.start", True, (), EXPORT_START_ACTIONS),
     Route("export-progress", "GET", "/api/submissions/exports/{id}", "exports.progress", True, (), EXPORT_READ_ACTIONS),
-    Route("search", "GET", "/api/submissions/search", "search.handler", True, VIEW_ACTIONS),
+    Route("search", "GET", "/api/submissions/search", "search.handler", True, SEARCH_ACTIONS, (), INDEX_READ_ACTIONS),
     Route("empty-spam", "POST", "/api/submissions/empty-spam", "owner.empty_spam", True, ("dynamodb:UpdateItem",)),
     Route("export-person", "POST", "/api/submissions/export-person", "owner.export_person", True, ("dynamodb:Scan",)),
-    Route("erase-person", "POST", "/api/submissions/erase", "owner.erase_person", True, ERASE_ACTIONS),
+    Route(
+        "erase-person",
+        "POST",
+        "/api/submissions/erase",
+        "owner.erase_person",
+        True,
+        ERASE_ACTIONS,
+        (),
+        INDEX_REMOVE_ACTIONS,
+    ),
     Route("daily", "GET", "/api/submissions/daily", "daily_counts.handler", True, ("dynamodb:Query",)),
     Route("view", "GET", "/api/submissions/{id}", "owner.get_submission", True, ("dynamodb:GetItem",)),
     Route("update", "PATCH", "/api/submissions/{id}", "owner.update_submission", True, ("dynamodb:UpdateItem",)),

@@ -32,8 +32,9 @@ from components import HANDLERS_DIR, handler_files
 from declarations import web_assets
 from declarations.export_spec import WRITER_HANDLER
 from declarations.routes import ROUTES
-from declarations.stream_trigger_spec import NOTIFY_HANDLER
+from declarations.stream_trigger_spec import INDEXER_HANDLER, NOTIFY_HANDLER
 from handlers import env_names as env
+from handlers import index_schema
 from local import edge, lambda_task_root
 from local.gateway import build_event
 
@@ -48,7 +49,12 @@ ROOT = HANDLERS_DIR.parent
 BUDGETS = {"zip_bytes": 16 * 1024, "cold_ratio": 1.05, "warm_us": 25.0, "rss_mb": 64.0}
 # Issue 22's export writer runs no request: it reads the views and searches with their own code (inbox.py,
 # search.py, and the API plumbing they import) rather than copies of it, 24 KiB in all; its line is 25 KiB.
-GROWN_ZIP_BYTES = {name: 20 * 1024 for name in ("contact", "notify", "owner", "search")} | {"export_job": 25 * 1024}
+# Issue 22's search index: the search function reads it (indexed_search.py) beside the scan it keeps for the spam
+# view and words the index does not hold, 24.8 KB in all; the writer exports a search with the same code, 30.4 KB.
+GROWN_ZIP_BYTES = {name: 20 * 1024 for name in ("contact", "notify", "owner")} | {
+    "search": 26 * 1024,
+    "export_job": 32 * 1024,
+}
 # The owner's search on 5,000 stored enquiries (scripts/bench_search.py): the first page of a common word's
 # results through the local runner, and the search function's own CPU for reading all 5,000.
 SEARCH_BUDGETS = {"first_page_ms": 2000.0, "full_read_cpu_ms": 250.0}
@@ -57,7 +63,8 @@ LAMBDA_ENV = {"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", env.
               env.NOTIFY_FROM: "site@example.com", env.NOTIFY_TO: "owner@example.com",
               env.PAGE_SHELL: web_assets.page_shell(), env.EDGE_PROOF_HASHES: edge.PROOF_HASH,
               env.COUNTERS_TABLE: "counters", env.VISITOR_LIMIT: "5", env.VISITOR_CEILING: "50",
-              env.EXPORT_BUCKET: "exports", env.EXPORT_FUNCTION: "export-writer"}  # fmt: skip
+              env.EXPORT_BUCKET: "exports", env.EXPORT_FUNCTION: "export-writer",
+              index_schema.INDEX_TABLE: "search-index"}  # fmt: skip
 
 
 def floor_codes() -> dict[str, str]:
@@ -105,7 +112,7 @@ def zipped_bytes(module: str) -> int:
 
 def handler_modules() -> list[str]:
     """The module of every function the stack deploys: each route's, the stream consumer's and the export writer's."""
-    background = (NOTIFY_HANDLER, WRITER_HANDLER)
+    background = (NOTIFY_HANDLER, WRITER_HANDLER, INDEXER_HANDLER)
     return sorted({route.handler.split(".")[0] for route in ROUTES} | {h.split(".")[0] for h in background})
 
 

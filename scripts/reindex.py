@@ -3,7 +3,7 @@ enquiries (the indexer only sees changes made after it exists), and by make dev 
 
     python -m scripts.reindex <submissions table> <search index table>
 
-The names are the stack's outputs `tableName` and `searchIndexTableName`; AWS credentials as for the AWS CLI. It
+The names are the stack's outputs `table_name` and `search_index_table_name`; AWS credentials as for the AWS CLI. It
 writes what the indexer would (word_index.py), so running it twice, or beside the indexer, changes nothing more."""
 
 from __future__ import annotations

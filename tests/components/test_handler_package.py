@@ -23,6 +23,7 @@ def test_each_function_ships_only_the_modules_it_imports() -> None:
         "daily_counts",
         "export_job",
         "exports",
+        "indexer",
         "not_found",
         "notify",
         "owner",

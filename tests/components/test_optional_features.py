@@ -33,6 +33,10 @@ def policy_of(program: Program, function_name: str) -> list[dict]:
 
 
 def test_without_configuration_no_optional_resource_exists(program: Program) -> None:
+    always = {  # the search index's stream reader is no option
+        "aws:sqs/queue:Queue": ["search-index-indexer-dead-letters"],
+        "aws:lambda/eventSourceMapping:EventSourceMapping": ["search-index-indexer-stream"],
+    }
     for typ in (
         "aws:sqs/queue:Queue",
         "aws:sesv2/emailIdentity:EmailIdentity",
@@ -41,15 +45,15 @@ def test_without_configuration_no_optional_resource_exists(program: Program) -> 
         "aws:route53/record:Record",
         "aws:lambda/eventSourceMapping:EventSourceMapping",
     ):
-        assert program.of_type(typ) == [], typ
+        assert [r.name for r in program.of_type(typ)] == always.get(typ, []), typ
     distribution = program.one("aws:cloudfront/distribution:Distribution").inputs
     assert "aliases" not in distribution
 
 
 def test_stream_feeds_the_notify_function_with_retries_and_a_dead_letter_queue(everything: Program) -> None:
-    mapping = everything.one("aws:lambda/eventSourceMapping:EventSourceMapping").inputs
+    mapping = everything.one("aws:lambda/eventSourceMapping:EventSourceMapping", "notify-stream").inputs
     table = everything.one("aws:dynamodb/table:Table", "submissions")
-    queue = everything.one("aws:sqs/queue:Queue")
+    queue = everything.one("aws:sqs/queue:Queue", "notify-dead-letters")
     assert mapping["eventSourceArn"] == table.outputs["streamArn"]
     assert mapping["functionName"] == function(everything, "notify").outputs["arn"]
     assert mapping["functionResponseTypes"] == ["ReportBatchItemFailures"]
@@ -80,7 +84,7 @@ def test_notify_function_may_do_exactly_its_job(single_address: Program) -> None
         == table.outputs["streamArn"]
     )
     assert grants[("dynamodb:ListStreams",)] == "*"
-    assert grants[("sqs:SendMessage",)] == everything.one("aws:sqs/queue:Queue").outputs["arn"]
+    assert grants[("sqs:SendMessage",)] == everything.one("aws:sqs/queue:Queue", "notify-dead-letters").outputs["arn"]
     identities = f"arn:aws:ses:eu-west-1:{ACCOUNT}:identity"
     # The sender, and each recipient's address and domain: SES checks those that are verified identities.
     assert grants[("ses:SendEmail",)] == [
@@ -149,10 +153,9 @@ def test_alarms_watch_every_function_the_api_table_and_dead_letters(everything: 
         physical = function.outputs["name"]
         assert {("Errors", physical), ("Throttles", physical)} <= watched, function.name
     assert alarms["alarms-api-5xx"]["metricName"] == "5xx" and alarms["alarms-api-5xx"]["threshold"] == 5
-    assert (
-        alarms["alarms-dead-letters"]["dimensions"]["QueueName"]
-        == everything.one("aws:sqs/queue:Queue").outputs["name"]
-    )
+    for alarm, queue in (("dead-letters", "notify"), ("index-dead-letters", "search-index-indexer")):
+        queue_name = everything.one("aws:sqs/queue:Queue", f"{queue}-dead-letters").outputs["name"]
+        assert alarms[f"alarms-{alarm}"]["dimensions"]["QueueName"] == queue_name
     assert {"alarms-table-read-throttles", "alarms-table-write-throttles"} <= set(alarms)
 
 

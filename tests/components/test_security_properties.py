@@ -13,7 +13,7 @@ import pytest
 from security_rules import RESOURCE_RULES, STACK_RULES, Resource, ResourceRule, StackRule, violations
 
 from components.http_api import route_resource_name
-from declarations.routes import ROUTES
+from declarations.routes import INDEX_REMOVE_ACTIONS, ROUTES
 from tests.support.mocked_program import API, EVERYTHING, WEBHOOK_SECRET, WEBHOOK_URL, Program, run_program
 
 STACKS = {"dev": ("dev", {}), "prod": ("prod", {}), "prod-everything": ("prod", EVERYTHING)}
@@ -52,17 +52,22 @@ def _allows(program: Program, policy_name: str) -> list[dict]:
 
 
 def test_each_route_function_has_exactly_its_table_actions(declared: Program) -> None:
-    """Least privilege per route: the route table's table actions on the enquiries, no more, and only the contact
-    function may add to a visitor's count (one role per function is a rule)."""
+    """Least privilege per route: the route table's table actions on the enquiries, no more; only the contact
+    function may add to a visitor's count, and the search index is read by search and emptied of a person by
+    erasure alone (one role per function is a rule)."""
     counters = declared.one("aws:dynamodb/table:Table", "counters").outputs["arn"]
+    index = declared.one("aws:dynamodb/table:Table", "search-index").outputs["arn"]
     for route in ROUTES:
         statements = _allows(declared, f"{route_resource_name(API, route)}-policy")
         on_counters = [s for s in statements if counters in json.dumps(s["Resource"])]
-        enquiries = [s for s in statements if s not in on_counters]
+        on_index = [s for s in statements if s["Resource"] == [index]]
+        enquiries = [s for s in statements if s not in on_counters and s not in on_index]
         granted = {a for s in enquiries for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
         assert {a for a in granted if a.startswith("dynamodb:")} == set(route.table_actions), route.key
         expected = [{"Effect": "Allow", "Action": ["dynamodb:UpdateItem"], "Resource": [counters]}]
         assert on_counters == (expected if route.name == "contact" else []), route.key
+        index_actions = {"search": ["dynamodb:Query"], "erase-person": list(INDEX_REMOVE_ACTIONS)}
+        assert [s["Action"] for s in on_index] == ([index_actions[route.name]] if route.name in index_actions else [])
 
 
 def test_exports_are_reached_with_exactly_the_rights_each_function_uses(declared: Program) -> None:
@@ -91,7 +96,14 @@ def test_exports_are_reached_with_exactly_the_rights_each_function_uses(declared
     assert rights("exports-writer-policy") == {*((a, files) for a in on_files), ("s3:ListBucket", bucket)}
     assert rights("exports-writer-continues") == {("lambda:InvokeFunction", writer)}
     reads = [s for s in _allows(declared, "exports-writer-policy") if s["Action"][0].startswith("dynamodb:")]
-    assert [s["Action"] for s in reads] == [["dynamodb:Query", "dynamodb:GetItem"]]
+    index = declared.one("aws:dynamodb/table:Table", "search-index").outputs["arn"]
+    assert [(s["Action"], s["Resource"][0]) for s in reads] == [
+        (
+            ["dynamodb:Query", "dynamodb:GetItem", "dynamodb:BatchGetItem"],
+            declared.one("aws:dynamodb/table:Table", "submissions").outputs["arn"],
+        ),
+        (["dynamodb:Query"], index),
+    ], "an export of a search reads as the search does"
 
 
 def test_no_secret_value_in_any_environment(declared: Program) -> None:

@@ -18,6 +18,7 @@ from components.http_api import (
     VisitorLimitArgs,
     route_resource_name,
 )
+from components.search_index import IndexTableArgs
 from components.static_site import ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED
 from declarations import web_assets
 from declarations.routes import ROUTES
@@ -26,6 +27,7 @@ from tests.support.paths import ROOT
 
 FUNCTION = "aws:lambda/function:Function"
 WRITER = "exports-writer"
+INDEXER = "search-index-indexer"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 
 
@@ -171,7 +173,9 @@ def test_every_site_file_is_uploaded_with_its_type_and_caching(program: Program)
 
 def test_functions_are_python_313_arm64_json_logs_traced(program: Program) -> None:
     functions = program.of_type(FUNCTION)
-    assert sorted(f.name for f in functions) == sorted([WRITER, *(route_resource_name(API, r) for r in ROUTES)])
+    assert sorted(f.name for f in functions) == sorted(
+        [WRITER, INDEXER, *(route_resource_name(API, r) for r in ROUTES)]
+    )
     log_groups = {g.outputs["name"]: g for g in program.of_type("aws:cloudwatch/logGroup:LogGroup")}
     for function in functions:
         inputs = function.inputs
@@ -182,13 +186,23 @@ def test_functions_are_python_313_arm64_json_logs_traced(program: Program) -> No
         assert group.name == f"{function.name}-logs"
         assert int(group.inputs["retentionInDays"]) == int(_setting(program, "logRetentionDays"))
         variables = (inputs.get("environment") or {}).get("variables", {})
-        if function.name == WRITER:
-            assert set(variables) == {"TABLE_NAME", "EXPORT_BUCKET"}
+        if function.name in (WRITER, INDEXER):
+            own = {"EXPORT_BUCKET"} if function.name == WRITER else set()
+            assert set(variables) == {"TABLE_NAME", "SEARCH_INDEX_TABLE", *own}
             continue
         contact_only = {"EXTRA_FIELDS", "PAGE_SHELL", "COUNTERS_TABLE", "VISITOR_LIMIT", "VISITOR_CEILING"}
         export_only = {"EXPORT_BUCKET", "EXPORT_FUNCTION"}
-        allowed = {"EDGE_PROOF_HASHES", "TABLE_NAME", "RETENTION_DAYS", "SPAM_RETENTION_DAYS"} | (
-            contact_only if function.name == f"{API}-contact" else export_only if "export-" in function.name else set()
+        index_readers = {f"{API}-search", f"{API}-erase-person"}
+        allowed = (
+            {"EDGE_PROOF_HASHES", "TABLE_NAME", "RETENTION_DAYS", "SPAM_RETENTION_DAYS"}
+            | (
+                contact_only
+                if function.name == f"{API}-contact"
+                else export_only
+                if "export-" in function.name
+                else set()
+            )
+            | ({"SEARCH_INDEX_TABLE"} if function.name in index_readers else set())
         )
         assert set(variables) <= allowed and "EDGE_PROOF_HASHES" in variables, f"{function.name}: {variables}"
 
@@ -204,6 +218,7 @@ def test_each_function_has_its_own_role_with_exactly_its_routes_actions(program:
     assert len({f.inputs["role"] for f in functions}) == len(functions), "functions share a role"
     table_arn = program.one("aws:dynamodb/table:Table", "submissions").outputs["arn"]
     counters_arn = program.one("aws:dynamodb/table:Table", "counters").outputs["arn"]
+    index_arn = program.one("aws:dynamodb/table:Table", "search-index").outputs["arn"]
     for route in ROUTES:
         function = next(f for f in functions if f.name == route_resource_name(API, route))
         statements = _policy_of(program, function)["Statement"]
@@ -215,6 +230,9 @@ def test_each_function_has_its_own_role_with_exactly_its_routes_actions(program:
             (count,) = [s for s in table if s["Resource"] == [counters_arn]]
             assert count["Action"] == ["dynamodb:UpdateItem"]
             table.remove(count)
+        on_index = [s for s in table if s["Resource"] == [index_arn]]
+        assert [s["Action"] for s in on_index] == ([list(route.index_actions)] if route.index_actions else [])
+        table = [s for s in table if s not in on_index]
         if not route.table_actions:
             assert not table, f"{route.name} may touch the table but its route needs no table access"
             continue
@@ -322,6 +340,7 @@ def test_a_second_api_does_not_collide_with_the_first() -> None:
                     contact_burst_limit=5,
                     visitors=VisitorLimitArgs("v", "arn:aws:dynamodb:eu-west-1:123456789012:table/v", 5, 50),
                     exports=ExportArgs("b", "arn:aws:s3:::b", "w", "arn:aws:lambda:eu-west-1:123456789012:function:w"),
+                    search_index=IndexTableArgs("i", "arn:aws:dynamodb:eu-west-1:123456789012:table/i"),
                     edge_proof_hashes="0" * 64,
                     authorizer=JwtAuthorizerArgs(issuer="https://issuer.example", audience="client"),
                 ),
