@@ -41,7 +41,7 @@ def _entry_keys(words: Iterable[str], submission_id: str, entry: str) -> list[di
 
 def entries_of(client: Any, table: str, submission_id: str) -> dict[str, Any] | None:
     """An enquiry's list of entries as written (words, entry, expiry), or None when it has none."""
-    found = client.get_item(TableName=table, Key=_list_key(submission_id), ConsistentRead=True)
+    found: dict[str, Any] = client.get_item(TableName=table, Key=_list_key(submission_id), ConsistentRead=True)
     return found.get("Item")
 
 
