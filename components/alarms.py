@@ -100,27 +100,17 @@ class AlarmSet(pulumi.ComponentResource):
                 1,
                 description="DynamoDB throttled the submissions table; visitors saw 503s and were asked to retry.",
             )
-        if args.dead_letter_queue_name is not None:
-            alarm(
-                "dead-letters",
-                "AWS/SQS",
-                "ApproximateNumberOfMessagesVisible",
-                {"QueueName": args.dead_letter_queue_name},
-                1,
-                statistic="Maximum",
-                description="Enquiry notifications failed after every retry; they wait in the dead-letter queue.",
-            )
-        if args.index_dead_letter_queue_name is not None:
-            alarm(
-                "index-dead-letters",
-                "AWS/SQS",
-                "ApproximateNumberOfMessagesVisible",
-                {"QueueName": args.index_dead_letter_queue_name},
-                1,
-                statistic="Maximum",
-                description="Search index updates failed after every retry: a search may miss an enquiry until"
-                " scripts/reindex.py runs (README, Search).",
-            )
+        dead_letters = (
+            ("dead-letters", args.dead_letter_queue_name, "Enquiry notifications failed after every retry; they wait"
+             " in the dead-letter queue."),
+            ("index-dead-letters", args.index_dead_letter_queue_name, "Search index updates failed after every"
+             " retry: a search may miss an enquiry until scripts/reindex.py runs (README, The search index)."),
+        )  # fmt: skip
+        for logical, queue_name, description in dead_letters:
+            if queue_name is not None:
+                metric = "ApproximateNumberOfMessagesVisible"
+                dimensions = {"QueueName": queue_name}
+                alarm(logical, "AWS/SQS", metric, dimensions, 1, statistic="Maximum", description=description)
         if args.mail_configuration_set_name is not None:
             self._watch_mail(name, topic, args.mail_configuration_set_name)
         self.topic_arn = topic.arn

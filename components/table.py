@@ -36,6 +36,7 @@ class SubmissionsTable(pulumi.ComponentResource):
                         aws.dynamodb.TableGlobalSecondaryIndexKeySchemaArgs(attribute_name=range_key, key_type="RANGE"),
                     ],
                     projection_type=table_spec.projection(index),
+                    non_key_attributes=table_spec.non_key_attributes(index),
                 )
                 for index, (hash_key, range_key) in table_spec.INDEXES.items()
             ],

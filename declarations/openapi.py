@@ -331,6 +331,12 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "description": "Emptied spam stays in the table, unseen, until its spam expiry (spamRetentionDays at most).",
         "responses": {"200": {"description": "emptied", **_json("Emptied")}, "503": UNAVAILABLE},
     },
+    "GET /api/submissions/spam-held": {
+        "summary": "How many enquiries the spam view holds, and how many each check held back, by reason",
+        "description": "Counts the spam view since it was last emptied, from an index of its keys and reasons; an"
+        " enquiry the owner marked as spam has no reason. complete is false when counting ran out of time.",
+        "responses": {"200": {"description": "the counts", **_json("SpamHeld")}, "503": UNAVAILABLE},
+    },
     "POST /api/submissions/export-person": {
         "summary": "Every enquiry from one email address (any status, its domain in any case or form), as JSON",
         "description": "The address is in the body, never the URL. Scans the table until the request's time runs"
@@ -478,6 +484,20 @@ def document() -> dict[str, Any]:
                         "deleted": {"type": "integer", "minimum": 0},
                         "done": {"type": "boolean"},
                         "cursor": {"type": ["string", "null"]},
+                        "request_id": {"type": "string"},
+                    },
+                },
+                "SpamHeld": {
+                    "type": "object",
+                    "required": ["held", "total", "complete", "request_id"],
+                    "properties": {
+                        "held": {
+                            "type": "object",
+                            "additionalProperties": {"type": "integer"},
+                            "description": "enquiries per reason (honeypot, visitor-limit, bot-check-…)",
+                        },
+                        "total": {"type": "integer"},
+                        "complete": {"type": "boolean"},
                         "request_id": {"type": "string"},
                     },
                 },

@@ -51,6 +51,7 @@ ROUTES: tuple[Route, ...] = (
     Route("export-progress", "GET", "/api/submissions/exports/{id}", "exports.progress", True, (), EXPORT_READ_ACTIONS),
     Route("search", "GET", "/api/submissions/search", "search.handler", True, SEARCH_ACTIONS, (), INDEX_READ_ACTIONS),
     Route("empty-spam", "POST", "/api/submissions/empty-spam", "owner.empty_spam", True, ("dynamodb:UpdateItem",)),
+    Route("spam-held", "GET", "/api/submissions/spam-held", "owner.spam_held", True, VIEW_ACTIONS),
     Route("export-person", "POST", "/api/submissions/export-person", "owner.export_person", True, ("dynamodb:Scan",)),
     Route(
         "erase-person",

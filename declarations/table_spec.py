@@ -13,14 +13,22 @@ INDEXES: dict[str, tuple[str, str]] = {
     ts.INBOX_INDEX: (ts.INBOX, ts.CREATED_AT),
     ts.SPAM_INDEX: (ts.STATUS, ts.SPAM_AT),
     ts.COUNT_INDEX: (ts.INBOX, ts.CREATED_AT),
+    ts.SPAM_COUNT_INDEX: (ts.STATUS, ts.SPAM_AT),
 }
-# What each index copies of an item: everything, but the daily counts' index, which holds the keys alone, so a
-# Select=COUNT reads (and is billed for) entries of a few dozen bytes, not whole enquiries.
-PROJECTIONS = {ts.COUNT_INDEX: "KEYS_ONLY"}
+# What each index copies of an item: everything, but the counts' indexes. The daily counts' holds the keys alone, so
+# a Select=COUNT reads (and is billed for) entries of a few dozen bytes, not whole enquiries; the spam view's counts
+# per reason read its keys and each item's reason.
+PROJECTIONS = {ts.COUNT_INDEX: "KEYS_ONLY", ts.SPAM_COUNT_INDEX: "INCLUDE"}
+NON_KEY_ATTRIBUTES = {ts.SPAM_COUNT_INDEX: [ts.SPAM_REASON]}
 
 
 def projection(index: str) -> str:
     return PROJECTIONS.get(index, "ALL")
+
+
+def non_key_attributes(index: str) -> list[str] | None:
+    """The attributes an INCLUDE index copies beside the keys; None for the others."""
+    return NON_KEY_ATTRIBUTES.get(index)
 
 
 STREAM_VIEW_TYPE = "NEW_IMAGE"

@@ -1,5 +1,5 @@
 """The owner's routes under /api/submissions (JWT required): list, view, change status, delete, empty the spam
-view, and one person's enquiries handed over or erased. Exports are exports.py's."""
+view and count what it holds, and one person's enquiries handed over or erased. Exports are exports.py's."""
 
 from __future__ import annotations
 
@@ -69,6 +69,11 @@ def _empty_spam(event: api.Event) -> api.Response:
     return api.json_response(HTTPStatus.OK, {"emptied_at": emptied}, api.request_id(event))
 
 
+def _spam_held(event: api.Event, stop_at: float) -> api.Response:
+    held = inbox.held_back(dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME, stop_at)
+    return api.json_response(HTTPStatus.OK, held, api.request_id(event))
+
+
 def _export_person(event: api.Event, stop_at: float) -> api.Response:
     found = person.export(
         dynamodb_client.dynamodb, dynamodb_client.TABLE_NAME, json_body(event, PERSON_EXAMPLE), stop_at
@@ -91,5 +96,6 @@ get_submission = owner_route(_get)
 update_submission = owner_route(_update)
 delete_submission = owner_route(_delete)
 empty_spam = owner_route(_empty_spam)
+spam_held = timed_owner_route(_spam_held)
 export_person = timed_owner_route(_export_person)
 erase_person = timed_owner_route(_erase_person)

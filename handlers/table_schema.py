@@ -28,17 +28,14 @@ BOT_TOKEN, VISITOR_ADDRESS = "bot_token", "visitor_address"
 SPAM_AT = "spam_at"
 EMPTIED, EMPTIED_AT = "spam-emptied", "emptied_at"
 
-STATUS_INDEX = "by_status"
-INBOX_INDEX = "inbox"
-COUNT_INDEX = "inbox_keys"  # the inbox's keys only: a count is billed by the entries it reads
-SPAM_INDEX = "spam"
+STATUS_INDEX, INBOX_INDEX, SPAM_INDEX = "by_status", "inbox", "spam"
+# Narrow, as a count is billed by what it reads: the inbox's keys; spam's keys and reasons.
+COUNT_INDEX, SPAM_COUNT_INDEX = "inbox_keys", "spam_reasons"
 STATUSES = NEW, HANDLED, SPAM = ("new", "handled", "spam")
 
 # The hourly counters (hourly_limits.py): keys "visitor <address or /64> <hour>" and "mailbox <hour>".
-COUNTER_KEY = "counter"
+COUNTER_KEY, POSTS, COUNTED_IDS = "counter", "posts", "ids"
 VISITOR_COUNT, MAILBOX_COUNT = "visitor", "mailbox"
-POSTS = "posts"
-COUNTED_IDS = "ids"
 HOUR_SECONDS = 3600
 CONDITION_FAILED = "ConditionalCheckFailedException"
 
@@ -46,7 +43,7 @@ CONDITION_FAILED = "ConditionalCheckFailedException"
 def canonical_id(raw: str) -> str | None:
     """A submission id in the one form the table keys it by (a lower-case hyphenated UUID), or None when `raw`
     is no UUID. Any spelling uuid.UUID reads (upper case, braces, urn:uuid:) names the same submission."""
-    # The form every page and script sends is checked without building a UUID object (uuid.UUID is slow).
+    # The form every page and script sends, checked without a UUID object (uuid.UUID is slow).
     if re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", raw):
         return raw
     try:

@@ -69,7 +69,14 @@ def create_table_request(table_name: str) -> dict[str, object]:
                     {"AttributeName": hash_key, "KeyType": "HASH"},
                     {"AttributeName": range_key, "KeyType": "RANGE"},
                 ],
-                "Projection": {"ProjectionType": table_spec.projection(name)},
+                "Projection": {
+                    "ProjectionType": table_spec.projection(name),
+                    **(
+                        {"NonKeyAttributes": table_spec.non_key_attributes(name)}
+                        if table_spec.non_key_attributes(name)
+                        else {}
+                    ),
+                },
             }
             for name, (hash_key, range_key) in table_spec.INDEXES.items()
         ],

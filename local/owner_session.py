@@ -46,6 +46,13 @@ def sign_in(site_url: str, email: str, password: str, new_password: str = NEW_PA
     return str(answer["AuthenticationResult"]["AccessToken"])
 
 
+def api_json(site_url: str, token: str, path: str) -> Any:
+    """The owner API's JSON answer to GET `path`, as the dashboard asks for it."""
+    request = urllib.request.Request(f"{site_url}{path}", headers={"authorization": f"Bearer {token}"})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310  (loopback)
+        return json.load(response)
+
+
 def all_submissions(site_url: str, token: str) -> list[dict[str, str]]:
     """Every stored submission, read through the owner API (each status, every page)."""
     items: list[dict[str, str]] = []
@@ -53,10 +60,7 @@ def all_submissions(site_url: str, token: str) -> list[dict[str, str]]:
         cursor = ""
         while True:
             query = f"status={status}&limit=100" + (f"&cursor={cursor}" if cursor else "")
-            url = f"{site_url}/api/submissions?{query}"
-            request = urllib.request.Request(url, headers={"authorization": f"Bearer {token}"})  # noqa: S310
-            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310  (loopback)
-                page = json.load(response)
+            page = api_json(site_url, token, f"/api/submissions?{query}")
             items += page["items"]
             cursor = page["cursor"]
             if not cursor:

@@ -33,6 +33,17 @@ def store(emulator: object) -> Iterator[Store]:
 
 
 @pytest.fixture
+def owner(store: Store) -> types.ModuleType:
+    """The owner routes' module, imported once the emulator's environment is in place."""
+    return importlib.import_module("owner")
+
+
+@pytest.fixture
+def search(store: Store) -> types.ModuleType:
+    return importlib.import_module("search")
+
+
+@pytest.fixture
 def index_now(store: Store) -> Callable[[], int]:
     """Hands the table stream's new records to the search indexer, as its trigger would, and returns how many: the
     search index then holds every change made so far."""

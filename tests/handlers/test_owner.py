@@ -18,13 +18,6 @@ from tests.support.handler_events import Store, call, exported, owner_event, val
 from view_limits import MAX_PAGE
 
 
-@pytest.fixture
-def owner(store: Store) -> types.ModuleType:
-    import importlib
-
-    return importlib.import_module("owner")
-
-
 def add(contact: types.ModuleType, store: Store, count: int, **fields: str) -> list[str]:
     ids = []
     for n in range(count):

@@ -18,11 +18,6 @@ from tests.support.handler_events import Store, call, owner_event, valid_fields
 ADA = "ada@bücher.example"  # stored as the form stores it: ada@xn--bcher-kva.example
 
 
-@pytest.fixture
-def owner(store: Store) -> types.ModuleType:
-    return importlib.import_module("owner")
-
-
 def post(contact: types.ModuleType, store: Store, email: str, **fields: str) -> str:
     return contact.accept(store.client, TABLE_NAME, 0, valid_fields(email=email, **fields))
 

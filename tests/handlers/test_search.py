@@ -3,7 +3,6 @@ the status filter, paging that neither repeats nor skips, the read bound, and ba
 
 from __future__ import annotations
 
-import importlib
 import json
 import time
 import types
@@ -17,16 +16,6 @@ from owner_requests import ANSWER_SECONDS
 from tests.support.handler_events import Store, api_event, owner_event, valid_fields
 
 PATH = "/api/submissions/search"
-
-
-@pytest.fixture
-def search(store: Store) -> types.ModuleType:
-    return importlib.import_module("search")
-
-
-@pytest.fixture
-def owner(store: Store) -> types.ModuleType:
-    return importlib.import_module("owner")
 
 
 def add(contact: types.ModuleType, store: Store, **fields: str) -> str:

@@ -21,16 +21,6 @@ from tests.support.handler_events import Store, call, owner_event, valid_fields
 PATH = "/api/submissions/search"
 
 
-@pytest.fixture
-def search(store: Store) -> types.ModuleType:
-    return importlib.import_module("search")
-
-
-@pytest.fixture
-def owner(store: Store) -> types.ModuleType:
-    return importlib.import_module("owner")
-
-
 def add(contact: types.ModuleType, retention_days: int = 0, **fields: str) -> str:
     return str(contact.accept(Store().client, TABLE_NAME, retention_days, valid_fields(**fields), keep_extra=True))
 

@@ -18,11 +18,6 @@ from tests.support.handler_events import Store, call, exported, owner_event, val
 BOT = {"website": "http://spam.example"}
 
 
-@pytest.fixture
-def owner(store: Store) -> types.ModuleType:
-    return importlib.import_module("owner")
-
-
 class CountingClient:
     """A DynamoDB client that counts the calls made through it."""
 
@@ -144,3 +139,47 @@ def test_a_spam_cursor_must_be_one_the_spam_view_issued(
     )
     assert status == 200 and second["items"][0]["id"] != first["items"][0]["id"]
     assert inbox_page["cursor"] is None  # no post in the inbox to page through
+
+
+def test_the_spam_view_counts_what_each_check_held_back_since_it_was_last_emptied(
+    owner, contact, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21: offices and mobile networks share addresses, so the owner sees the whole view's count per reason,
+    not a page's."""
+    from local.emulator import COUNTERS_TABLE
+
+    limits = contact.VisitorLimits(COUNTERS_TABLE, 1, 50)
+    for n in range(4):  # one visitor's first post is fine; the next three are held by the per-visitor limit
+        contact.accept(
+            store.client, TABLE_NAME, 0, valid_fields(first_name=f"V{n}"), limits=limits, visitor="192.0.2.9"
+        )
+    post(contact, store, "Bot1", **BOT)
+    post(contact, store, "Bot2", **BOT)
+    marked = post(contact, store, "Marked")
+    event = owner_event("PATCH", f"/api/submissions/{marked}", params={"id": marked}, body={"status": "spam"})
+    assert call(owner.update_submission, event)[0] == 200
+
+    def held() -> dict:
+        status, _, body = call(owner.spam_held, owner_event("GET", "/api/submissions/spam-held"))
+        assert status == 200, body
+        return {k: body[k] for k in ("held", "total", "complete")}
+
+    assert held() == {"held": {"visitor-limit": 3, "honeypot": 2}, "total": 6, "complete": True}
+    empty(owner)
+    post(contact, store, "Bot3", **BOT)
+    assert held() == {"held": {"honeypot": 1}, "total": 1, "complete": True}, "only what arrived since emptying"
+    import inbox
+
+    monkeypatch.setattr(inbox, "view_request", _paged_by_one(inbox.view_request))
+    post(contact, store, "Bot4", **BOT)
+    short = importlib.import_module("local.gateway").LambdaContext("owner", "t", timeout_seconds=3.0)
+    status, _, body = call(lambda e, _: owner.spam_held(e, short), owner_event("GET", "/api/submissions/spam-held"))
+    assert status == 200 and body["complete"] is False and body["total"] == 1, "out of time: says so, not less"
+
+
+def _paged_by_one(view_request: Any) -> Any:
+    def one_at_a_time(*args: Any, **kwargs: Any) -> Any:
+        request, names = view_request(*args, **kwargs)
+        return {**request, "Limit": 1}, names
+
+    return one_at_a_time

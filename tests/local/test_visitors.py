@@ -65,6 +65,13 @@ def test_one_bot_cannot_bury_three_people(dev: tuple[Runner, Output]) -> None:
     bots = [stored[f"Bot{n}"] for n in range(VISITOR_CEILING)]
     assert [b["status"] for b in bots] == ["new"] * VISITOR_LIMIT + ["spam"] * (VISITOR_CEILING - VISITOR_LIMIT)
     assert {b.get("spam_reason") for b in bots[VISITOR_LIMIT:]} == {"visitor-limit"}
+    # The owner sees the whole spam view's count per check (the dashboard's line above the spam view).
+    held = owner_session.api_json(site.url, token, "/api/submissions/spam-held")
+    assert (held["held"], held["total"], held["complete"]) == (
+        {"visitor-limit": VISITOR_CEILING - VISITOR_LIMIT},
+        VISITOR_CEILING - VISITOR_LIMIT,
+        True,
+    )
 
 
 def test_cors_answers_vary_by_origin() -> None:

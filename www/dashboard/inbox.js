@@ -73,9 +73,9 @@ export async function loadPage() {
   $("submissions").hidden = body.items.length === 0;
   $("empty").hidden = body.items.length > 0;
   $("empty").textContent = searching
-    ? `No enquiries ${body.cursor ? "on this page " : ""}match “${searching}”${filter().value ? ` among ${filter().value} ones` : ""}.`
+    ? `No enquiries ${body.cursor ? "on this page " : ""}match “${searching}”${filter().value ? ` among ${filter().value} ones` : ""}.${filter().value === "spam" ? "" : " Search finds whole words."}`
     : "No enquiries here yet.";
-  spamSummary(body.items);
+  if (page === 0) spamSummary();
   // Emptying is for the whole spam view, not a search within it.
   $("spam-actions").hidden = filter().value !== "spam" || Boolean(searching) || body.items.length === 0;
   $("results-title").hidden = !searching;
@@ -85,14 +85,19 @@ export async function loadPage() {
   $("next-page").disabled = !body.cursor;
 }
 
-// How many of the page's spam each check held back: offices and mobile networks share an address, so a limit's
-// catch is worth a look.
-function spamSummary(items) {
-  const counts = {};
-  for (const item of items) if (SPAM_REASONS[item.spam_reason]) counts[item.spam_reason] = (counts[item.spam_reason] || 0) + 1;
-  const parts = Object.entries(counts).map(([reason, count]) => `${count} by the ${SPAM_REASONS[reason][0]}`);
-  $("spam-summary").hidden = parts.length === 0;
-  $("spam-summary").textContent = parts.length ? `Held back, on this page: ${parts.join(", ")}.` : "";
+// How many posts each check held back in the whole spam view (since it was last emptied), not only this page:
+// offices and mobile networks share an address, so a limit's catch is worth a look.
+async function spamSummary() {
+  const summary = $("spam-summary");
+  if (filter().value !== "spam" || searching) { summary.hidden = true; return; }
+  let body;
+  try { body = await apiJson("/submissions/spam-held"); } catch { summary.hidden = true; return; }
+  const parts = Object.entries(body.held).filter(([reason]) => SPAM_REASONS[reason])
+    .map(([reason, count]) => `${count.toLocaleString()} by the ${SPAM_REASONS[reason][0]}`);
+  summary.hidden = parts.length === 0;
+  summary.textContent = parts.length
+    ? `Held back, of ${body.total.toLocaleString()} in spam${body.complete ? "" : " (counting stopped early)"}: ${parts.join(", ")}.`
+    : "";
 }
 
 function restart() {
