@@ -156,6 +156,7 @@ def test_paging_filters_and_token_refresh(page: Page, site: Runner, watch: Watch
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Spammy")
     expect(rows.first.locator(".badge")).to_have_text("spam")
+    expect(page.locator("#spam-summary")).to_have_text("Held back, of 1 in spam: 1 by the hidden field.")
 
     # An access token about to expire is renewed with the refresh token, without signing in again.
     old = page.evaluate("JSON.parse(sessionStorage.getItem('ctd.tokens'))")

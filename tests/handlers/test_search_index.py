@@ -87,7 +87,7 @@ def test_a_rare_word_is_found_in_one_request_whose_index_reads_do_not_grow_with_
 ) -> None:
     rare = add(contact, first_name="Oldest", message="Our zeugma press needs a quote")
     measured = []
-    for more in (29, 270):  # an inbox of 30, then of 300
+    for more in (14, 135):  # an inbox of 15, then of 150
         for _ in range(more):
             add(contact, first_name="Common", message="A quote for printing, please")
         index_now()
