@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.function import FunctionSizing, HandlerFunction, HandlerFunctionArgs, table_statement
+from components.function import FunctionSizing, HandlerFunction, HandlerFunctionArgs, allow, table_statement
 from components.private_bucket import deny_plain_http, private_bucket
 from components.search_index import IndexTableArgs, index_statements
 from declarations.export_spec import KEEP_DAYS, WRITER_HANDLER, WRITER_TIMEOUT_SECONDS
@@ -47,20 +47,16 @@ def export_statements(
     objects = [a for a in actions if a.startswith("s3:") and a != "s3:ListBucket"]
     statements = []
     if objects:
-        statements.append(bucket.apply(lambda arn: _allow(objects, f"{arn}/{PREFIX}*")))
+        statements.append(bucket.apply(lambda arn: allow(objects, f"{arn}/{PREFIX}*")))
     if "s3:ListBucket" in actions:
-        statements.append(bucket.apply(lambda arn: _allow(["s3:ListBucket"], arn)))
+        statements.append(bucket.apply(lambda arn: allow(["s3:ListBucket"], arn)))
     if "lambda:InvokeFunction" in actions:
         if function_arn is None:
             raise ValueError("lambda:InvokeFunction needs the writer's ARN")
         statements.append(
-            pulumi.Output.from_input(function_arn).apply(lambda arn: _allow(["lambda:InvokeFunction"], arn))
+            pulumi.Output.from_input(function_arn).apply(lambda arn: allow(["lambda:InvokeFunction"], arn))
         )
     return statements
-
-
-def _allow(actions: list[str], resource: str) -> dict[str, Any]:
-    return {"Effect": "Allow", "Action": actions, "Resource": [resource]}
 
 
 class ExportFiles(pulumi.ComponentResource):
@@ -122,7 +118,7 @@ class ExportFiles(pulumi.ComponentResource):
             f"{name}-writer-continues",
             role=writer.role_name,
             policy=writer.arn.apply(
-                lambda arn: json.dumps({"Version": "2012-10-17", "Statement": [_allow(["lambda:InvokeFunction"], arn)]})
+                lambda arn: json.dumps({"Version": "2012-10-17", "Statement": [allow(["lambda:InvokeFunction"], arn)]})
             ),
             opts=child,
         )

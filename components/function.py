@@ -37,6 +37,11 @@ def handler_archive(handler: str) -> pulumi.AssetArchive:
     return pulumi.AssetArchive({p.name: pulumi.FileAsset(str(p)) for p in handler_files(handler.split(".")[0])})
 
 
+def allow(actions: list[str], resource: str) -> dict[str, Any]:
+    """A policy statement allowing `actions` on one resource."""
+    return {"Effect": "Allow", "Action": actions, "Resource": [resource]}
+
+
 def table_statement(actions: tuple[str, ...], table_arn: str) -> dict[str, Any]:
     """A function's table actions on the table, plus its indexes when it queries them."""
     resources = [table_arn]

@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.function import FunctionSizing, HandlerFunction, HandlerFunctionArgs
+from components.function import FunctionSizing, HandlerFunction, HandlerFunctionArgs, allow, table_statement
 from components.stream_consumer import dead_letter_queue, stream_statements, stream_trigger
 from declarations.routes import INDEX_WRITE_ACTIONS
 from declarations.stream_trigger_spec import INDEX_FILTERS, INDEXER_HANDLER
@@ -38,12 +38,7 @@ def index_statements(actions: tuple[str, ...], index: IndexTableArgs) -> list[pu
     """`actions` on the index table, none when there are none."""
     if not actions:
         return []
-    return [pulumi.Output.from_input(index.arn).apply(lambda arn: index_statement(actions, arn))]
-
-
-def index_statement(actions: tuple[str, ...], index_arn: str) -> dict[str, Any]:
-    """`actions` on the index table (it has no secondary indexes)."""
-    return {"Effect": "Allow", "Action": list(actions), "Resource": [index_arn]}
+    return [pulumi.Output.from_input(index.arn).apply(lambda arn: allow(list(actions), arn))]
 
 
 class SearchIndex(pulumi.ComponentResource):
@@ -71,8 +66,8 @@ class SearchIndex(pulumi.ComponentResource):
         statements = [
             *stream_statements(args.table_stream_arn, dead_letters.arn),
             # The enquiry as it is now (indexer.py reads it rather than trusting a late record).
-            pulumi.Output.from_input(args.table_arn).apply(lambda arn: index_statement(("dynamodb:GetItem",), arn)),
-            table.arn.apply(lambda arn: index_statement(INDEX_WRITE_ACTIONS, arn)),
+            pulumi.Output.from_input(args.table_arn).apply(lambda arn: table_statement(("dynamodb:GetItem",), arn)),
+            *index_statements(INDEX_WRITE_ACTIONS, IndexTableArgs(table.name, table.arn)),
         ]
         function = HandlerFunction(
             logical,

@@ -31,4 +31,10 @@ def non_key_attributes(index: str) -> list[str] | None:
     return NON_KEY_ATTRIBUTES.get(index)
 
 
+def projection_request(index: str) -> dict[str, object]:
+    """An index's projection as DynamoDB's CreateTable takes it."""
+    included = non_key_attributes(index)
+    return {"ProjectionType": projection(index), **({"NonKeyAttributes": included} if included else {})}
+
+
 STREAM_VIEW_TYPE = "NEW_IMAGE"

@@ -24,6 +24,12 @@ STOP_WORDS = frozenset(
 )
 
 
+def is_searchable(item: dict[str, Any]) -> bool:
+    """Whether the index holds an item: an enquiry (not one of the table's own items) that is not spam."""
+    submission_id = str(item.get(ts.HASH_KEY) or "")
+    return ts.canonical_id(submission_id) == submission_id and item.get(ts.STATUS) != ts.SPAM
+
+
 def item_text(item: dict[str, Any]) -> str:
     """Every text of an enquiry a search looks in (its fields, subject, kept fields' names and values), folded."""
     texts = [str(item.get(name) or "") for name in SEARCHED] + [f"{k} {v}" for k, v in extra_fields(item).items()]

@@ -40,13 +40,21 @@ def cursor_key(cursor: object, names: set[str]) -> dict[str, str]:
     return plain
 
 
+def timed_cursor_key(cursor: object, names: set[str], order: str = ts.CREATED_AT) -> dict[str, str]:
+    """cursor_key, with `order` (one of `names`) a time as the table writes it (iso_time); or BadRequest."""
+    plain = cursor_key(cursor, names)
+    if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", plain[order]):
+        raise BadRequest(_BAD_CURSOR, {"cursor": "is not valid"})
+    return plain
+
+
 def decode_cursor(
     cursor: str, index_key: str, index_value: str, order: str = ts.CREATED_AT
 ) -> dict[str, dict[str, str]]:
     """The ExclusiveStartKey inside a cursor this API issued for the same view (its index's key and `order`, the
     time it sorts by), or BadRequest."""
-    plain = cursor_key(cursor, {ts.HASH_KEY, order, index_key})
-    if plain[index_key] != index_value or not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", plain[order]):
+    plain = timed_cursor_key(cursor, {ts.HASH_KEY, order, index_key}, order)
+    if plain[index_key] != index_value:
         raise BadRequest(_BAD_CURSOR, {"cursor": "is not valid"})
     return {name: {"S": value} for name, value in plain.items()}
 
@@ -114,7 +122,7 @@ def held_back(client: Any, table: str, stop_at: float) -> dict[str, Any]:
     """How many enquiries the spam view holds (since it was last emptied), and how many of them each check held back
     (their reasons; one the owner marked has none), read from the narrow SPAM_COUNT_INDEX a page at a time until done
     or `stop_at` (time.monotonic()): `complete` is false when it stopped first, rather than a smaller count."""
-    request, _ = view_request(table, ts.SPAM, None, emptied_at(client, table))
+    request, _ = open_view(client, table, ts.SPAM, None)
     request["IndexName"] = ts.SPAM_COUNT_INDEX
     request["ProjectionExpression"] = "#r"
     request["ExpressionAttributeNames"]["#r"] = ts.SPAM_REASON

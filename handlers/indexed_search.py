@@ -10,7 +10,6 @@ search is the scan's (search.py)."""
 from __future__ import annotations
 
 import heapq
-import re
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -18,12 +17,11 @@ from typing import Any
 
 import index_schema as xs
 import table_schema as ts
-from api_gateway import BadRequest
 from dynamo_items import dynamo_errors
 from enquiry_words import is_indexed, item_text, text_words
-from inbox import cursor_key, encode_cursor
+from inbox import encode_cursor, timed_cursor_key
 from stored_items import from_item, public
-from word_index import LONG, until_processed
+from word_index import LONG, entry, entry_parts, until_processed
 
 PROBE = 50  # entries of each of a word's partitions read first, to find the query's rarest word
 READ_PAGE = 250  # entries per Query after that
@@ -83,10 +81,8 @@ class WordEntries:
 
 def entry_after(cursor: str) -> str:
     """The entry a cursor of this search stopped at; BadRequest for anything this API did not issue."""
-    plain = cursor_key(cursor, {ts.HASH_KEY, ts.CREATED_AT})
-    if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", plain[ts.CREATED_AT]):
-        raise BadRequest("cursor is not one this API issued; start again without it", {"cursor": "is not valid"})
-    return f"{plain[ts.CREATED_AT]}#{plain[ts.HASH_KEY]}"
+    plain = timed_cursor_key(cursor, {ts.HASH_KEY, ts.CREATED_AT})
+    return entry(plain[ts.CREATED_AT], plain[ts.HASH_KEY])
 
 
 def candidates(client: Any, index_table: str, words: list[str], before: str | None) -> Iterator[str]:
@@ -95,15 +91,15 @@ def candidates(client: Any, index_table: str, words: list[str], before: str | No
     rarest = min((WordEntries(client, index_table, w, before) for w in words), key=lambda e: e.seen)
     long = WordEntries(client, index_table, LONG, before)
     last = None
-    for entry in heapq.merge(rarest.newest_first(), long.newest_first(), reverse=True):
-        if entry != last:
-            yield entry
-        last = entry
+    for sort_key in heapq.merge(rarest.newest_first(), long.newest_first(), reverse=True):
+        if sort_key != last:
+            yield sort_key
+        last = sort_key
 
 
 def fetch(client: Any, table: str, entries: list[str]) -> dict[str, dict[str, Any]]:
     """The enquiries of `entries` by id (BatchGetItem); those deleted since are missing."""
-    keys = [{ts.HASH_KEY: {"S": e.rpartition("#")[2]}} for e in dict.fromkeys(entries)]
+    keys = [{ts.HASH_KEY: {"S": entry_parts(e)[1]}} for e in dict.fromkeys(entries)]
     found: dict[str, dict[str, Any]] = {}
     with dynamo_errors():
         for answer in until_processed(client.batch_get_item, {table: {"Keys": keys}}, "UnprocessedKeys"):
@@ -124,25 +120,26 @@ def indexed_page(
     client: Any,
     view: tuple[str, str, str | None, int],
     cursor: str | None,
-    raw_words: list[str],
+    query: tuple[list[str], list[str]],
     stop_at: float,
 ) -> dict[str, Any]:
-    """Up to `limit` matches of `raw_words` (query_words) in the view (table, index table, status, limit), and a
-    cursor after the last candidate checked while there may be more. Stops at `stop_at` or MAX_READ candidates."""
+    """Up to `limit` matches in the view (table, index table, status, limit) of the query (its words, query_words,
+    and those the index holds, index_words), and a cursor after the last candidate checked while there may be more.
+    Stops at `stop_at` or MAX_READ candidates."""
     table, index_table, status, limit = view
-    words = index_words(raw_words)
+    raw_words, words = query
     pending = candidates(client, index_table, words, entry_after(cursor) if cursor else None)
     found: list[dict[str, Any]] = []
     read = 0
     while batch := [e for _, e in zip(range(min(MAX_FETCH, limit - len(found))), pending, strict=False)]:
         items = fetch(client, table, batch)
-        for entry in batch:
+        for sort_key in batch:
             read += 1
-            item = items.get(entry.rpartition("#")[2])
+            created, submission_id = entry_parts(sort_key)
+            item = items.get(submission_id)
             if item is not None and holds(item, status, words, raw_words):
                 found.append(item)
             if len(found) == limit or read == MAX_READ or time.monotonic() > stop_at:
-                created, _, submission_id = entry.rpartition("#")
                 last = {ts.HASH_KEY: {"S": submission_id}, ts.CREATED_AT: {"S": created}}
                 return {"items": [public(i) for i in found], "cursor": encode_cursor(last), "searched": read}
     return {"items": [public(i) for i in found], "cursor": None, "searched": read}

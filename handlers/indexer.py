@@ -11,7 +11,7 @@ from typing import Any
 import table_schema as ts
 import word_index
 from dynamodb_client import TABLE_NAME, dynamodb
-from enquiry_words import indexed_words
+from enquiry_words import indexed_words, is_searchable
 from stored_items import from_item
 
 logger = logging.getLogger("ctd.indexer")  # ids and error kinds only: never an enquiry's words
@@ -28,14 +28,13 @@ def apply(record: dict[str, Any]) -> None:
         key = {ts.HASH_KEY: {"S": submission_id}}
         current = dynamodb.get_item(TableName=TABLE_NAME, Key=key, ConsistentRead=True).get("Item")
     item = from_item(current) if current else None
-    if item is None or item.get(ts.STATUS) == ts.SPAM:
+    if item is None or not is_searchable(item):
         word_index.remove(dynamodb, word_index.TABLE, submission_id)
         return
     listed = word_index.entries_of(dynamodb, word_index.TABLE, submission_id)
     if listed is None or listed.get(ts.EXPIRES_AT, {}).get("N", "") != str(item.get(ts.EXPIRES_AT) or ""):
-        word_index.write(
-            dynamodb, word_index.TABLE, item, *indexed_words(item)
-        )  # new, rescued, or a new expiry (every entry carries it)
+        # New, rescued, or a new expiry (every entry carries it).
+        word_index.write(dynamodb, word_index.TABLE, item, *indexed_words(item))
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

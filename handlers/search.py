@@ -44,8 +44,9 @@ def search_page(
     """Up to `limit` matches, newest first, and a cursor after the last one read (None when the view is done).
     Reading stops at `stop_at` (time.monotonic()), always after at least one item, so every request moves on."""
     words = query_words(q)
-    if status != ts.SPAM and index_words(words):
-        return indexed_page(client, (table, word_index.TABLE, status, limit), cursor, words, stop_at)
+    indexed = index_words(words) if status != ts.SPAM else []
+    if indexed:
+        return indexed_page(client, (table, word_index.TABLE, status, limit), cursor, (words, indexed), stop_at)
     request, (key, order) = open_view(client, table, status, cursor)
     found: list[dict[str, Any]] = []
     read = 0

@@ -27,6 +27,17 @@ BATCH = 25  # BatchWriteItem's most requests per call
 ATTEMPTS = 5  # tries of a batch's unprocessed part before giving up (the stream retries the record)
 
 
+def entry(created_at: str, submission_id: str) -> str:
+    """An entry's sort key: newest first by time, the id to fetch the enquiry by."""
+    return f"{created_at}#{submission_id}"
+
+
+def entry_parts(entry_key: str) -> tuple[str, str]:
+    """(created_at, id) of an entry's sort key."""
+    created_at, _, submission_id = entry_key.rpartition("#")
+    return created_at, submission_id
+
+
 def partition(word: str, submission_id: str) -> str:
     return f"{word}#{int(submission_id[-1], 16) % xs.SHARDS}"
 
@@ -35,8 +46,8 @@ def _list_key(submission_id: str) -> dict[str, dict[str, str]]:
     return {xs.WORD: {"S": f"#{submission_id}"}, xs.ENTRY: {"S": "#"}}
 
 
-def _entry_keys(words: Iterable[str], submission_id: str, entry: str) -> list[dict[str, dict[str, str]]]:
-    return [{xs.WORD: {"S": partition(w, submission_id)}, xs.ENTRY: {"S": entry}} for w in words]
+def _entry_keys(words: Iterable[str], submission_id: str, sort_key: str) -> list[dict[str, dict[str, str]]]:
+    return [{xs.WORD: {"S": partition(w, submission_id)}, xs.ENTRY: {"S": sort_key}} for w in words]
 
 
 def entries_of(client: Any, table: str, submission_id: str) -> dict[str, Any] | None:
@@ -48,14 +59,14 @@ def entries_of(client: Any, table: str, submission_id: str) -> dict[str, Any] | 
 def write(client: Any, table: str, item: dict[str, Any], words: list[str], long: bool) -> int:
     """Index a plain enquiry item under `words` (enquiry_words.indexed_words), and LONG if `long`: its list first
     (so a failure part-way leaves nothing unlisted), then one entry per word. Returns the items written."""
-    submission_id, entry = item[ts.HASH_KEY], f"{item[ts.CREATED_AT]}#{item[ts.HASH_KEY]}"
+    submission_id, sort_key = item[ts.HASH_KEY], entry(item[ts.CREATED_AT], item[ts.HASH_KEY])
     expiry = {ts.EXPIRES_AT: {"N": str(item[ts.EXPIRES_AT])}} if item.get(ts.EXPIRES_AT) else {}
     listed = [*words, LONG] if long else words
     client.put_item(
         TableName=table,
-        Item={**_list_key(submission_id), WORDS: {"S": " ".join(listed)}, LISTED_ENTRY: {"S": entry}, **expiry},
+        Item={**_list_key(submission_id), WORDS: {"S": " ".join(listed)}, LISTED_ENTRY: {"S": sort_key}, **expiry},
     )
-    puts = [{"PutRequest": {"Item": key | expiry}} for key in _entry_keys(listed, submission_id, entry)]
+    puts = [{"PutRequest": {"Item": key | expiry}} for key in _entry_keys(listed, submission_id, sort_key)]
     write_batches(client, table, puts)
     return len(puts) + 1
 
@@ -65,8 +76,7 @@ def remove(client: Any, table: str, submission_id: str) -> int:
     listed = entries_of(client, table, submission_id)
     if listed is None:
         return 0
-    entry = listed[LISTED_ENTRY]["S"]
-    keys = _entry_keys(listed[WORDS]["S"].split(), submission_id, entry)
+    keys = _entry_keys(listed[WORDS]["S"].split(), submission_id, listed[LISTED_ENTRY]["S"])
     write_batches(client, table, [{"DeleteRequest": {"Key": key}} for key in keys])
     client.delete_item(TableName=table, Key=_list_key(submission_id))
     return len(keys) + 1

@@ -69,14 +69,7 @@ def create_table_request(table_name: str) -> dict[str, object]:
                     {"AttributeName": hash_key, "KeyType": "HASH"},
                     {"AttributeName": range_key, "KeyType": "RANGE"},
                 ],
-                "Projection": {
-                    "ProjectionType": table_spec.projection(name),
-                    **(
-                        {"NonKeyAttributes": table_spec.non_key_attributes(name)}
-                        if table_spec.non_key_attributes(name)
-                        else {}
-                    ),
-                },
+                "Projection": table_spec.projection_request(name),
             }
             for name, (hash_key, range_key) in table_spec.INDEXES.items()
         ],

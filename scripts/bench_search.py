@@ -60,9 +60,11 @@ def stored_enquiries(count: int) -> list[dict[str, dict[str, str]]]:
 def wait_for_the_index(dynamodb: Any, last_id: str) -> float:
     """Seconds until the runner's search indexer has indexed the last enquiry written (it takes the stream in
     order), so the searches do not queue behind it in moto, which answers one request at a time."""
+    lambda_task_root.enter()
+    import word_index
+
     started = time.monotonic()
-    key = {"word": {"S": f"#{last_id}"}, "entry": {"S": "#"}}  # the enquiry's list (word_index.py)
-    while "Item" not in dynamodb.get_item(TableName=INDEX_TABLE, Key=key):
+    while word_index.entries_of(dynamodb, INDEX_TABLE, last_id) is None:
         if time.monotonic() - started > 900:
             raise TimeoutError("the runner's indexer did not index the enquiries within 15 minutes")
         time.sleep(2)

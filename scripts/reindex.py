@@ -20,13 +20,11 @@ from local import lambda_task_root
 def reindex(client: Any, table: str, index_table: str) -> int:
     """Index every enquiry of `table` that is not spam; returns how many."""
     lambda_task_root.enter()  # the handlers' modules, as the indexer imports them
-    ts, word_index, words, stored = map(
-        importlib.import_module, ("table_schema", "word_index", "enquiry_words", "stored_items")
-    )
+    word_index, words, stored = map(importlib.import_module, ("word_index", "enquiry_words", "stored_items"))
     indexed = 0
     for page in client.get_paginator("scan").paginate(TableName=table, ConsistentRead=True):
         for item in map(stored.from_item, page["Items"]):
-            if ts.canonical_id(item[ts.HASH_KEY]) == item[ts.HASH_KEY] and item.get(ts.STATUS) != ts.SPAM:
+            if words.is_searchable(item):
                 word_index.write(client, index_table, item, *words.indexed_words(item))
                 indexed += 1
     return indexed

@@ -185,7 +185,10 @@ def _table(d: Any) -> dict[str, Any]:
             {
                 "IndexName": g["name"],
                 "KeySchema": [{"AttributeName": k["attributeName"], "KeyType": k["keyType"]} for k in g["keySchemas"]],
-                "Projection": {"ProjectionType": g["projectionType"]},
+                "Projection": {
+                    "ProjectionType": g["projectionType"],
+                    **({"NonKeyAttributes": g["nonKeyAttributes"]} if "nonKeyAttributes" in g else {}),
+                },
             }
             for g in i.get("globalSecondaryIndexes", [])
         ],
