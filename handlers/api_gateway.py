@@ -96,8 +96,9 @@ def request_id(event: Event) -> str:
 
 
 def header(event: Event, name: str) -> str:
-    """A request header's value; API Gateway v2 lower-cases header names."""
-    return str((event.get("headers") or {}).get(name.lower(), ""))
+    """A request header's value by its lower-case name, as API Gateway v2 gives them."""
+    headers: dict[str, str] = event.get("headers") or {}
+    return headers.get(name, "")
 
 
 def body_bytes(event: Event, limit: int) -> bytes:
@@ -149,11 +150,13 @@ def response(status: int, body: str, rid: str, headers: dict[str, str] | None = 
 
 # Made once, like _DECODER: json.dumps with any option builds an encoder per call.
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
+json_text = _ENCODER.encode
+JSON_TYPE = {"content-type": "application/json; charset=utf-8"}
 
 
 def json_response(status: int, body: dict[str, Any], rid: str, headers: dict[str, str] | None = None) -> Response:
     text = _ENCODER.encode({**body, "request_id": rid})
-    return response(status, text, rid, {"content-type": "application/json; charset=utf-8", **(headers or {})})
+    return response(status, text, rid, {**JSON_TYPE, **(headers or {})})
 
 
 def error_body(error: ApiError) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import botocore.config
 import env_names as env
 
 # Worst case 2 x (1 s + 2 s) plus one backoff of at most 1 s: within the shortest function timeout (8 s), so a
-# stuck DynamoDB is a clean 503, not a Lambda timeout (the gateway's bare 503, without a request id).
+# stuck DynamoDB is a clean 503 with a request id, not a Lambda timeout.
 BOTO_CONFIG = botocore.config.Config(
     retries={"mode": "standard", "total_max_attempts": 2}, connect_timeout=1, read_timeout=2
 )

@@ -20,7 +20,7 @@ from form_schema import (
 )
 
 _KNOWN = frozenset((*FIELDS_BY_NAME, *CONTROL_FIELDS))
-_SPECS = {f.name: (f.name, f) for f in FIELDS}  # each field: the name it is read under, and its rules
+_SPECS = {f.name: (f.name, f) for f in FIELDS}  # each field: the name it is read under, its rules
 
 
 class Problem:
@@ -74,8 +74,7 @@ def checked_value(spec: Field, value: object, sent: bool = True) -> Problem | st
         return Problem("REQUIRED_FIELD_MISSING", f"{spec.label} is required")
     if len(value) > spec.max_length:
         return Problem("TOO_LONG", f"{spec.label} must be at most {spec.max_length} characters")
-    # isprintable() is one pass in C, true only for text without control characters, Unicode line breaks or
-    # lone surrogates; only text it doubts (a message's line breaks, a no-break space) needs the exact check.
+    # isprintable() is one pass in C; only text it doubts (a line break, a no-break space) needs the exact check.
     if not value.isprintable() and has_control_characters(value, spec.multiline):
         return Problem("CONTROL_CHARACTERS", f"{spec.label} contains control characters")
     if spec.kind == "email":

@@ -1,5 +1,5 @@
-"""Hourly limits, each id counted once per clock hour in one atomic update: a visitor's posts (past the limit kept
-as spam, answered as usual: offices share addresses; past the ceiling refused) and the owner's emails."""
+"""Hourly limits, each id counted once per clock hour in one atomic update: a visitor's posts (contact.VisitorLimits)
+and the owner's emails."""
 
 from __future__ import annotations
 

@@ -40,11 +40,13 @@ HOUR_SECONDS = 3600
 CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
+_CANONICAL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def canonical_id(raw: str) -> str | None:
-    """A submission id in the one form the table keys it by (a lower-case hyphenated UUID), or None when `raw`
-    is no UUID. Any spelling uuid.UUID reads (upper case, braces, urn:uuid:) names the same submission."""
-    # The form every page and script sends, checked without a UUID object (uuid.UUID is slow).
-    if re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", raw):
+    """A submission id as the table keys it (a lower-case hyphenated UUID) from any spelling uuid.UUID reads; None
+    when `raw` is no UUID."""
+    if _CANONICAL_ID.fullmatch(raw):  # the form every page and script sends; uuid.UUID is slow
         return raw
     try:
         return str(uuid.UUID(raw))

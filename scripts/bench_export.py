@@ -53,8 +53,8 @@ def seed(first: int, count: int, spam_reason: str = "") -> float:
         message = ("zeppelin " if n == 0 and not spam_reason else "") + MESSAGE
         fields = {"first_name": f"Person{n}", "email": f"p{n}@example.com", "message": message}
         item = submission_writes.new_item(str(uuid.uuid4()), fields, spam_reason, 0)
-        item["created_at"] = (oldest + timedelta(seconds=20 * n)).isoformat(timespec="milliseconds")[:23] + "Z"
-        items.append({k: {"S": v} for k, v in item.items()})
+        item["created_at"] = {"S": (oldest + timedelta(seconds=20 * n)).isoformat(timespec="milliseconds")[:23] + "Z"}
+        items.append(item)
     restore_items(TABLE_NAME, items)
     return time.perf_counter() - started
 

@@ -29,7 +29,7 @@ def put(store: Store, created_at: str, status: str = "new") -> None:
     item = submission_writes.new_item(
         f"00000000-0000-4000-8000-{len(store.items()):012d}", valid_fields(), "honeypot" if status == "spam" else "", 0
     )
-    item["created_at"] = created_at
+    item["created_at"] = {"S": created_at}
     submission_writes.put_new(store.client, TABLE_NAME, item)
 
 

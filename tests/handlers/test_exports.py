@@ -43,10 +43,10 @@ def seed(store: Store, count: int, message: str, status: str = "new", spam_reaso
     for n in range(count):
         fields = valid_fields(first_name=f"P{n}", message=message)
         item = submission_writes.new_item(str(uuid.uuid4()), fields, spam_reason, 0)  # no retention: text only
-        item["created_at"] = f"2026-01-01T00:{n // 60000:02d}:{n // 1000 % 60:02d}.{n % 1000:03d}Z"
+        item["created_at"] = {"S": f"2026-01-01T00:{n // 60000:02d}:{n // 1000 % 60:02d}.{n % 1000:03d}Z"}
         if status != "new":
-            item.update(status=status)
-        items.append({k: {"S": v} for k, v in item.items()})
+            item.update(status={"S": status})
+        items.append(item)
     restore_items(TABLE_NAME, items)
     ids = [i["id"]["S"] for i in items]
     return ids

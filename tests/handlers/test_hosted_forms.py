@@ -102,6 +102,16 @@ def test_a_thank_you_page_on_this_site_is_followed(contact, store: Store, name: 
     assert not any(name in item for item in store.items()), "a control field is not enquiry text"
 
 
+def test_the_written_out_answer_is_json_whatever_the_page_and_request_id(contact, store: Store) -> None:
+    """The 201's body is written out, not encoded from a dict (contact.py): quotes, a backslash and non-ASCII text
+    in what it echoes still make valid JSON holding exactly what was sent."""
+    page = '/thanks.html?q="a"&b=<x>&c=%5C'
+    event = api_event(valid_fields(_next=page))
+    event["requestContext"]["requestId"] = 'r"1\\é\u2028'
+    body = json.loads(contact.handler(event, None)["body"])
+    assert body == {"submission_id": store.items()[0]["id"], "ok": True, "next": page, "request_id": 'r"1\\é\u2028'}
+
+
 @pytest.mark.parametrize(
     "target",
     [

@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 import types
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import api_gateway as api
+import dynamo_items
 import inbox
 from form_schema import ALIASES, FIELDS, FIELDS_BY_NAME, Field
 from form_validation import Problem, checked_value, clean_fields, has_control_characters
-from table_schema import canonical_id
+from table_schema import canonical_id, iso_time
 from tests.support.handler_events import Store, api_event, browser_form_post
 
 ANSWERS = {201, 303, 400, 409, 413, 415}
@@ -148,6 +150,19 @@ def test_every_spelling_of_a_uuid_names_one_submission(value: uuid.UUID) -> None
     """canonical_id's shortcut for the canonical form and uuid.UUID for the rest agree on every UUID."""
     spellings = [str(value), str(value).upper(), value.hex, f"{{{value}}}", f"urn:uuid:{value}"]
     assert {canonical_id(s) for s in spellings} == {str(value)}
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@given(nanoseconds=st.integers(min_value=946_684_800 * 10**9, max_value=253_402_300_799 * 10**9 + 999_999_999))
+def test_now_is_written_as_iso_time_writes_it(nanoseconds: int) -> None:
+    """now_iso's arithmetic on the clock's nanoseconds and iso_time's datetime agree at every instant of 2000 to 9999,
+    to the millisecond and at each boundary."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dynamo_items.time, "time_ns", lambda: nanoseconds)
+        written = dynamo_items.now_iso()
+    assert written == iso_time(EPOCH + timedelta(microseconds=nanoseconds // 1000))
 
 
 @pytest.mark.parametrize("raw", ["", "not-a-uuid", f"{uuid.UUID(int=1)}\n", f" {uuid.UUID(int=1)}", "g" * 32])
