@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.mocked_program import EVERYTHING, Program, run_program
+from tests.support.mocked_program import Program, declared_program
 
 
 @pytest.fixture(scope="module", params=["dev", "prod"])
 def program(request: pytest.FixtureRequest) -> Program:
     """The whole program as declared for each real stack."""
-    return run_program(request.param)
+    return declared_program(request.param)
 
 
 @pytest.fixture(scope="module")
 def everything() -> Program:
     """The prod stack with every optional feature configured."""
-    return run_program("prod", EVERYTHING)
+    return declared_program("prod-everything")

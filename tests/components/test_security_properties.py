@@ -14,9 +14,8 @@ from security_rules import RESOURCE_RULES, STACK_RULES, Resource, ResourceRule, 
 
 from components.http_api import route_resource_name
 from declarations.routes import INDEX_REMOVE_ACTIONS, ROUTES
-from tests.support.mocked_program import API, EVERYTHING, WEBHOOK_SECRET, WEBHOOK_URL, Program, run_program
+from tests.support.mocked_program import API, STACKS, WEBHOOK_SECRET, WEBHOOK_URL, Program, declared_program
 
-STACKS = {"dev": ("dev", {}), "prod": ("prod", {}), "prod-everything": ("prod", EVERYTHING)}
 RULES = [*RESOURCE_RULES, *STACK_RULES]
 
 
@@ -27,8 +26,7 @@ def resources(program: Program) -> list[Resource]:
 
 @pytest.fixture(scope="module", params=list(STACKS))
 def declared(request: pytest.FixtureRequest) -> Program:
-    stack, overrides = STACKS[request.param]
-    return run_program(stack, overrides)
+    return declared_program(request.param)
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +117,7 @@ def test_secret_settings_stay_secret_in_state(declared: Program) -> None:
 
 def test_a_violation_is_detected() -> None:
     """The checks can fail: a wildcard grant and a public bucket are caught."""
-    program = run_program("dev")
+    program = declared_program("dev")
     policy = program.one("aws:iam/rolePolicy:RolePolicy", "api-contact-policy")
     doc = json.loads(policy.outputs["policy"])
     doc["Statement"].append({"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"})

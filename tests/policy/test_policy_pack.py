@@ -16,18 +16,16 @@ from security_rules import PUBLIC_ROUTES
 
 from declarations.routes import ROUTES
 from handlers import edge, env_names, table_schema
-from tests.support.mocked_program import EVERYTHING, Program, run_program
+from tests.support.mocked_program import STACKS, Program, declared_program
 from tests.support.paths import ROOT
 from tests.support.policy_pack import analyze, mandatory
 
-STACKS = {"dev": ("dev", {}), "prod": ("prod", {}), "prod-everything": ("prod", EVERYTHING)}
 Props = dict[str, Any]
 
 
 @pytest.fixture(scope="module", params=list(STACKS))
 def declared(request: pytest.FixtureRequest) -> Program:
-    stack, overrides = STACKS[request.param]
-    return run_program(stack, overrides)
+    return declared_program(request.param)
 
 
 def test_the_program_as_written_passes_every_policy(declared: Program) -> None:
@@ -191,7 +189,7 @@ BAD_EDITS: list[tuple[str, str, Callable[[Program], None]]] = [
     ("rule", "stack", "bad_edit"), BAD_EDITS, ids=[f"{r}-{i}" for i, (r, _, _) in enumerate(BAD_EDITS)]
 )
 def test_a_bad_edit_is_exactly_its_rules_violation(rule: str, stack: str, bad_edit: Callable[[Program], None]) -> None:
-    program = run_program(*STACKS[stack])
+    program = declared_program(stack)
     bad_edit(program)
     found = mandatory(analyze(program))
     assert list(found) == [rule], f"expected only {rule}, got {found}"
@@ -203,7 +201,7 @@ def test_every_policy_has_a_bad_edit() -> None:
 
 def test_a_user_can_lower_one_rule_to_advisory() -> None:
     """`--policy-pack-config` with {"lambda-supported-runtime": "advisory"}: reported, but no longer stops."""
-    program = run_program("dev")
+    program = declared_program("dev")
     edit(program, FUNCTION, setter("runtime", "python3.12"))
     diagnostics = analyze(program, {"lambda-supported-runtime": "advisory"})
     assert mandatory(diagnostics) == {}
@@ -212,13 +210,13 @@ def test_a_user_can_lower_one_rule_to_advisory() -> None:
 
 
 def test_a_rules_setting_can_be_changed() -> None:
-    program = run_program("dev")
+    program = declared_program("dev")
     edit(program, FUNCTION, setter("runtime", "python3.12"))
     assert analyze(program, {"lambda-supported-runtime": {"runtimes": ["python3.12", "python3.13"]}}) == []
 
 
 def test_a_value_unknown_during_preview_is_advisory_not_a_pass_or_a_stop() -> None:
-    program = run_program("dev")
+    program = declared_program("dev")
     edit(program, BLOCK,
          setter("blockPublicAcls", "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7"))  # fmt: skip
     diagnostics = analyze(program)

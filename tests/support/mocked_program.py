@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import runpy
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -243,3 +245,21 @@ def run_program(
     _sync_await(run_pulumi_func(main))
     mocks.program.protected = monitor.protected
     return mocks.program
+
+
+# The programs many tests read: each run once per test session (a run takes seconds, a copy milliseconds).
+STACKS: dict[str, tuple[str, dict[str, Any]]] = {
+    "dev": ("dev", {}),
+    "prod": ("prod", {}),
+    "prod-everything": ("prod", EVERYTHING),
+}
+
+
+@functools.cache
+def _declared_once(name: str) -> Program:
+    return run_program(*STACKS[name])
+
+
+def declared_program(name: str) -> Program:
+    """The program as declared for one of STACKS, as a copy of its one run: a test may edit it."""
+    return copy.deepcopy(_declared_once(name))
