@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -84,9 +86,31 @@ def test_handlers_import_only_stdlib_boto3_and_each_other() -> None:
 
 
 def test_the_handler_tests_run_again_on_the_functions_python() -> None:
-    """make test-lambda-python finds the Python the functions run on, and CI runs it."""
+    """make test-lambda-python finds the Python the functions run on."""
     makefile = (ROOT / "Makefile").read_text()
     definition = makefile[makefile.index("LAMBDA_PYTHON ?=") : makefile.index("LAMBDA_VENV :=")]
     versions = set(re.findall(r"python(3\.\d+)", definition)) | set(re.findall(r"versions/(3\.\d+)", definition))
     assert versions == {LAMBDA_RUNTIME.removeprefix("python")}
-    assert "make test-lambda-python" in (ROOT / ".ci/run").read_text().splitlines()
+
+
+def ci_with_make(tmp_path: Path, failing: str) -> tuple[int, list[str], str]:
+    """.ci/run with a `make` that records each target and fails `failing`: its exit code, the targets, its output."""
+    tmp_path.mkdir()
+    fake = tmp_path / "make"
+    fake.write_text(f'#!/bin/sh\necho "$1" >> {tmp_path}/targets\necho "ran $1"\n[ "$1" != "{failing}" ]\n')
+    fake.chmod(0o755)
+    environment = {**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}", "CI": "true"}
+    done = subprocess.run(["bash", str(ROOT / ".ci/run")], env=environment, capture_output=True, text=True)
+    targets = (tmp_path / "targets").read_text().split() if (tmp_path / "targets").exists() else []
+    return done.returncode, targets, done.stdout
+
+
+def test_ci_runs_every_suite_and_the_lambda_pythons_failure_stops_it(tmp_path: Path) -> None:
+    """CI runs the handler tests on Lambda's Python beside the system packages' install, shows what they printed,
+    and a failure there stops CI before the main suite; otherwise every target runs."""
+    status, targets, _ = ci_with_make(tmp_path / "passing", "none")
+    assert status == 0 and sorted(targets) == sorted(["test-lambda-python", "browser-deps", "spreadsheet-deps",
+                                                       "test", "lint"])  # fmt: skip
+    assert targets[-2:] == ["test", "lint"]
+    status, targets, printed = ci_with_make(tmp_path / "failing", "test-lambda-python")
+    assert status != 0 and "test" not in targets and "ran test-lambda-python" in printed
