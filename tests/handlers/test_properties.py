@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import types
 import uuid
@@ -14,10 +15,10 @@ from hypothesis import strategies as st
 import api_gateway as api
 import dynamo_items
 import inbox
-from form_schema import ALIASES, FIELDS, FIELDS_BY_NAME, Field
+from form_schema import ALIASES, FIELDS, FIELDS_BY_NAME, LOCAL_PATH_PATTERN, Field
 from form_validation import Problem, checked_value, clean_fields, has_control_characters
 from table_schema import canonical_id, iso_time
-from tests.support.handler_events import Store, api_event, browser_form_post
+from tests.support.handler_events import Store, api_event, browser_form_post, valid_fields
 
 ANSWERS = {201, 303, 400, 409, 413, 415}
 CONTENT_TYPES = st.sampled_from(
@@ -110,6 +111,23 @@ def test_hostile_bodies_never_get_a_5xx(contact: types.ModuleType, store: Store,
     response = contact.handler(api_event(body, content_type), None)
     assert response["statusCode"] in ANSWERS, response
     assert store.items() == [] or response["statusCode"] in (201, 303)
+
+
+VISITORS = itertools.count()
+
+
+@PROPERTY_SETTINGS
+@given(page=st.from_regex(LOCAL_PATH_PATTERN, fullmatch=True), request_id=st.text())
+def test_the_written_out_answer_reads_back_as_exactly_what_it_echoes(
+    contact: types.ModuleType, store: Store, page: str, request_id: str
+) -> None:
+    """The 201's body is written out around JSON-encoded values (contact.py): json reads back any thank-you page the
+    form may name and any request id, exactly."""
+    event = api_event(valid_fields(_next=page), visitor=f"2001:db8:{next(VISITORS):x}::1")  # under every limit
+    event["requestContext"]["requestId"] = request_id
+    body = json.loads(contact.handler(event, None)["body"])
+    assert (body["next"], body["request_id"], body["ok"]) == (page, request_id, True)
+    assert body.keys() == {"submission_id", "ok", "next", "request_id"} and canonical_id(body["submission_id"])
 
 
 @PROPERTY_SETTINGS
