@@ -8,7 +8,7 @@ import time
 import botocore.exceptions
 
 from api_gateway import NotFound, Unavailable
-from table_schema import CONDITION_FAILED
+from table_schema import CONDITION_FAILED, iso_milliseconds
 
 # DynamoDB answers that mean "try again later", as opposed to a bug in the request.
 _RETRYABLE_CODES = frozenset(
@@ -39,9 +39,7 @@ def is_unavailable(error: Exception) -> bool:
 
 
 def now_iso() -> str:
-    """iso_time of now, in 60% of datetime's instructions."""
-    milliseconds = time.time_ns() // 1_000_000
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(milliseconds // 1000)) + f".{milliseconds % 1000:03d}Z"
+    return iso_milliseconds(time.time_ns() // 1_000_000)
 
 
 UNAVAILABLE = "the message store is busy or unreachable; nothing was saved, please try again"

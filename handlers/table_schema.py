@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 # Every submission is its own item keyed by its id, so nothing overwrites anything.
 HASH_KEY = "id"
@@ -54,6 +55,10 @@ def canonical_id(raw: str) -> str | None:
         return None
 
 
-def iso_time(moment: datetime) -> str:
+def iso_milliseconds(milliseconds: int) -> str:
     """UTC time with milliseconds and a Z, which sorts as text in time order: how created_at is written."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(milliseconds // 1000)) + f".{milliseconds % 1000:03d}Z"
+
+
+def iso_time(moment: datetime) -> str:
+    return iso_milliseconds((moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(milliseconds=1))

@@ -48,9 +48,9 @@ ROOT = HANDLERS_DIR.parent
 # further: contact and notify; owner and search, which read the bot check's hidden attributes (stored_items.py).
 BUDGETS = {"zip_bytes": 16 * 1024, "cold_ratio": 1.05, "warm_us": 25.0, "rss_mb": 64.0}
 # Issue 22's export writer runs no request: it reads the views and searches with their own code (inbox.py,
-# search.py, and the API plumbing they import) rather than copies of it, 24 KiB in all; its line is 25 KiB.
-# Issue 22's search index: the search function reads it (indexed_search.py) beside the scan it keeps for the spam
-# view and words the index does not hold, 24.8 KB in all; the writer exports a search with the same code, 30.4 KB.
+# search.py, and the API plumbing they import) rather than copies of it. Its search index: the search function
+# reads it (indexed_search.py) beside the scan it keeps for the spam view and words the index does not hold, and
+# the writer exports a search with the same code (docs/benchmarks.md, 2026-12-05, night).
 GROWN_ZIP_BYTES = {name: 20 * 1024 for name in ("contact", "notify", "owner")} | {
     "search": 26 * 1024,
     "export_job": 32 * 1024,
