@@ -32,11 +32,12 @@ import json, math, sys, time
 sys.path[:0] = ["handlers", "."]
 operation, argument = sys.argv[1], sys.argv[2]
 import os
+import env_names
 from local import edge
-os.environ["EDGE_PROOF_HASHES"] = edge.PROOF_HASH  # the local edge's secret is made per process
+os.environ[env_names.EDGE_PROOF_HASHES] = edge.PROOF_HASH  # the local edge's secret is made per process
 from local.gateway import LambdaContext
 from tests.support.handler_events import owner_event
-import dynamodb_client, owner, search, daily_counts
+import dynamodb_client, owner, search, daily_counts, word_index
 
 def size(item):
     # DynamoDB's item size: each attribute's name and value in UTF-8 (numbers counted as their digits).
@@ -58,7 +59,7 @@ def count(http_response, parsed, model, **_):
     elif name == "BatchGetItem":  # eventually consistent: each item by itself, 0.5 RRU per 4 KB
         fetched = [i for items in parsed.get("Responses", {}).values() for i in items]
         units["rru"] += sum(math.ceil(size(i) / 4096) * 0.5 for i in fetched)
-    elif name == "DeleteItem" and params.get("TableName") == os.environ["SEARCH_INDEX_TABLE"]:
+    elif name == "DeleteItem" and params.get("TableName") == word_index.TABLE:
         units["wru"] += 1  # an enquiry's list of index entries: a few hundred bytes here
     elif name == "DeleteItem":
         units["wru"] += erased_sizes.pop(0) if erased_sizes else 1
