@@ -192,18 +192,14 @@ def test_functions_are_python_313_arm64_json_logs_traced(program: Program) -> No
             continue
         contact_only = {"EXTRA_FIELDS", "PAGE_SHELL", "COUNTERS_TABLE", "VISITOR_LIMIT", "VISITOR_CEILING"}
         export_only = {"EXPORT_BUCKET", "EXPORT_FUNCTION"}
-        index_readers = {f"{API}-search", f"{API}-erase-person"}
-        allowed = (
-            {"EDGE_PROOF_HASHES", "TABLE_NAME", "RETENTION_DAYS", "SPAM_RETENTION_DAYS"}
-            | (
-                contact_only
-                if function.name == f"{API}-contact"
-                else export_only
-                if "export-" in function.name
-                else set()
-            )
-            | ({"SEARCH_INDEX_TABLE"} if function.name in index_readers else set())
-        )
+        index_readers = {route_resource_name(API, r) for r in ROUTES if r.index_actions}
+        allowed = {"EDGE_PROOF_HASHES", "TABLE_NAME", "RETENTION_DAYS", "SPAM_RETENTION_DAYS"}
+        if function.name == f"{API}-contact":
+            allowed |= contact_only
+        elif "export-" in function.name:
+            allowed |= export_only
+        if function.name in index_readers:
+            allowed.add("SEARCH_INDEX_TABLE")
         assert set(variables) <= allowed and "EDGE_PROOF_HASHES" in variables, f"{function.name}: {variables}"
 
 
