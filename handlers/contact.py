@@ -145,7 +145,7 @@ def submission_id_of(fields: dict[str, Any]) -> str:
 
 def next_page(fields: dict[str, Any]) -> str:
     """The thank-you page: _next or _redirect when it is a path on this site, refused otherwise."""
-    if not fields.keys() & NEXT_FIELDS:
+    if fields.keys().isdisjoint(NEXT_FIELDS):
         return THANKS_PAGE
     for name in NEXT_FIELDS:
         if fields.get(name) not in (None, ""):
@@ -194,8 +194,8 @@ def accept(
     spam_days: int = 0,
     address: str | None = None,
 ) -> str:
-    """Validate, count (with `limits`) and store a post once; returns its submission id. `address`: the bot check
-    is on, and a post not yet spam keeps it and its token for bot_check.py."""
+    """Validate, count (with `limits`) and store a post once: its submission id. With `address` (the bot check on),
+    a post not yet spam keeps it and its token for bot_check.py."""
     submission_id = submission_id_of(fields)
     values = stored_values(fields, keep_extra)
     # Bots get the answer people get; the item is kept (as spam) so a false positive can be rescued.
@@ -220,9 +220,9 @@ def visitor_of(event: api.Event) -> str:
 
 def html_error(error: api.ApiError, rid: str) -> api.Response:
     """Errors for a browser posting the form without JavaScript: a page, not JSON."""
-    import html  # here, not at the top: html.entities' tables cost every cold start, and most posts are JSON
+    import html  # here: html.entities' tables would cost every cold start, and most posts are JSON
 
-    # Only messages about names this form knows: another site's form could otherwise put its own words here.
+    # Only messages about this form's names: another site's form could otherwise put its words here.
     known = [m for n, m in error.fields.items() if n in CONTROL_FIELDS or n in FIELDS_BY_NAME]
     if len(known) < len(error.fields):
         known.append("The form sent fields this site does not accept; quote the reference below to the site's owner.")
@@ -260,10 +260,10 @@ def handler(event: api.Event, context: object) -> api.Response:
         if not answer_json:
             return api.response(HTTPStatus.SEE_OTHER, "", rid, {"location": thanks})
         # Not json-encoded as a dict, which cost a post 10%; the id is a canonical UUID.
-        text = f'{{"submission_id":"{submission_id}","ok":true,"next":{api.json_text(thanks)}'
-        return api.response(HTTPStatus.CREATED, f'{text},"request_id":{api.json_text(rid)}}}', rid, api.JSON_TYPE)
+        text = f'{{"submission_id":"{submission_id}","ok":true,"next":{api.json_string(thanks)}'
+        return api.response(HTTPStatus.CREATED, f'{text},"request_id":{api.json_string(rid)}}}', rid, api.JSON_TYPE)
 
-    # Chosen before any work, so an error in parsing still reaches a browser's plain form post as a page.
+    # Chosen first, so an error in parsing still reaches a browser's plain form post as a page.
     content_type = api.header(event, "content-type")
     kind = content_type.split(";")[0].strip().lower()  # the media type
     answer_json = wants_json(event, kind)

@@ -1,5 +1,5 @@
-"""DynamoDB as the API handlers see it: timestamps that sort, which failures mean "try again later", and the API
-errors a failed call becomes. Shared by the writes and the inbox."""
+"""DynamoDB as the handlers see it: timestamps that sort, the failures that mean "try again later", and the API
+errors a failed call becomes."""
 
 from __future__ import annotations
 
@@ -46,9 +46,8 @@ UNAVAILABLE = "the message store is busy or unreachable; nothing was saved, plea
 
 
 class dynamo_errors:  # lower case, as contextlib's own managers are (suppress, closing)
-    """Map DynamoDB failures to API errors: a failed `attribute_exists` condition is NotFound,
-    throttling and outages are Unavailable (the request changed nothing and may be retried).
-    A class, not @contextmanager, which builds a generator and its wrapper on every call."""
+    """DynamoDB failures as API errors: a failed `attribute_exists` is NotFound, throttling and outages Unavailable
+    (nothing changed; it may be retried). A class: @contextmanager builds a generator and a wrapper per use."""
 
     __slots__ = ("missing_id",)
 

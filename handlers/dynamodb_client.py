@@ -19,4 +19,4 @@ TABLE_NAME = os.environ[env.TABLE_NAME]  # set by the stack; fail at start witho
 RETENTION_DAYS = int(os.environ.get(env.RETENTION_DAYS, "0"))
 SPAM_RETENTION_DAYS = int(os.environ.get(env.SPAM_RETENTION_DAYS, "0"))
 dynamodb = boto3.client("dynamodb", config=BOTO_CONFIG)
-gc.freeze()  # boto3's objects live as long as the container: collections skip them (docs/benchmarks.md)
+gc.freeze()  # boto3's objects live as long as the container: collections skip them

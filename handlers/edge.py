@@ -15,8 +15,8 @@ def proof_hash(value: str) -> str:
 
 
 class EdgeCheck:
-    """Whether a request carries an accepted secret, by hash, in constant time; the last match is remembered (in
-    memory), so the next request's same value skips the hash."""
+    """Whether a request carries an accepted secret, by hash, in constant time; the last match is kept in memory,
+    so the same value skips the hash."""
 
     __slots__ = ("hashes", "known")
 

@@ -1,12 +1,12 @@
-"""The contact form's fields: the one declaration the handler validates with (form_validation), the page must
-match, and the owner's views, email and export label their columns with."""
+"""The contact form's fields: the one declaration that the handler validates with (form_validation), the page
+matches, and the owner's views, email and export take their column labels from."""
 
 from __future__ import annotations
 
 
 class Field:
     """One field of the form: its name, the label people read, and the rules its value keeps.
-    A plain class: @dataclass generates and compiles methods at every cold start of every function."""
+    A plain class: @dataclass compiles methods at every function's cold start."""
 
     __slots__ = ("kind", "label", "max_length", "multiline", "name", "required")
 
@@ -34,8 +34,8 @@ FIELDS: tuple[Field, ...] = (
 FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 NAME_FIELDS = ("first_name", "last_name")
 
-# The control fields of hosted form services (Formspree, FormSubmit, Web3Forms, Basin), so an existing form
-# works once its action points here. None of them is stored as enquiry text.
+# Hosted form services' control fields (Formspree, FormSubmit, Web3Forms, Basin), so an existing form works once
+# its action points here. None is stored as enquiry text.
 # Hidden inputs people never see or fill; bots that fill every input do. "website" is this site's own.
 HONEYPOTS = ("website", "_gotcha", "_honey", "botcheck")
 # The client-made idempotency key (a UUID): a retried post stores nothing new.

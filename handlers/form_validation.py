@@ -1,5 +1,5 @@
-"""Checking a contact form post against its declaration (form_schema): each field's value or what is wrong with it.
-Only the contact function imports this, so the other functions never compile these checks at a cold start."""
+"""Checking a post against the form's declaration (form_schema): each field's value or what is wrong with it.
+Only the contact function imports this: no other function compiles these checks at a cold start."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ _SPECS = {f.name: (f.name, f) for f in FIELDS}  # each field: the name it is rea
 
 
 class Problem:
-    """What is wrong with one field: a code scripts can branch on (Formspree's where it has one), and words.
-    A plain class: a NamedTuple or dataclass would generate code at every cold start."""
+    """What is wrong with one field: a code for scripts (Formspree's where it has one), and words. A plain class: a
+    NamedTuple or dataclass generates code at every cold start."""
 
     __slots__ = ("code", "message")
 
@@ -40,8 +40,8 @@ _EMAIL = re.compile(EMAIL_PATTERN)
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile("\u2028|\u2029")  # mail breaks lines there: not in a one-line field
-# Unicode's Bidi_Control characters (PropList.txt), which reorder text: not in a one-line field. Patterns compiled
-# on first use (re caches them): wide classes cost a cold start.
+# Unicode's Bidi_Control characters (PropList.txt), which reorder text: not in a one-line field. Compiled on first
+# use (re caches them): wide classes cost a cold start.
 _BIDI_CONTROLS = "[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 # Characters that show nothing: not a field name alone.
 _INVISIBLE = "[\\s\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]+"
@@ -74,7 +74,7 @@ def checked_value(spec: Field, value: object, sent: bool = True) -> Problem | st
         return Problem("REQUIRED_FIELD_MISSING", f"{spec.label} is required")
     if len(value) > spec.max_length:
         return Problem("TOO_LONG", f"{spec.label} must be at most {spec.max_length} characters")
-    # isprintable() is one pass in C; only text it doubts (a line break, a no-break space) needs the exact check.
+    # isprintable() is one pass in C; only text it doubts (a line break, a no-break space) is checked exactly.
     if not value.isprintable() and has_control_characters(value, spec.multiline):
         return Problem("CONTROL_CHARACTERS", f"{spec.label} contains control characters")
     if spec.kind == "email":
@@ -89,11 +89,9 @@ def checked_value(spec: Field, value: object, sent: bool = True) -> Problem | st
 
 
 def clean_fields(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, Problem]]:
-    """Return (values, problems): trimmed values of the form fields, and what is wrong with each bad one.
-
-    Unknown names are not looked at here (see unknown_fields). Empty optional fields are left out. A field
-    sent under another service's name (ALIASES) counts when the field itself is absent or empty.
-    """
+    """(values, problems): each form field's trimmed value (no empty optional ones), or what is wrong with it.
+    Unknown names are unknown_fields'. A field under another service's name (ALIASES) counts when the field itself
+    is absent or empty."""
     values: dict[str, str] = {}
     problems: dict[str, Problem] = {}
     specs = _SPECS

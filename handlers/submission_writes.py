@@ -18,8 +18,8 @@ Item = dict[str, dict[str, str]]
 def new_item(
     submission_id: str, fields: dict[str, str], spam_reason: str, retention_days: int, spam_days: int = 0
 ) -> Item:
-    """The item for a new post: `spam_reason` "" for the inbox, otherwise why it is spam (ts.SPAM_REASONS).
-    It expires after `retention_days`, a spam one after `spam_days` if sooner (0: never)."""
+    """A new post's item: `spam_reason` "" for the inbox, else why it is spam (ts.SPAM_REASONS). It expires after
+    `retention_days`, a spam one after `spam_days` if sooner (0: never)."""
     item = {name: {"S": value} for name, value in fields.items()}
     item[ts.HASH_KEY] = {"S": submission_id}
     item[ts.CREATED_AT] = created = {"S": now_iso()}

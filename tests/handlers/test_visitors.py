@@ -5,6 +5,7 @@ site's edge is refused by every function."""
 from __future__ import annotations
 
 import importlib
+import ipaddress
 import json
 import logging
 import time
@@ -15,6 +16,8 @@ from typing import Any
 import boto3
 import botocore.exceptions
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import api_gateway
 from declarations.routes import ROUTES
@@ -48,6 +51,17 @@ def test_a_visitor_is_an_ipv4_address_or_an_ipv6_64(address: str, with_port: boo
 @pytest.mark.parametrize("address", ["", "unknown", "300.1.1.1", "1.2.3", "2001:db8::g", "[2001:db8::1", "1.2.3.4:x:y"])
 def test_anything_else_is_no_visitor(address: str) -> None:
     assert visitor_key(address) is None
+
+
+@given(text=st.text("0123456789.", max_size=16))
+def test_an_ipv4_address_is_its_key_only_as_written_canonically(text: str) -> None:
+    """Any dotted text: the key is the canonical address (ipaddress's, which refuses leading zeros), or none."""
+    try:
+        canonical: str | None = str(ipaddress.IPv4Address(text))
+    except ValueError:
+        canonical = None
+    assert visitor_key(text) == canonical
+    assert visitor_key(f"{text}:443") == canonical
 
 
 class CountingClient:
