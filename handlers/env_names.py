@@ -1,4 +1,4 @@
-"""The environment variables the stack sets on the functions (names only: never a secret) and the handlers read."""
+"""The names (never a secret) of the environment variables the stack sets and the functions read."""
 
 TABLE_NAME = "TABLE_NAME"
 RETENTION_DAYS = "RETENTION_DAYS"

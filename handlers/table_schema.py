@@ -46,8 +46,8 @@ _CANONICAL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
 
 
 def canonical_id(raw: str) -> str | None:
-    """A submission id as the table keys it (a lower-case hyphenated UUID) from any spelling uuid.UUID reads; None
-    when `raw` is no UUID."""
+    """A submission id as the table keys it (a lower-case hyphenated UUID) from any spelling uuid.UUID reads, or
+    None."""
     if _CANONICAL_ID.fullmatch(raw):  # the form every page and script sends; uuid.UUID is slow
         return raw
     try:
