@@ -35,6 +35,7 @@ from declarations.routes import ROUTES
 from declarations.stream_trigger_spec import INDEXER_HANDLER, NOTIFY_HANDLER
 from handlers import env_names as env
 from handlers import index_schema
+from handlers.form_schema import FIELDS, HONEYPOTS
 from local import edge, lambda_task_root
 from local.gateway import build_event
 
@@ -182,15 +183,24 @@ class AnsweringTable:
         return FIRST_POST
 
 
-def warm_contact_handler() -> Callable[[int], None]:
-    """The contact handler with DynamoDB answering at once, and a function making `calls` requests to it."""
+# The post every warm figure since 2026-11 is measured with: a script's JSON of the fields it fills.
+SCRIPT_POST = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com", "company": "Engines Ltd",
+               "message": "We would like our shop and our books to talk to each other. " * 4}  # fmt: skip
+# What the site's own page sends (contact.js posts every input of the form): the empty inputs and the honeypot
+# too, and a message of four lines.
+PAGE_POST = {f.name: "" for f in FIELDS} | SCRIPT_POST | {HONEYPOTS[0]: ""}
+PAGE_POST["message"] = "We would like our shop and our books\nto talk to each other.\n" * 4
+POSTS = {"script": SCRIPT_POST, "page": PAGE_POST}
+
+
+def warm_contact_handler(post: str = "script") -> Callable[[int], None]:
+    """The contact handler with DynamoDB answering at once, and a function making `calls` requests of POSTS[post]."""
     os.environ.update(LAMBDA_ENV)
     lambda_task_root.enter()
     import contact
 
     contact.dynamodb_client.dynamodb = AnsweringTable()
-    body = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com", "company": "Engines Ltd",
-            "message": "We would like our shop and our books to talk to each other. " * 4}  # fmt: skip
+    body = POSTS[post]
     route = next(r for r in ROUTES if r.name == "contact")
     url = urllib.parse.urlsplit(route.path)
     events = []
@@ -208,8 +218,8 @@ def warm_contact_handler() -> Callable[[int], None]:
     return make_requests
 
 
-def warm_microseconds(calls: int, repetitions: int) -> list[float]:
-    make_requests = warm_contact_handler()
+def warm_microseconds(calls: int, repetitions: int, post: str = "script") -> list[float]:
+    make_requests = warm_contact_handler(post)
     results = []
     for _ in range(repetitions):
         # CPU time of this process, not wall time: on a shared VM, time stolen by neighbours would
@@ -220,10 +230,10 @@ def warm_microseconds(calls: int, repetitions: int) -> list[float]:
     return results
 
 
-def warm_instructions_per_request(calls: int) -> float | None:
+def warm_instructions_per_request(calls: int, post: str = "script") -> float | None:
     """Instructions per warm request (valgrind): a process making `calls` requests minus one making none.
     The same from run to run, so a change in the handler's own cost shows even when the machine's speed drifts."""
-    code = "from scripts.bench import warm_contact_handler; warm_contact_handler()({})"
+    code = f"from scripts.bench import warm_contact_handler; warm_contact_handler({post!r})({{}})"
     without, with_calls = (fresh_process_instructions(code.format(n), cwd=ROOT) for n in (0, calls))
     return (with_calls - without) / calls if without and with_calls else None
 
@@ -269,17 +279,19 @@ def main() -> int:
                 f" ratio {counted:.3f}"
                 f" (budget {BUDGETS['cold_ratio']}, on the instructions) {verdict(counted, BUDGETS['cold_ratio'])}"
             )
-    warm = warm_microseconds(calls=20_000, repetitions=3)
-    best = min(warm)
-    print(
-        "warm contact handler (DynamoDB call excluded): "
-        + ", ".join(f"{us:.1f}" for us in warm)
-        + f" us per request over 20,000 calls x 3; best {best:.1f} (budget {BUDGETS['warm_us']}) "
-        + verdict(best, BUDGETS["warm_us"])
-    )
-    per_request = warm_instructions_per_request(calls=2_000)
-    if per_request is not None:
-        print(f"warm contact handler: {per_request:,.0f} instructions per request over 2,000 calls (valgrind)")
+    best = 0.0
+    for post in POSTS:
+        warm = warm_microseconds(calls=20_000, repetitions=3, post=post)
+        best = max(best, min(warm))
+        print(
+            f"warm contact handler, the {post}'s post (DynamoDB call excluded): "
+            + ", ".join(f"{us:.1f}" for us in warm)
+            + f" us per request over 20,000 calls x 3; best {min(warm):.1f} (budget {BUDGETS['warm_us']}) "
+            + verdict(min(warm), BUDGETS["warm_us"])
+        )
+        per_request = warm_instructions_per_request(calls=2_000, post=post)
+        if per_request is not None:
+            print(f"warm contact handler, the {post}'s post: {per_request:,.0f} instructions per request (valgrind)")
     rss = max(peak_rss_mb(m) for m in floors)
     print(f"peak RSS after import: {rss:.1f} MB (budget {BUDGETS['rss_mb']}) {verdict(rss, BUDGETS['rss_mb'])}")
     over = zips_over or worst > BUDGETS["cold_ratio"] or best > BUDGETS["warm_us"] or rss > BUDGETS["rss_mb"]
