@@ -105,12 +105,14 @@ def ci_with_make(tmp_path: Path, failing: str) -> tuple[int, list[str], str]:
     return done.returncode, targets, done.stdout
 
 
-def test_ci_runs_every_suite_and_the_lambda_pythons_failure_stops_it(tmp_path: Path) -> None:
-    """CI runs the handler tests on Lambda's Python beside the system packages' install, shows what they printed,
-    and a failure there stops CI before the main suite; otherwise every target runs."""
+@pytest.mark.parametrize("beside", ["test-lambda-python", "lint"])
+def test_ci_runs_every_suite_and_a_failure_beside_the_install_stops_it(tmp_path: Path, beside: str) -> None:
+    """CI runs the handler tests on Lambda's Python and the lint beside the system packages' install, shows what
+    each printed, and a failure of either stops CI before the main suite; otherwise every target runs, the main
+    suite last."""
     status, targets, _ = ci_with_make(tmp_path / "passing", "none")
     assert status == 0 and sorted(targets) == sorted(["test-lambda-python", "browser-deps", "spreadsheet-deps",
                                                        "test", "lint"])  # fmt: skip
-    assert targets[-2:] == ["test", "lint"]
-    status, targets, printed = ci_with_make(tmp_path / "failing", "test-lambda-python")
-    assert status != 0 and "test" not in targets and "ran test-lambda-python" in printed
+    assert targets[-1] == "test"
+    status, targets, printed = ci_with_make(tmp_path / "failing", beside)
+    assert status != 0 and "test" not in targets and f"ran {beside}" in printed
