@@ -20,7 +20,7 @@ import dynamodb_client
 import table_schema as ts
 from dynamo_items import dynamo_errors
 from owner_requests import owner_route, query, whole_number
-from table_schema import iso_time
+from table_schema import iso_milliseconds, iso_time
 from view_limits import DEFAULT_DAYS, MAX_DAYS
 
 PARALLEL_DAYS = 10  # concurrent Queries; botocore's default pool holds 10 connections
@@ -33,7 +33,7 @@ MIN_DAY_SECONDS, MAX_DAY_SECONDS = 23 * 3600, 25 * 3600
 def day_bounds(first: date, times: list[int]) -> list[tuple[str, str, str]]:
     """(date, UTC start, UTC end) of each day from `first`, bounded by `times` (epoch seconds: each day's start,
     then the last one's end)."""
-    moments = [iso_time(datetime.fromtimestamp(t, UTC)) for t in times]
+    moments = [iso_milliseconds(t * 1000) for t in times]
     return [((first + timedelta(days=n)).isoformat(), moments[n], moments[n + 1]) for n in range(len(times) - 1)]
 
 

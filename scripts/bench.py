@@ -34,7 +34,7 @@ from declarations.export_spec import WRITER_HANDLER
 from declarations.routes import ROUTES
 from declarations.stream_trigger_spec import INDEXER_HANDLER, NOTIFY_HANDLER
 from handlers import env_names as env
-from handlers import index_schema
+from handlers import index_schema, table_schema
 from handlers.form_schema import FIELDS, HONEYPOTS
 from local import edge, lambda_task_root
 from local.gateway import build_event
@@ -170,7 +170,7 @@ def cold_start_ratio(module: str, floor: str, runs: int, package: Path) -> tuple
 
 
 WRITTEN: dict[str, Any] = {}
-FIRST_POST: dict[str, Any] = {"Attributes": {"posts": {"N": "1"}}}  # the visitor's first post this hour
+FIRST_POST: dict[str, Any] = {"Attributes": {table_schema.POSTS: {"N": "1"}}}  # the visitor's first post this hour
 
 
 class AnsweringTable:
@@ -282,12 +282,13 @@ def main() -> int:
     best = 0.0
     for post in POSTS:
         warm = warm_microseconds(calls=20_000, repetitions=3, post=post)
-        best = max(best, min(warm))
+        fastest = min(warm)
+        best = max(best, fastest)  # the slower post's best is what the budget judges
         print(
             f"warm contact handler, the {post}'s post (DynamoDB call excluded): "
             + ", ".join(f"{us:.1f}" for us in warm)
-            + f" us per request over 20,000 calls x 3; best {min(warm):.1f} (budget {BUDGETS['warm_us']}) "
-            + verdict(min(warm), BUDGETS["warm_us"])
+            + f" us per request over 20,000 calls x 3; best {fastest:.1f} (budget {BUDGETS['warm_us']}) "
+            + verdict(fastest, BUDGETS["warm_us"])
         )
         per_request = warm_instructions_per_request(calls=2_000, post=post)
         if per_request is not None:

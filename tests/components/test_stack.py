@@ -22,6 +22,8 @@ from components.search_index import IndexTableArgs
 from components.static_site import ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED
 from declarations import web_assets
 from declarations.routes import ROUTES
+from handlers import env_names as env
+from handlers.index_schema import INDEX_TABLE
 from tests.support.mocked_program import API, PROJECT, Declared, Program, run_program, stack_config
 from tests.support.paths import ROOT
 
@@ -190,17 +192,17 @@ def test_functions_are_python_313_arm64_json_logs_traced(program: Program) -> No
             own = {"EXPORT_BUCKET"} if function.name == WRITER else set()
             assert set(variables) == {"TABLE_NAME", "SEARCH_INDEX_TABLE", *own}
             continue
-        contact_only = {"EXTRA_FIELDS", "PAGE_SHELL", "COUNTERS_TABLE", "VISITOR_LIMIT", "VISITOR_CEILING"}
-        export_only = {"EXPORT_BUCKET", "EXPORT_FUNCTION"}
+        contact_only = {env.EXTRA_FIELDS, env.PAGE_SHELL, env.COUNTERS_TABLE, env.VISITOR_LIMIT, env.VISITOR_CEILING}
+        export_only = {env.EXPORT_BUCKET, env.EXPORT_FUNCTION}
         index_readers = {route_resource_name(API, r) for r in ROUTES if r.index_actions}
-        allowed = {"EDGE_PROOF_HASHES", "TABLE_NAME", "RETENTION_DAYS", "SPAM_RETENTION_DAYS"}
+        allowed = {env.EDGE_PROOF_HASHES, env.TABLE_NAME, env.RETENTION_DAYS, env.SPAM_RETENTION_DAYS}
         if function.name == f"{API}-contact":
             allowed |= contact_only
         elif "export-" in function.name:
             allowed |= export_only
         if function.name in index_readers:
-            allowed.add("SEARCH_INDEX_TABLE")
-        assert set(variables) <= allowed and "EDGE_PROOF_HASHES" in variables, f"{function.name}: {variables}"
+            allowed.add(INDEX_TABLE)
+        assert set(variables) <= allowed and env.EDGE_PROOF_HASHES in variables, f"{function.name}: {variables}"
 
 
 def _policy_of(program: Program, function: Declared) -> dict:

@@ -166,8 +166,9 @@ def test_the_printable_shortcut_refuses_exactly_what_the_full_check_refuses(spec
 
 @pytest.mark.parametrize("multiline", [False, True])
 def test_a_control_character_is_one_that_unicode_calls_one(multiline: bool) -> None:
-    """ASCII text is checked as bytes and the rest by patterns: between and around letters, each of the first 256
-    code points is refused exactly when it is a control (Cc), but a tab or line break in a message."""
+    """The check deletes controls from the text's Latin-1 bytes: between and around letters, ASCII or accented, each
+    of the first 256 code points is refused exactly when it is a control (Cc), but a tab or line break in a
+    message."""
     for text in ("a{}b", "{}", "é{}", "{}é"):
         refused = [cp for cp in range(256) if has_control_characters(text.format(chr(cp)), multiline)]
         controls = [cp for cp in range(256) if unicodedata.category(chr(cp)) == "Cc"]
