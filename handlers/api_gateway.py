@@ -48,10 +48,6 @@ class BadRequest(ApiError):
     status = HTTPStatus.BAD_REQUEST
 
 
-class Unauthorized(ApiError):
-    status = HTTPStatus.UNAUTHORIZED
-
-
 class Forbidden(ApiError):
     status = HTTPStatus.FORBIDDEN
 
@@ -205,5 +201,5 @@ def run(
     except Exception:
         logger.exception("request failed", extra={"route": route, "request_id": rid})
         return json_error(InternalError("internal error; quote the request_id when reporting it"), rid)
-    # No line for a success: the stage's access log has one (id, route, status, latency), at no cost to a post.
+    # No log line for a success: the stage's access log has one (route, status, latency), at no cost to a post.
     return response

@@ -17,7 +17,6 @@ import logging
 import urllib.parse
 import urllib.request
 from collections.abc import Collection
-from datetime import UTC, datetime
 from typing import Any
 
 import botocore.exceptions
@@ -35,7 +34,7 @@ from table_schema import (
     SPAM_REASON,
     STATUS,
     VISITOR_ADDRESS,
-    iso_time,
+    iso_milliseconds,
 )
 
 VERIFY_URL = "https://challenges.cloudflare.com/turnstile/v0/siteverify"
@@ -98,7 +97,7 @@ def record(client: Any, table: str, item: dict[str, Any], reason: str, spam_days
     condition = "attribute_exists(#t)"
     if reason:
         names.update({"#s": STATUS, "#r": SPAM_REASON, "#i": INBOX, "#at": SPAM_AT})
-        when = iso_time(datetime.fromtimestamp(now, UTC))
+        when = iso_milliseconds(int(now * 1000))
         values.update({":spam": {"S": SPAM}, ":r": {"S": reason}, ":new": {"S": NEW}, ":at": {"S": when}})
         update = "SET #s = :spam, #r = :r, #at = :at REMOVE #t, #a, #i"
         condition += " AND #s = :new"

@@ -20,7 +20,7 @@ import dynamodb_client
 import table_schema as ts
 from dynamo_items import dynamo_errors
 from owner_requests import owner_route, query, whole_number
-from table_schema import iso_milliseconds, iso_time
+from table_schema import iso_milliseconds
 from view_limits import DEFAULT_DAYS, MAX_DAYS
 
 PARALLEL_DAYS = 10  # concurrent Queries; botocore's default pool holds 10 connections
@@ -31,10 +31,12 @@ MIN_DAY_SECONDS, MAX_DAY_SECONDS = 23 * 3600, 25 * 3600
 
 
 def day_bounds(first: date, times: list[int]) -> list[tuple[str, str, str]]:
-    """(date, UTC start, UTC end) of each day from `first`, bounded by `times` (epoch seconds: each day's start,
-    then the last one's end)."""
-    moments = [iso_milliseconds(t * 1000) for t in times]
-    return [((first + timedelta(days=n)).isoformat(), moments[n], moments[n + 1]) for n in range(len(times) - 1)]
+    """(date, UTC start, UTC last millisecond) of each day from `first`, bounded by `times` (epoch seconds: each
+    day's start, then the last one's end). The last millisecond, as BETWEEN includes its end."""
+    return [
+        ((first + timedelta(days=n)).isoformat(), iso_milliseconds(start * 1000), iso_milliseconds(end * 1000 - 1))
+        for n, (start, end) in enumerate(pairwise(times))
+    ]
 
 
 def utc_days(days: int, now: datetime) -> list[tuple[str, str, str]]:
@@ -45,9 +47,9 @@ def utc_days(days: int, now: datetime) -> list[tuple[str, str, str]]:
 
 
 def local_days(starts: str, first: str) -> list[tuple[str, str, str]]:
-    """(local date, UTC start, UTC end) of each day the caller bounds: `starts` holds each day's start in epoch
-    seconds and the last day's end, as the caller's zone has them (23 to 25 hours apart across daylight saving),
-    and `first` the first day's date. The caller knows its zone's rules; the function needs none."""
+    """(local date, UTC start, UTC last millisecond) of each day the caller bounds: `starts` holds each day's start
+    in epoch seconds and the last day's end, as the caller's zone has them (23 to 25 hours apart across daylight
+    saving), and `first` the first day's date. The caller knows its zone's rules; the function needs none."""
     parts = starts.split(",")
     times = [int(p) for p in parts if p.isascii() and p.isdigit() and len(p) <= 11]
     if not 2 <= len(times) == len(parts) <= MAX_DAYS + 1 or any(
@@ -67,19 +69,14 @@ def local_days(starts: str, first: str) -> list[tuple[str, str, str]]:
     return day_bounds(day, times)
 
 
-def count_between(client: Any, table: str, start: str, end: str, deadline: float) -> int | None:
-    """Inbox enquiries created in [start, end); None when the deadline came first."""
+def count_between(client: Any, table: str, start: str, last: str, deadline: float) -> int | None:
+    """Inbox enquiries created from `start` to `last`, both included; None when the deadline came first."""
     request: dict[str, Any] = {
         "TableName": table,
         "IndexName": ts.COUNT_INDEX,
         "KeyConditionExpression": "#k = :v AND #c BETWEEN :start AND :end",
         "ExpressionAttributeNames": {"#k": ts.INBOX, "#c": ts.CREATED_AT},
-        # BETWEEN includes its end: the last millisecond before the next day's start.
-        "ExpressionAttributeValues": {
-            ":v": {"S": ts.INBOX_VALUE},
-            ":start": {"S": start},
-            ":end": {"S": iso_time(datetime.fromisoformat(end) - timedelta(milliseconds=1))},
-        },
+        "ExpressionAttributeValues": {":v": {"S": ts.INBOX_VALUE}, ":start": {"S": start}, ":end": {"S": last}},
         "Select": "COUNT",
     }
     total = 0

@@ -8,7 +8,6 @@ import json
 import os
 import time
 import uuid
-from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 
@@ -21,7 +20,7 @@ import env_names as env
 import export_record as er
 from owner_requests import json_body, owner_route, status_filter
 from search_words import query_words
-from table_schema import canonical_id, iso_time
+from table_schema import canonical_id, iso_milliseconds
 
 EXAMPLE = '{"status": "new", "q": "quote"}'
 BUCKET = os.environ[env.EXPORT_BUCKET]
@@ -31,22 +30,23 @@ s3 = boto3.client("s3", config=botocore.config.Config(signature_version="s3v4"))
 
 
 def new_record(status: str | None, q: str) -> er.Record:
-    now = datetime.now(UTC)
+    milliseconds = time.time_ns() // 1_000_000
+    created = iso_milliseconds(milliseconds)
     view = f"{status or 'inbox'}{'-search' if q else ''}"
     return {
         "id": str(uuid.uuid4()),
         "state": er.RUNNING,
         "status": status,
         "q": q or None,
-        "file": f"enquiries-{view}-{now.date().isoformat()}.csv",
+        "file": f"enquiries-{view}-{created[:10]}.csv",
         "rows": 0,
         "bytes": 0,
         "parts": 0,
         "cursor": None,
         "carry": "",
         "upload_id": "",
-        "created_at": iso_time(now),
-        "saved_at": int(now.timestamp()),
+        "created_at": created,
+        "saved_at": milliseconds // 1000,
         "message": "",
     }
 

@@ -106,8 +106,8 @@ def clean_fields(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, Prob
                 problems[alias] = Problem("ALIAS_DIFFERS", f"{alias} differs from {target}: send one of them")
     for target, (sent_as, spec) in specs.items():
         sent = raw.get(sent_as)
-        if sent is None and not spec.required:
-            continue  # an optional field left out: nothing to check
+        if (sent is None or sent == "") and not spec.required:
+            continue  # an optional field left out or empty: nothing to check
         value = checked_value(spec, sent, sent_as in raw)
         if isinstance(value, Problem):
             problems[sent_as] = value

@@ -41,7 +41,7 @@ def cursor_key(cursor: object, names: set[str]) -> dict[str, str]:
 
 
 def timed_cursor_key(cursor: object, names: set[str], order: str = ts.CREATED_AT) -> dict[str, str]:
-    """cursor_key, with `order` (one of `names`) a time as the table writes it (iso_time); or BadRequest."""
+    """cursor_key, with `order` (one of `names`) a time as the table writes it (iso_milliseconds); or BadRequest."""
     plain = cursor_key(cursor, names)
     if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", plain[order]):
         raise BadRequest(_BAD_CURSOR, {"cursor": "is not valid"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 import api_gateway as api
@@ -13,12 +14,16 @@ from view_limits import DEFAULT_PAGE, MAX_PAGE
 MAX_JSON_BYTES = 1024  # a status, an address and a cursor, a view to export
 
 
+class Unauthorized(api.ApiError):  # only the owner's routes need a sign-in
+    status = HTTPStatus.UNAUTHORIZED
+
+
 def require_owner(event: api.Event) -> None:
     """The gateway's JWT authorizer has already checked the token; refusing a request without claims
     keeps a misconfigured route from exposing the inbox."""
     claims = event.get("requestContext", {}).get("authorizer", {}).get("jwt", {}).get("claims", {})
     if not claims.get("sub"):
-        raise api.Unauthorized("sign in first: this route needs an owner's access token")
+        raise Unauthorized("sign in first: this route needs an owner's access token")
 
 
 def query(event: api.Event) -> dict[str, str]:

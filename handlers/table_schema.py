@@ -6,7 +6,6 @@ import functools
 import re
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
 
 # Every submission is its own item keyed by its id, so nothing overwrites anything.
 HASH_KEY = "id"
@@ -70,7 +69,3 @@ def iso_milliseconds(milliseconds: int) -> str:
     day, second = divmod(seconds, 86400)
     two = _TWO_DIGITS
     return f"{_date(day)}{two[second // 3600]}:{two[second // 60 % 60]}:{two[second % 60]}.{two[ms // 10]}{ms % 10}Z"
-
-
-def iso_time(moment: datetime) -> str:
-    return iso_milliseconds((moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(milliseconds=1))
