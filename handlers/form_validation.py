@@ -60,10 +60,10 @@ def has_control_characters(value: str, multiline: bool) -> bool:
 
 def checked_value(spec: Field, value: object, sent: bool = True) -> Problem | str:
     """The trimmed value of one field, or its Problem ("" for an empty optional field)."""
-    if value is None:
-        value = ""
     if not isinstance(value, str):
-        return Problem("TYPE_TEXT", f"{spec.label} must be text")
+        if value is not None:
+            return Problem("TYPE_TEXT", f"{spec.label} must be text")
+        value = ""
     # CR LF matters only where line breaks are allowed; anywhere else a CR is refused as a control character.
     value = (value.replace("\r\n", "\n") if spec.multiline else value).strip()
     if not value:
