@@ -284,7 +284,7 @@ def main() -> int:
             )
     best = 0.0
     # The interpreter's build counts: on the same VM, a build without PGO and LTO (pyenv's default) took 25% longer
-    # per post than Debian's (docs/benchmarks.md, 2026-12-06, morning).
+    # per post than Debian's (docs/benchmarks.md, "2026-12-06, third").
     print(f"warm posts timed on Python {sys.version.split()[0]} at {sys.executable}")
     for post in POSTS:
         # Many short runs rather than three long ones, as timeit does: the least is the handler's own cost, and the
