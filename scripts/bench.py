@@ -283,8 +283,8 @@ def main() -> int:
                 f" (budget {BUDGETS['cold_ratio']}, on the instructions) {verdict(counted, BUDGETS['cold_ratio'])}"
             )
     best = 0.0
-    # The interpreter's build counts: on the same VM, a build without PGO and LTO (pyenv's default) took 25% longer
-    # per post than Debian's (docs/benchmarks.md, "2026-12-06, third").
+    # The interpreter's build counts: on the same VM, a build without PGO and LTO (pyenv's default) took 25% to 36%
+    # longer per post than Debian's (docs/benchmarks.md, "2026-12-06, third").
     print(f"warm posts timed on Python {sys.version.split()[0]} at {sys.executable}")
     for post in POSTS:
         # Many short runs rather than three long ones, as timeit does: the least is the handler's own cost, and the
