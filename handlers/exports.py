@@ -38,7 +38,7 @@ def new_record(status: str | None, q: str) -> er.Record:
         "state": er.RUNNING,
         "status": status,
         "q": q or None,
-        "file": f"enquiries-{view}-{created[:10]}.csv",
+        "file": f"enquiries-{view}-{created[:10]}.csv",  # created_at's date, YYYY-MM-DD
         "rows": 0,
         "bytes": 0,
         "parts": 0,

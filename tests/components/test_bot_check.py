@@ -9,6 +9,7 @@ import pytest
 
 from components.settings import SettingsError
 from declarations import web_assets
+from handlers import env_names as env
 from tests.support.mocked_program import (
     BOT_CHECK_SECRET,
     BOT_CHECK_SITE_KEY,
@@ -59,9 +60,9 @@ def test_the_check_alone_brings_the_notify_function_with_its_secret_in_ssm(check
     value = parameter.inputs["value"]
     assert isinstance(value, dict) and value.get(SECRET_SIG) and value["value"] == BOT_CHECK_SECRET
     notify = variables(checked, "notify")
-    assert notify["BOT_CHECK_PARAMETER"] == parameter.outputs["name"]
-    assert notify["SPAM_RETENTION_DAYS"] == "30" and notify["TABLE_NAME"]
-    (host,) = notify["BOT_CHECK_HOSTNAMES"].split(",")
+    assert notify[env.BOT_CHECK_PARAMETER] == parameter.outputs["name"]
+    assert notify[env.SPAM_RETENTION_DAYS] == "30" and notify[env.TABLE_NAME]
+    (host,) = notify[env.BOT_CHECK_HOSTNAMES].split(",")
     assert host.endswith(".cloudfront.net")
     for function in checked.of_type("aws:lambda/function:Function"):
         assert BOT_CHECK_SECRET not in json.dumps(function.inputs.get("environment", {})), function.name
@@ -78,7 +79,7 @@ def test_the_notify_function_may_read_only_its_secret_and_update_posts(checked: 
 
 
 def test_only_the_contact_function_keeps_tokens(checked: Program, program: Program) -> None:
-    assert variables(checked, "api-contact")["BOT_CHECK"] == "turnstile"
+    assert variables(checked, "api-contact")[env.BOT_CHECK] == "turnstile"
     others = [f for f in checked.of_type("aws:lambda/function:Function") if f.name != "api-contact"]
     assert all("BOT_CHECK" not in (f.inputs.get("environment") or {}).get("variables", {}) for f in others)
     assert "BOT_CHECK" not in variables(program, "api-contact")
@@ -100,7 +101,7 @@ def test_the_contact_page_gets_the_widget_and_the_csp_its_origin_only_when_on(
 
 
 def test_with_a_domain_and_other_sites_each_is_a_hostname_the_token_may_come_from(everything: Program) -> None:
-    hosts = variables(everything, "notify")["BOT_CHECK_HOSTNAMES"].split(",")
+    hosts = variables(everything, "notify")[env.BOT_CHECK_HOSTNAMES].split(",")
     assert hosts == ["www.example.com", "shop.example.com"]
 
 

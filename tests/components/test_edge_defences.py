@@ -14,6 +14,7 @@ import pytest
 
 from components.settings import SettingsError
 from components.static_site import VIEWER_ADDRESS_FUNCTION
+from handlers import env_names as env
 from handlers.edge import ORIGIN_PROOF, VIEWER_ADDRESS, proof_hash
 from tests.support.mocked_program import PROJECT, Program, run_program
 from tests.support.paths import ROOT
@@ -50,7 +51,7 @@ def test_cloudfront_sends_the_secret_every_function_requires(stack: tuple[str, P
     for function in functions:
         if function.name in ("notify", "search-index-indexer", "exports-writer"):
             continue  # the stream's consumers and the export writer answer no request
-        accepted = function.inputs["environment"]["variables"]["EDGE_PROOF_HASHES"].split(",")
+        accepted = function.inputs["environment"]["variables"][env.EDGE_PROOF_HASHES].split(",")
         assert accepted == [proof_hash(secret.outputs["value"])], function.name
         assert secret.outputs["value"] not in json.dumps(function.inputs, default=str), "only the hash reaches it"
 
@@ -118,8 +119,8 @@ def test_the_counters_expire_and_are_encrypted(stack: tuple[str, Program]) -> No
     assert counters["ttl"] == {"attributeName": "expires_at", "enabled": True}
     assert counters["serverSideEncryption"] == {"enabled": True}
     contact = program.one("aws:lambda/function:Function", "api-contact").inputs["environment"]["variables"]
-    assert (contact["VISITOR_LIMIT"], contact["VISITOR_CEILING"]) == ("5", "50")
-    assert contact["COUNTERS_TABLE"] == program.one("aws:dynamodb/table:Table", "counters").outputs["name"]
+    assert (contact[env.VISITOR_LIMIT], contact[env.VISITOR_CEILING]) == ("5", "50")
+    assert contact[env.COUNTERS_TABLE] == program.one("aws:dynamodb/table:Table", "counters").outputs["name"]
 
 
 def test_raising_the_version_rotates_the_secret_keeping_the_previous_one_accepted() -> None:
@@ -128,7 +129,7 @@ def test_raising_the_version_rotates_the_secret_keeping_the_previous_one_accepte
     assert set(secrets) == {"edge-secret-v2", "edge-secret-v1"}
     assert plain(api_origin(program)["customHeaders"][0]["value"]) == secrets["edge-secret-v2"]
     contact = program.one("aws:lambda/function:Function", "api-contact").inputs["environment"]["variables"]
-    assert contact["EDGE_PROOF_HASHES"].split(",") == [
+    assert contact[env.EDGE_PROOF_HASHES].split(",") == [
         proof_hash(secrets["edge-secret-v2"]),
         proof_hash(secrets["edge-secret-v1"]),
     ]

@@ -189,8 +189,8 @@ def test_functions_are_python_313_arm64_json_logs_traced(program: Program) -> No
         assert int(group.inputs["retentionInDays"]) == int(_setting(program, "logRetentionDays"))
         variables = (inputs.get("environment") or {}).get("variables", {})
         if function.name in (WRITER, INDEXER):
-            own = {"EXPORT_BUCKET"} if function.name == WRITER else set()
-            assert set(variables) == {"TABLE_NAME", "SEARCH_INDEX_TABLE", *own}
+            own = {env.EXPORT_BUCKET} if function.name == WRITER else set()
+            assert set(variables) == {env.TABLE_NAME, INDEX_TABLE, *own}
             continue
         contact_only = {env.EXTRA_FIELDS, env.PAGE_SHELL, env.COUNTERS_TABLE, env.VISITOR_LIMIT, env.VISITOR_CEILING}
         export_only = {env.EXPORT_BUCKET, env.EXPORT_FUNCTION}
